@@ -1,0 +1,1 @@
+"""Adapters: the ports of vibe.domain implemented on real technology (SQL, Redis, Claude, argon2...)."""

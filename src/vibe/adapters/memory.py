@@ -1,0 +1,206 @@
+"""In-process twins of the shared-state ports: rate limiter, token denylist, cache, live event log and
+the inline job queue. Correct for one process (the embedded default); Redis replaces them for several.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from vibe.domain.events import StoredEvent
+from vibe.domain.ports import Cache, Clock, EventLog, JobQueue, RateLimiter, TokenBlacklist, WindowCount
+
+__all__ = [
+    "InMemoryCache",
+    "InMemoryEventLog",
+    "InMemoryRateLimiter",
+    "InMemoryTokenBlacklist",
+    "InlineJobQueue",
+]
+
+_SWEEP_EVERY = 1024
+
+
+class InMemoryRateLimiter(RateLimiter):
+    """Fixed windows per key, on the injected clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._windows: dict[str, tuple[int, float]] = {}
+        self._hits = 0
+
+    def _now(self) -> float:
+        return self._clock.now().timestamp()
+
+    async def hit(self, key: str, window_seconds: int) -> WindowCount:
+        now = self._now()
+        count, ends = self._windows.get(key, (0, 0.0))
+        if now >= ends:
+            count, ends = 0, now + window_seconds
+        self._windows[key] = (count + 1, ends)
+        self._hits += 1
+        if self._hits % _SWEEP_EVERY == 0:
+            self._windows = {k: v for k, v in self._windows.items() if v[1] > now}
+        return WindowCount(count + 1, max(1, math.ceil(ends - now)))
+
+    async def peek(self, key: str) -> WindowCount:
+        now = self._now()
+        count, ends = self._windows.get(key, (0, 0.0))
+        if now >= ends:
+            return WindowCount(0, 0)
+        return WindowCount(count, max(1, math.ceil(ends - now)))
+
+    async def reset(self, key: str) -> None:
+        self._windows.pop(key, None)
+
+
+class InMemoryTokenBlacklist(TokenBlacklist):
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._until: dict[str, float] = {}
+        self._writes = 0
+
+    async def deny(self, key: str, ttl_seconds: int) -> None:
+        now = self._clock.now().timestamp()
+        self._until[key] = max(self._until.get(key, 0.0), now + ttl_seconds)
+        self._writes += 1
+        if self._writes % _SWEEP_EVERY == 0:
+            self._until = {k: t for k, t in self._until.items() if t > now}
+
+    async def is_denied(self, *keys: str) -> bool:
+        now = self._clock.now().timestamp()
+        return any(self._until.get(key, 0.0) > now for key in keys)
+
+
+class InMemoryCache(Cache):
+    """A bounded LRU with per-entry TTL (monotonic time)."""
+
+    def __init__(self, max_entries: int = 10_000, now: Callable[[], float] = time.monotonic) -> None:
+        self._max = max_entries
+        self._now = now
+        self._entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+
+    async def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[1] <= self._now():
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return entry[0]
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        self._entries[key] = (value, self._now() + ttl_seconds)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    async def delete(self, *keys: str) -> None:
+        for key in keys:
+            self._entries.pop(key, None)
+
+
+class _LiveSession:
+    __slots__ = ("events", "signal")
+
+    def __init__(self) -> None:
+        self.events: list[StoredEvent] = []
+        self.signal = asyncio.Event()
+
+
+class InMemoryEventLog(EventLog):
+    """Every event of the sessions published in this process, kept a while after they finish.
+
+    Readers wait on one asyncio.Event per session, replaced on every publish, so a thousand streams on
+    one session cost one wake-up each and no polling.
+    """
+
+    def __init__(self, retention_seconds: float = 600.0, now: Callable[[], float] = time.monotonic) -> None:
+        self._sessions: dict[str, _LiveSession] = {}
+        self._expiry: deque[tuple[float, str]] = deque()
+        self._retention = retention_seconds
+        self._now = now
+
+    async def publish(self, generation_id: str, events: Sequence[StoredEvent]) -> None:
+        self._expire()
+        session = self._sessions.get(generation_id)
+        if session is None:
+            session = self._sessions[generation_id] = _LiveSession()
+        last = session.events[-1].seq if session.events else 0
+        fresh = [e for e in events if e.seq > last]
+        if not fresh:
+            return
+        session.events.extend(fresh)
+        signal, session.signal = session.signal, asyncio.Event()
+        signal.set()
+        if fresh[-1].terminal:
+            self._expiry.append((self._now() + self._retention, generation_id))
+
+    async def read(self, generation_id: str, after: int, timeout: float = 0) -> list[StoredEvent] | None:
+        session = self._sessions.get(generation_id)
+        if session is None:
+            return None
+        if session.events and session.events[0].seq > after + 1:
+            return None  # this log does not hold the start of what was asked
+        found = self._after(session, after)
+        if found or timeout <= 0 or (session.events and session.events[-1].terminal):
+            return found
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(session.signal.wait(), timeout)
+        return self._after(session, after)
+
+    @staticmethod
+    def _after(session: _LiveSession, after: int) -> list[StoredEvent]:
+        if not session.events:
+            return []
+        start = max(0, after - session.events[0].seq + 1)
+        return session.events[start:]
+
+    def _expire(self) -> None:
+        now = self._now()
+        while self._expiry and self._expiry[0][0] <= now:
+            self._sessions.pop(self._expiry.popleft()[1], None)
+
+
+Handler = Callable[[str], Coroutine[Any, Any, None]]
+
+
+class InlineJobQueue(JobQueue):
+    """Runs each generation as a background task of this process, owned here and never by a request."""
+
+    def __init__(self) -> None:
+        self._handler: Handler | None = None
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    async def start(self, handler: Handler) -> None:
+        self._handler = handler
+
+    async def enqueue(self, generation_id: str) -> None:
+        if self._handler is None:
+            raise RuntimeError("the job queue is not started")
+        task = asyncio.get_running_loop().create_task(
+            self._handler(generation_id), name=f"gen-{generation_id}"
+        )
+        self._tasks[generation_id] = task
+        task.add_done_callback(lambda _t: self._tasks.pop(generation_id, None))
+
+    async def cancel(self, generation_id: str) -> None:
+        task = self._tasks.get(generation_id)
+        if task is not None:
+            task.cancel()
+
+    @property
+    def running(self) -> int:
+        return len(self._tasks)
+
+    async def aclose(self) -> None:
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,1 @@
+"""The SQL adapters: engines, schema, migrations, repositories and the unit of work."""

@@ -1,0 +1,81 @@
+"""The SQL unit of work: one connection, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from vibe.adapters.sql.engine import READONLY
+from vibe.adapters.sql.errors import translate
+from vibe.adapters.sql.events import SqlEventRepository
+from vibe.adapters.sql.generations import SqlGenerationRepository
+from vibe.adapters.sql.projects import SqlProjectRepository
+from vibe.adapters.sql.tokens import SqlTokenRepository
+from vibe.adapters.sql.users import SqlUserRepository
+from vibe.domain.ports import UnitOfWork, UnitOfWorkFactory
+
+__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+
+class SqlUnitOfWork(UnitOfWork):
+    """Rolls back unless committed. Database outages surface as UnavailableError."""
+
+    def __init__(self, engine: AsyncEngine, *, readonly: bool = False) -> None:
+        self._engine = engine
+        self._readonly = readonly
+        self._connection: AsyncConnection | None = None
+
+    async def __aenter__(self) -> Self:
+        try:
+            connection = await self._engine.connect()
+            if self._readonly:
+                connection = await connection.execution_options(**{READONLY: True})
+            await connection.begin()
+        except Exception as error:
+            raise translate(error) from error
+        self._connection = connection
+        dialect = connection.dialect.name
+        self.users = SqlUserRepository(connection, dialect)
+        self.tokens = SqlTokenRepository(connection)
+        self.projects = SqlProjectRepository(connection)
+        self.generations = SqlGenerationRepository(connection, dialect)
+        self.events = SqlEventRepository(connection)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+            await connection.close()
+        except Exception:  # noqa: S110 - a broken connection; the pool discards it
+            pass
+        if exc is not None:
+            translated = translate(exc)
+            if translated is not exc:
+                raise translated from exc
+
+    async def commit(self) -> None:
+        assert self._connection is not None, "commit outside the unit of work"
+        try:
+            await self._connection.commit()
+        except Exception as error:
+            raise translate(error) from error
+
+    async def rollback(self) -> None:
+        assert self._connection is not None, "rollback outside the unit of work"
+        await self._connection.rollback()
+
+
+class SqlUnitOfWorkFactory(UnitOfWorkFactory):
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, readonly=readonly)

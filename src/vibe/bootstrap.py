@@ -1,0 +1,154 @@
+"""``connect(settings) -> Vibe``: build a fresh container and hand back the facade that owns its life.
+
+``Vibe`` is what every entrypoint holds: the use cases (``accounts``, ...), a readiness check, and the
+start/stop of what runs in the background. It is an async context manager::
+
+    async with vibe.connect(Settings()) as app:
+        user = await app.accounts.register(...)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from dependency_injector import providers
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from vibe.adapters.sql.migrate import upgrade_engine
+from vibe.config import Settings
+from vibe.container import Container
+from vibe.domain.errors import UnavailableError
+
+__all__ = ["Vibe", "connect", "jwt_secret_for"]
+
+log = logging.getLogger("vibe")
+READY_TIMEOUT_SECONDS = 3.0
+
+
+class Vibe:
+    """The running application: use cases plus the lifecycle of what they share."""
+
+    def __init__(self, container: Container, *, migrate: bool) -> None:
+        self.container = container
+        self.settings: Settings = container.settings()
+        self._migrate = migrate
+        self._started = False
+        self._closed = False
+
+    # --- lifecycle --------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Migrate (embedded default) and start background work. Idempotent."""
+        if self._started:
+            return
+        self._started = True
+        if self._migrate:
+            await upgrade_engine(self.container.engine())
+        await self.container.queue().start(self._run_generation)
+
+    async def _run_generation(self, generation_id: str) -> None:  # replaced by the generation engine
+        raise NotImplementedError(generation_id)
+
+    async def aclose(self) -> None:
+        """Stop background work and release connections. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(Exception):
+            await self.container.queue().aclose()
+        self.container.hasher().close()
+        redis = self.container.redis()
+        if redis is not None:
+            with contextlib.suppress(Exception):
+                await redis.aclose()
+        await self.container.engine().dispose()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    # --- health -----------------------------------------------------------------------------------
+
+    async def check_ready(self) -> dict[str, str]:
+        """``{"database": "ok", "redis": "ok"}`` or UnavailableError naming what does not answer."""
+        checks = {"database": self._ping_database()}
+        redis = self.container.redis()
+        if redis is not None:
+            checks["redis"] = redis.ping()
+        failed = []
+        for name, probe in checks.items():
+            try:
+                await asyncio.wait_for(probe, READY_TIMEOUT_SECONDS)
+            except Exception as error:
+                log.warning("readiness: %s does not answer: %r", name, error)
+                failed.append(name)
+        if failed:
+            raise UnavailableError(f"Not ready: {', '.join(failed)} unavailable.")
+        return dict.fromkeys(checks, "ok")
+
+    async def _ping_database(self) -> None:
+        async with self.container.engine().connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+
+def jwt_secret_for(settings: Settings) -> str:
+    """The configured secret, or on SQLite one generated once and kept (mode 0600) beside the database.
+
+    Creation is atomic (write a temporary file, then hard-link it into place), so several processes
+    starting at once agree on one secret.
+    """
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret
+    database = _sqlite_file(settings.database_url)
+    if database is None:  # in-memory SQLite: nothing outlives the process, neither may the secret
+        return secrets.token_urlsafe(48)
+    path = database.with_name(database.name + ".secret")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def connect(settings: Settings | None = None, *, migrate: bool | None = None, **overrides: Any) -> Vibe:
+    """Build vibe on ``settings`` (defaults: the embedded SQLite default) without starting anything.
+
+    ``migrate`` defaults to True on SQLite (the embedded default migrates itself). Keyword overrides
+    replace container providers by name, e.g. ``connect(s, model=ScriptedModel(...), clock=clock)``.
+    """
+    settings = (settings or Settings()).checked()
+    container = Container(settings=settings, jwt_secret=jwt_secret_for(settings))
+    for name, value in overrides.items():
+        provider = getattr(container, name, None)
+        if not isinstance(provider, providers.Provider):
+            raise TypeError(f"connect() got an unknown override {name!r}")
+        provider.override(providers.Object(value))
+    return Vibe(container, migrate=settings.is_sqlite if migrate is None else migrate)

@@ -1,0 +1,215 @@
+"""Settings: every variable of CONTRACT §1 (and vibe's own additions), parsed once, checked loudly.
+
+``Settings.from_env(environ)`` is called by the CLI and the ASGI factory only; ``import vibe`` and
+``vibe.connect`` never read the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections.abc import Mapping
+from typing import Literal
+from urllib.parse import urlsplit
+
+import msgspec
+
+__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./vibe.db"
+DEFAULT_MODEL = "claude-sonnet-5-5"
+MIN_JWT_SECRET_BYTES = 32
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "mysql": "mysql+aiomysql",
+    "mariadb": "mysql+aiomysql",
+    "mysql+aiomysql": "mysql+aiomysql",
+    "mariadb+aiomysql": "mysql+aiomysql",
+}
+_ORIGIN_RE = re.compile(r"^https?://[^/\s?#]+$")
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable and the fix."""
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    queue: Literal["inline", "redis"] = "inline"
+    jwt_secret: str | None = msgspec.field(default=None)
+    llm: Literal["claude", "offline"] = "offline"
+    anthropic_api_key: str | None = None
+    anthropic_base_url: str | None = None
+    model: str = DEFAULT_MODEL
+    cors_origins: tuple[str, ...] = ()
+    max_concurrent_generations: int = 2
+    # vibe's own additions (README, "Configuration")
+    trusted_proxies: tuple[str, ...] = ()
+    sse_heartbeat_seconds: float = 15.0
+    offline_pace_seconds: float = 0.02
+    max_body_bytes: int = 1024 * 1024
+    agent_max_turns: int = 8
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:  # never print secrets
+        shown = {f: getattr(self, f) for f in self.__struct_fields__}
+        for secret in ("jwt_secret", "anthropic_api_key"):
+            if shown[secret]:
+                shown[secret] = "***"
+        shown["database_url"] = _hide_password(self.database_url)
+        if self.redis_url:
+            shown["redis_url"] = _hide_password(self.redis_url)
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded(self) -> bool:
+        """The embedded default: SQLite and no Redis, everything in this one process."""
+        return self.is_sqlite and self.redis_url is None
+
+    def trusted_networks(self) -> tuple[Network, ...]:
+        return tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Read and check every variable; raise SettingsError naming the first bad one."""
+        env = {
+            k: v.strip() for k, v in environ.items() if k.startswith(("VIBE_", "ANTHROPIC_")) and v.strip()
+        }
+        api_key = env.get("ANTHROPIC_API_KEY")
+        settings = cls(
+            database_url=_database_url(env.get("VIBE_DATABASE_URL", DEFAULT_DATABASE_URL)),
+            redis_url=_redis_url(env.get("VIBE_REDIS_URL")),
+            queue=_choice(env, "VIBE_QUEUE", ("inline", "redis"), "inline"),  # type: ignore[arg-type]
+            jwt_secret=env.get("VIBE_JWT_SECRET"),
+            llm=_choice(env, "VIBE_LLM", ("claude", "offline"), "claude" if api_key else "offline"),  # type: ignore[arg-type]
+            anthropic_api_key=api_key,
+            anthropic_base_url=env.get("ANTHROPIC_BASE_URL"),
+            model=env.get("VIBE_MODEL", DEFAULT_MODEL),
+            cors_origins=_origins(env.get("VIBE_CORS_ORIGINS", "")),
+            max_concurrent_generations=_int(env, "VIBE_MAX_CONCURRENT_GENERATIONS", 2, 1, 1000),
+            trusted_proxies=_networks(env.get("VIBE_TRUSTED_PROXIES", "")),
+            sse_heartbeat_seconds=_float(env, "VIBE_SSE_HEARTBEAT_SECONDS", 15.0, 0.01, 3600),
+            offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.02, 0, 10),
+            max_body_bytes=_int(env, "VIBE_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+            agent_max_turns=_int(env, "VIBE_AGENT_MAX_TURNS", 8, 1, 50),
+            log_level=_choice(
+                env, "VIBE_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True
+            ),
+        )
+        return settings.checked()
+
+    def checked(self) -> Settings:
+        """Cross-variable rules; also run by ``vibe.connect`` on settings built in code."""
+        if self.queue == "redis" and not self.redis_url:
+            raise SettingsError(
+                "VIBE_QUEUE=redis needs VIBE_REDIS_URL (for example redis://127.0.0.1:6379/0)."
+            )
+        if self.llm == "claude" and not self.anthropic_api_key:
+            raise SettingsError(
+                "VIBE_LLM=claude needs ANTHROPIC_API_KEY; unset VIBE_LLM to use the offline model."
+            )
+        if self.jwt_secret is not None and len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise SettingsError(f"VIBE_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes.")
+        if self.jwt_secret is None and not self.is_sqlite:
+            raise SettingsError(
+                "VIBE_JWT_SECRET is required outside the embedded SQLite default (at least 32 bytes; "
+                'for example: python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+        if not self.model.strip():
+            raise SettingsError("VIBE_MODEL must not be empty.")
+        return self
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def _database_url(raw: str) -> str:
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.lower() not in _DRIVERS:
+        raise SettingsError(
+            f"VIBE_DATABASE_URL must be a SQLite or MySQL/MariaDB URL such as {DEFAULT_DATABASE_URL} or "
+            "mysql+aiomysql://user:pass@host:3306/vibe."
+        )
+    url = f"{_DRIVERS[scheme.lower()]}://{rest}"
+    if url.startswith("mysql") and not urlsplit(url).hostname:
+        raise SettingsError(
+            "VIBE_DATABASE_URL for MySQL/MariaDB needs a host, e.g. mysql+aiomysql://u:p@host/vibe."
+        )
+    return url
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError("VIBE_REDIS_URL must be a redis://, rediss:// or unix:// URL.")
+    return raw
+
+
+def _choice(
+    env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str, upper: bool = False
+) -> str:
+    value = env.get(name, default)
+    value = value.upper() if upper else value.lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {env[name]!r}.")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    if name not in env:
+        return default
+    try:
+        value = int(env[name])
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number; got {env[name]!r}.") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}; got {value}.")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    if name not in env:
+        return default
+    try:
+        value = float(env[name])
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds; got {env[name]!r}.") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}; got {env[name]!r}.")
+    return value
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin.lower() == "null" or not _ORIGIN_RE.match(origin):
+            raise SettingsError(
+                f"VIBE_CORS_ORIGINS holds {origin!r}; list origins like https://app.example.com "
+                "(never 'null' or '*')."
+            )
+    return origins
+
+
+def _networks(raw: str) -> tuple[str, ...]:
+    entries = tuple(p.strip() for p in raw.split(",") if p.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"VIBE_TRUSTED_PROXIES holds {entry!r}, which is not an IP address or network."
+            ) from None
+    return entries

@@ -1,0 +1,1 @@
+"""The pure core of vibe: entities, values, rules, events, errors and ports. Stdlib and msgspec only."""

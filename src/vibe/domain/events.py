@@ -1,0 +1,114 @@
+"""The events of a generation stream (CONTRACT §2), one frozen Struct each, named by a ClassVar.
+
+The name lives in a ClassVar rather than a msgspec tag so it never leaks into the ``data:`` JSON.
+``encode`` gives the SSE pair; ``decode`` reads a stored pair back into its Struct.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import msgspec
+
+__all__ = [
+    "TERMINAL_EVENTS",
+    "Done",
+    "ErrorEvent",
+    "Event",
+    "FileDelta",
+    "FileEdit",
+    "FileEnd",
+    "FileStart",
+    "Status",
+    "StoredEvent",
+    "Text",
+    "UsageEvent",
+    "decode",
+    "encode",
+]
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True):
+    name: ClassVar[str]
+
+
+class Status(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "status"
+    status: str
+
+
+class Text(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "text"
+    delta: str
+
+
+class FileStart(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "file_start"
+    path: str
+
+
+class FileDelta(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "file_delta"
+    path: str
+    delta: str
+
+
+class FileEnd(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "file_end"
+    path: str
+    size: int
+
+
+class FileEdit(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "file_edit"
+    path: str
+    old_string: str
+    new_string: str
+
+
+class UsageEvent(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "usage"
+    input_tokens: int
+    output_tokens: int
+
+
+class Done(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "done"
+    project_id: str
+    version: int
+    files: list[str]
+
+
+class ErrorEvent(Event, frozen=True, kw_only=True):
+    name: ClassVar[str] = "error"
+    code: str
+    message: str
+
+
+TERMINAL_EVENTS = frozenset({Done.name, ErrorEvent.name})
+
+_BY_NAME: dict[str, type[Event]] = {
+    cls.name: cls
+    for cls in (Status, Text, FileStart, FileDelta, FileEnd, FileEdit, UsageEvent, Done, ErrorEvent)
+}
+_encoder = msgspec.json.Encoder()
+
+
+class StoredEvent(msgspec.Struct, frozen=True):
+    """An event as the log keeps it: its place in the session, its name and its JSON data."""
+
+    seq: int
+    name: str
+    data: bytes
+
+    @property
+    def terminal(self) -> bool:
+        return self.name in TERMINAL_EVENTS
+
+
+def encode(event: Event) -> tuple[str, bytes]:
+    return event.name, _encoder.encode(event)
+
+
+def decode(name: str, data: bytes) -> Event:
+    return msgspec.json.decode(data, type=_BY_NAME[name])

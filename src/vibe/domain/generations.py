@@ -1,0 +1,128 @@
+"""Generation sessions: one prompt run against a project, and the only legal moves of its status.
+
+    queued ──start──> running ──succeed──> succeeded
+       │                 ├─────fail──────> failed
+       └──cancel/fail────┴────cancel─────> cancelled
+
+``attempt`` counts claims: a worker holds a session by its attempt number, and every write it makes is
+conditional on that number, so a worker whose lease was taken over can no longer change anything.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import msgspec
+
+from vibe.domain.errors import InvalidInputError, InvalidStateError
+
+__all__ = ["MAX_PROMPT_CHARS", "Generation", "GenerationStatus", "Prompt", "Usage"]
+
+MAX_PROMPT_CHARS = 20_000
+
+
+class GenerationStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in _FINISHED
+
+
+_FINISHED = frozenset({GenerationStatus.SUCCEEDED, GenerationStatus.FAILED, GenerationStatus.CANCELLED})
+UNFINISHED = (GenerationStatus.QUEUED, GenerationStatus.RUNNING)
+
+
+class Prompt:
+    @staticmethod
+    def parse(raw: str) -> str:
+        value = raw.strip()
+        if not value:
+            raise InvalidInputError("The prompt must not be empty.", field="prompt")
+        if len(value) > MAX_PROMPT_CHARS:
+            raise InvalidInputError(f"The prompt is at most {MAX_PROMPT_CHARS} characters.", field="prompt")
+        if "\x00" in value:
+            raise InvalidInputError("The prompt must not hold NUL characters.", field="prompt")
+        return value
+
+
+class Usage(msgspec.Struct, frozen=True, kw_only=True):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_creation_input_tokens=self.cache_creation_input_tokens + other.cache_creation_input_tokens,
+            cache_read_input_tokens=self.cache_read_input_tokens + other.cache_read_input_tokens,
+        )
+
+
+class Generation(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    user_id: str
+    project_id: str
+    prompt: str
+    status: GenerationStatus
+    model: str
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    version: int | None = None
+    error: str | None = None
+    error_code: str | None = None
+    usage: Usage = Usage()
+    checks: tuple[str, ...] = ()
+    attempt: int = 0
+    lease_until: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status.finished
+
+    def _require(self, *allowed: GenerationStatus) -> None:
+        if self.status not in allowed:
+            raise InvalidStateError(f"The session is {self.status.value}.")
+
+    def start(self, now: datetime, lease_until: datetime | None = None) -> Generation:
+        self._require(GenerationStatus.QUEUED, GenerationStatus.RUNNING)
+        return msgspec.structs.replace(
+            self,
+            status=GenerationStatus.RUNNING,
+            started_at=self.started_at or now,
+            attempt=self.attempt + 1,
+            lease_until=lease_until,
+        )
+
+    def succeed(self, version: int, now: datetime, checks: tuple[str, ...] = ()) -> Generation:
+        self._require(GenerationStatus.RUNNING)
+        return msgspec.structs.replace(
+            self, status=GenerationStatus.SUCCEEDED, version=version, finished_at=now, checks=checks
+        )
+
+    def fail(self, code: str, message: str, now: datetime) -> Generation:
+        self._require(*UNFINISHED)
+        return msgspec.structs.replace(
+            self, status=GenerationStatus.FAILED, error=message, error_code=code, finished_at=now
+        )
+
+    def cancel(self, now: datetime) -> Generation:
+        self._require(*UNFINISHED)
+        return msgspec.structs.replace(
+            self,
+            status=GenerationStatus.CANCELLED,
+            error="The generation was cancelled.",
+            error_code="cancelled",
+            finished_at=now,
+        )
+
+    def add_usage(self, usage: Usage) -> Generation:
+        return msgspec.structs.replace(self, usage=self.usage + usage)

@@ -1,0 +1,274 @@
+"""Every port of vibe: what the core needs from the outside world, as Protocols.
+
+Adapters and fakes subclass these explicitly, so ``mypy --strict`` checks each implementation where it
+is written. Ports are coarse on purpose: one per role, not one per method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar
+
+import msgspec
+
+from vibe.domain.auth import AccessClaims, RefreshToken, TokenFamily
+from vibe.domain.events import Event, StoredEvent
+from vibe.domain.generations import Generation, GenerationStatus
+from vibe.domain.model import ModelChunk, ModelRequest
+from vibe.domain.projects import FileEntry, Project, Version
+from vibe.domain.users import User
+
+__all__ = [
+    "Cache",
+    "Clock",
+    "EventLog",
+    "EventRepository",
+    "GenerationRepository",
+    "IdFactory",
+    "JobQueue",
+    "ModelClient",
+    "Page",
+    "PasswordHasher",
+    "ProjectRepository",
+    "RateLimiter",
+    "TokenBlacklist",
+    "TokenRepository",
+    "TokenService",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "UserRepository",
+    "WindowCount",
+]
+
+
+T = TypeVar("T")
+
+
+class Page(msgspec.Struct, Generic[T], frozen=True):
+    items: list[T]
+    total: int
+
+
+# --- time, ids, secrets ---------------------------------------------------------------------------
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class IdFactory(Protocol):
+    def new_id(self) -> str:
+        """A new unique id; ids made later sort after ids made earlier."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    async def hash(self, password: str) -> str: ...
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+
+    async def verify_dummy(self, password: str) -> None:
+        """Do the work of one ``verify`` against a hash of nothing: unknown emails cost the same."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class TokenService(Protocol):
+    def issue_access(self, user_id: str, family_id: str, now: datetime) -> tuple[str, AccessClaims]: ...
+
+    def decode_access(self, token: str, now: datetime) -> AccessClaims:
+        """Verify signature, algorithm, type and expiry; raise AuthenticationError otherwise."""
+        ...
+
+    def new_refresh_token(self) -> str: ...
+    def hash_refresh_token(self, token: str) -> str: ...
+
+
+# --- persistence ----------------------------------------------------------------------------------
+
+
+class UserRepository(Protocol):
+    async def add(self, user: User) -> None:
+        """Raise ConflictError when the normalised email is taken."""
+        ...
+
+    async def get(self, user_id: str) -> User | None: ...
+    async def get_by_email(self, email_normalized: str) -> User | None: ...
+    async def page(self, limit: int, offset: int) -> Page[User]: ...
+    async def update(self, user: User) -> None: ...
+    async def delete(self, user_id: str) -> None:
+        """Delete the user with everything they own (projects, generations, tokens)."""
+        ...
+
+    async def lock(self, user_id: str) -> None:
+        """Serialise this transaction with every other one that locks the same user."""
+        ...
+
+
+class TokenRepository(Protocol):
+    async def add_family(self, family: TokenFamily) -> None: ...
+    async def get_family(self, family_id: str) -> TokenFamily | None: ...
+    async def add_token(self, token: RefreshToken) -> None: ...
+    async def get_token(self, token_hash: str) -> RefreshToken | None: ...
+
+    async def consume(self, token_hash: str, now: datetime) -> bool:
+        """Mark an unused token used in one conditional update; False when it was already used."""
+        ...
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None: ...
+
+    async def revoke_user(self, user_id: str, now: datetime) -> list[str]:
+        """Revoke every live family of a user; return their ids."""
+        ...
+
+
+class ProjectRepository(Protocol):
+    async def add(self, project: Project) -> None: ...
+    async def get(self, project_id: str) -> Project | None: ...
+    async def update(self, project: Project) -> None: ...
+    async def delete(self, project_id: str) -> None: ...
+    async def page(self, owner_id: str, limit: int, offset: int) -> Page[Project]: ...
+
+    async def add_version(
+        self, project: Project, version: Version, files: Mapping[str, str], expected_current: int
+    ) -> bool:
+        """Store ``version`` with ``files`` and make it current, if the project is still at
+        ``expected_current``; False when another version won the race. Contents are stored once per
+        SHA-256."""
+        ...
+
+    async def versions(self, project_id: str) -> list[Version]: ...
+    async def files(self, project_id: str, version: int) -> list[FileEntry]: ...
+    async def read_file(self, project_id: str, version: int, path: str) -> tuple[FileEntry, bytes] | None: ...
+    async def read_all(self, project_id: str, version: int) -> dict[str, str]: ...
+
+
+class GenerationRepository(Protocol):
+    async def add_within_limit(self, generation: Generation, limit: int) -> bool:
+        """Insert if the user has fewer than ``limit`` unfinished generations, atomically."""
+        ...
+
+    async def get(self, generation_id: str) -> Generation | None: ...
+
+    async def page(
+        self,
+        user_id: str,
+        limit: int,
+        offset: int,
+        project_id: str | None = None,
+        status: GenerationStatus | None = None,
+    ) -> Page[Generation]: ...
+
+    async def save(self, generation: Generation, expected_attempt: int) -> bool:
+        """Write the new state if the stored attempt still equals ``expected_attempt`` and the stored
+        session is unfinished; False otherwise (fencing)."""
+        ...
+
+    async def unfinished(self, lease_expired_before: datetime | None = None) -> list[Generation]:
+        """Unfinished sessions; with a time, only running ones whose lease ran out before it and
+        queued ones created before it."""
+        ...
+
+
+class EventRepository(Protocol):
+    """The durable, append-only record of every session's events."""
+
+    async def append(
+        self, generation_id: str, attempt: int, events: Sequence[Event]
+    ) -> list[StoredEvent] | None:
+        """Number ``events`` after the session's last one and store them, if the session is unfinished
+        and still at ``attempt`` (fencing); None otherwise. Numbering and fencing are one atomic step."""
+        ...
+
+    async def after(self, generation_id: str, after: int, limit: int = 1000) -> list[StoredEvent]: ...
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    tokens: TokenRepository
+    projects: ProjectRepository
+    generations: GenerationRepository
+    events: EventRepository
+
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back unless committed."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, readonly: bool = False) -> UnitOfWork: ...
+
+
+# --- shared state: cache, limiter, denylist, live events, queue -----------------------------------
+
+
+class WindowCount(msgspec.Struct, frozen=True):
+    count: int
+    reset_in: int  # seconds until the window ends
+
+
+class RateLimiter(Protocol):
+    async def hit(self, key: str, window_seconds: int) -> WindowCount:
+        """Count one event in the fixed window of ``key`` (atomically) and return the new count."""
+        ...
+
+    async def peek(self, key: str) -> WindowCount: ...
+    async def reset(self, key: str) -> None: ...
+
+
+class TokenBlacklist(Protocol):
+    async def deny(self, key: str, ttl_seconds: int) -> None: ...
+
+    async def is_denied(self, *keys: str) -> bool:
+        """True when any key is denied; fails closed (raises UnavailableError) when unsure."""
+        ...
+
+
+class Cache(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
+    async def delete(self, *keys: str) -> None: ...
+
+
+class EventLog(Protocol):
+    """The live side of session events: fan-out to streams, fed after the durable write."""
+
+    async def publish(self, generation_id: str, events: Sequence[StoredEvent]) -> None: ...
+
+    async def read(self, generation_id: str, after: int, timeout: float = 0) -> list[StoredEvent] | None:
+        """Events after ``after``, waiting up to ``timeout`` seconds for one when there is none yet.
+        None when this log does not hold the session (expired, or never published here)."""
+        ...
+
+
+class JobQueue(Protocol):
+    async def start(self, handler: Callable[[str], Coroutine[Any, Any, None]]) -> None:
+        """Run ``handler(generation_id)`` for queued sessions, where this process runs them."""
+        ...
+
+    async def enqueue(self, generation_id: str) -> None: ...
+
+    async def cancel(self, generation_id: str) -> None:
+        """Ask whoever runs the session to stop it now."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+class ModelClient(Protocol):
+    @property
+    def name(self) -> str:
+        """Which model answers, as shown on sessions ("offline" or a Claude model name)."""
+        ...
+
+    def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]: ...

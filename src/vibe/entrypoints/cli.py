@@ -1,0 +1,92 @@
+"""The ``vibe`` command: serve, db, and the commands later issues add (worker, users, generate)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from dotenv import dotenv_values
+
+from vibe.config import Settings, SettingsError
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def load_settings() -> Settings:
+    """Read ``.env`` (below the real environment, which wins), export it for child processes, check it."""
+    for key, value in dotenv_values(".env").items():
+        if value is not None:
+            os.environ.setdefault(key, value)
+    try:
+        return Settings.from_env(os.environ)
+    except SettingsError as error:
+        raise click.ClickException(f"configuration error: {error}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="vibe")
+def main() -> None:
+    """vibe: describe a web page, get a small multi-file site written by Claude."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the HTTP API, the SSE streams, the web UI and the preview."""
+    import uvicorn
+
+    from vibe.adapters.sql.migrate import upgrade
+    from vibe.bootstrap import jwt_secret_for
+
+    settings = load_settings()
+    if workers > 1 and settings.redis_url is None:
+        raise click.ClickException(
+            "--workers > 1 needs VIBE_REDIS_URL: token revocation, rate limits and live streams must be "
+            "shared between the processes. Set VIBE_REDIS_URL, or run one worker."
+        )
+    jwt_secret_for(settings)  # create the embedded secret once, before any worker starts
+    if settings.is_sqlite:
+        _run_migrations(upgrade, settings.database_url)
+    uvicorn.run(
+        "vibe.entrypoints.http.asgi:app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,  # vibe logs each request itself, with its request id
+        proxy_headers=False,  # client addresses behind proxies: VIBE_TRUSTED_PROXIES
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )
+
+
+def _run_migrations(upgrade: Callable[[str], None], url: str) -> None:
+    try:
+        upgrade(url)
+    except Exception as error:
+        raise click.ClickException(f"database migration failed: {error}") from None
+
+
+@main.group()
+def db() -> None:
+    """Database administration."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (``serve`` does this itself on the embedded SQLite default)."""
+    from vibe.adapters.sql.migrate import upgrade
+
+    settings = load_settings()
+    _run_migrations(upgrade, settings.database_url)
+    click.echo("database is up to date")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Litestar HTTP/SSE API, the web UI and the sandboxed preview."""

@@ -1,0 +1,77 @@
+"""Shared fixtures: settings on a throwaway SQLite file, the app and an HTTP client, and the real
+MariaDB and Redis named by VIBE_TEST_MYSQL_URL / VIBE_TEST_REDIS_URL.
+
+A test that needs a service which is absent is skipped, except under CI=true, where it fails: CI
+must never pass by skipping the work.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from vibe.bootstrap import Vibe, connect
+from vibe.config import Settings
+from vibe.entrypoints.http.app import create_app
+
+JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+
+def require_service(variable: str) -> str:
+    url = os.environ.get(variable)
+    if not url:
+        message = f"{variable} is not set"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}, and CI=true: integration tests must run against the real service")
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'vibe.db'}"
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    return Settings(database_url=sqlite_url, jwt_secret=JWT_SECRET, offline_pace_seconds=0)
+
+
+@pytest.fixture
+async def vibe(settings: Settings) -> AsyncIterator[Vibe]:
+    async with connect(settings) as app:
+        yield app
+
+
+@pytest.fixture
+def app(vibe: Vibe) -> Litestar:
+    return create_app(vibe)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def mysql_admin_url() -> str:
+    return require_service("VIBE_TEST_MYSQL_URL")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return require_service("VIBE_TEST_REDIS_URL")
+
+
+@pytest.fixture
+def mysql_url(mysql_admin_url: str) -> Iterator[str]:
+    from tests.services import fresh_mysql_database
+
+    with fresh_mysql_database(mysql_admin_url) as url:
+        yield url

@@ -1,0 +1,121 @@
+"""Settings: every variable of CONTRACT §1, its default, and a clear error for each bad value."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vibe.config import DEFAULT_DATABASE_URL, DEFAULT_MODEL, Settings, SettingsError
+
+SECRET = "x" * 32
+
+
+def test_defaults_are_the_embedded_default() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == DEFAULT_DATABASE_URL == "sqlite+aiosqlite:///./vibe.db"
+    assert settings.redis_url is None
+    assert settings.queue == "inline"
+    assert settings.jwt_secret is None
+    assert settings.llm == "offline"
+    assert settings.model == DEFAULT_MODEL
+    assert settings.cors_origins == ()
+    assert settings.max_concurrent_generations == 2
+    assert settings.embedded
+
+
+def test_every_contract_variable_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            "VIBE_DATABASE_URL": "mysql+aiomysql://u:p@db:3306/vibe",
+            "VIBE_REDIS_URL": "redis://cache:6379/0",
+            "VIBE_QUEUE": "redis",
+            "VIBE_JWT_SECRET": SECRET,
+            "VIBE_LLM": "claude",
+            "ANTHROPIC_API_KEY": "sk-test",
+            "ANTHROPIC_BASE_URL": "http://127.0.0.1:9999",
+            "VIBE_MODEL": "claude-haiku-4-5",
+            "VIBE_CORS_ORIGINS": "https://a.example, http://localhost:5173",
+            "VIBE_MAX_CONCURRENT_GENERATIONS": "5",
+        }
+    )
+    assert settings.database_url == "mysql+aiomysql://u:p@db:3306/vibe"
+    assert settings.redis_url == "redis://cache:6379/0"
+    assert settings.queue == "redis"
+    assert settings.jwt_secret == SECRET
+    assert settings.llm == "claude"
+    assert settings.anthropic_api_key == "sk-test"
+    assert settings.anthropic_base_url == "http://127.0.0.1:9999"
+    assert settings.model == "claude-haiku-4-5"
+    assert settings.cors_origins == ("https://a.example", "http://localhost:5173")
+    assert settings.max_concurrent_generations == 5
+    assert not settings.embedded
+
+
+def test_llm_defaults_to_claude_when_a_key_is_set() -> None:
+    assert Settings.from_env({"ANTHROPIC_API_KEY": "sk-test"}).llm == "claude"
+    assert Settings.from_env({"ANTHROPIC_API_KEY": "sk-test", "VIBE_LLM": "offline"}).llm == "offline"
+
+
+def test_sync_driver_urls_are_upgraded_to_their_async_driver() -> None:
+    assert (
+        Settings.from_env({"VIBE_DATABASE_URL": "sqlite:///x.db"}).database_url == "sqlite+aiosqlite:///x.db"
+    )
+    url = Settings.from_env({"VIBE_DATABASE_URL": "mysql://u@h/db", "VIBE_JWT_SECRET": SECRET}).database_url
+    assert url == "mysql+aiomysql://u@h/db"
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"VIBE_DATABASE_URL": "postgresql://x/y"}, "VIBE_DATABASE_URL"),
+        ({"VIBE_DATABASE_URL": "not a url"}, "VIBE_DATABASE_URL"),
+        ({"VIBE_DATABASE_URL": "mysql+aiomysql:///nohost", "VIBE_JWT_SECRET": SECRET}, "VIBE_DATABASE_URL"),
+        ({"VIBE_REDIS_URL": "http://cache"}, "VIBE_REDIS_URL"),
+        ({"VIBE_QUEUE": "celery"}, "VIBE_QUEUE"),
+        ({"VIBE_QUEUE": "redis"}, "VIBE_REDIS_URL"),
+        ({"VIBE_LLM": "gpt"}, "VIBE_LLM"),
+        ({"VIBE_LLM": "claude"}, "ANTHROPIC_API_KEY"),
+        ({"VIBE_JWT_SECRET": "short"}, "VIBE_JWT_SECRET"),
+        ({"VIBE_DATABASE_URL": "mysql+aiomysql://u@h/db"}, "VIBE_JWT_SECRET"),
+        ({"VIBE_CORS_ORIGINS": "null"}, "VIBE_CORS_ORIGINS"),
+        ({"VIBE_CORS_ORIGINS": "*"}, "VIBE_CORS_ORIGINS"),
+        ({"VIBE_CORS_ORIGINS": "https://ok.example,ftp://x"}, "VIBE_CORS_ORIGINS"),
+        ({"VIBE_MAX_CONCURRENT_GENERATIONS": "two"}, "VIBE_MAX_CONCURRENT_GENERATIONS"),
+        ({"VIBE_MAX_CONCURRENT_GENERATIONS": "0"}, "VIBE_MAX_CONCURRENT_GENERATIONS"),
+        ({"VIBE_SSE_HEARTBEAT_SECONDS": "nan"}, "VIBE_SSE_HEARTBEAT_SECONDS"),
+        ({"VIBE_TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"}, "VIBE_TRUSTED_PROXIES"),
+        ({"VIBE_LOG_LEVEL": "chatty"}, "VIBE_LOG_LEVEL"),
+    ],
+)
+def test_a_bad_value_is_a_clear_error_naming_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError, match=names):
+        Settings.from_env(env)
+
+
+def test_blank_values_mean_unset() -> None:
+    assert Settings.from_env({"VIBE_REDIS_URL": "  ", "VIBE_QUEUE": ""}).redis_url is None
+
+
+def test_secrets_never_show_in_repr() -> None:
+    settings = Settings.from_env(
+        {
+            "VIBE_JWT_SECRET": SECRET,
+            "ANTHROPIC_API_KEY": "sk-very-secret",
+            "VIBE_DATABASE_URL": "mysql+aiomysql://user:hunter2@db/vibe",
+        }
+    )
+    shown = repr(settings)
+    assert SECRET not in shown
+    assert "sk-very-secret" not in shown
+    assert "hunter2" not in shown
+
+
+@given(st.integers())
+def test_max_concurrent_generations_accepts_exactly_1_to_1000(value: int) -> None:
+    env = {"VIBE_MAX_CONCURRENT_GENERATIONS": str(value)}
+    if 1 <= value <= 1000:
+        assert Settings.from_env(env).max_concurrent_generations == value
+    else:
+        with pytest.raises(SettingsError):
+            Settings.from_env(env)
