@@ -11,13 +11,14 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.entrypoints.http.app import create_app
+from vibe.testing.fakes import FastHasher
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
@@ -44,7 +45,8 @@ def settings(sqlite_url: str) -> Settings:
 
 @pytest.fixture
 async def vibe(settings: Settings) -> AsyncIterator[Vibe]:
-    async with connect(settings) as app:
+    """The app on ``settings`` with a fast password hasher (argon2 has tests of its own)."""
+    async with connect(settings, migrate=True, hasher=FastHasher()) as app:
         yield app
 
 
@@ -54,9 +56,16 @@ def app(vibe: Vibe) -> Litestar:
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app, base_url="http://testserver.local") as test_client:
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP into the app in this test's own event loop (Litestar's AsyncTestClient runs the app in a
+    thread with a loop of its own, which pooled database connections made here cannot cross)."""
+    async with http_client(app) as test_client:
         yield test_client
+
+
+def http_client(app: Litestar) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
 
 
 @pytest.fixture(scope="session")
@@ -75,3 +84,11 @@ def mysql_url(mysql_admin_url: str) -> Iterator[str]:
 
     with fresh_mysql_database(mysql_admin_url) as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", "mariadb"])
+def any_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+    """Run the test once on SQLite and once on the real MariaDB."""
+    if request.param == "mariadb":
+        return str(request.getfixturevalue("mysql_url"))
+    return sqlite_url

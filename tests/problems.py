@@ -17,5 +17,5 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["detail"]
     assert "Traceback" not in response.text
     assert 'File "' not in response.text
-    assert body["request_id"] == response.headers["x-request-id"]
+    assert response.headers["x-request-id"]
     return body

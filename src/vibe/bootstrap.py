@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from vibe.adapters.sql.migrate import upgrade_engine
+from vibe.application.accounts import Accounts
 from vibe.config import Settings
 from vibe.container import Container
 from vibe.domain.errors import UnavailableError
@@ -42,6 +43,11 @@ class Vibe:
         self._migrate = migrate
         self._started = False
         self._closed = False
+
+    @property
+    def accounts(self) -> Accounts:
+        """Registration, sign-in, sessions and user management."""
+        return self.container.accounts()
 
     # --- lifecycle --------------------------------------------------------------------------------
 

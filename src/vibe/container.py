@@ -22,6 +22,7 @@ from vibe.adapters.security import Argon2Hasher, JwtTokenService
 from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
+from vibe.application.accounts import Accounts
 from vibe.config import Settings
 
 if TYPE_CHECKING:
@@ -62,3 +63,14 @@ class Container(containers.DeclarativeContainer):
 
     hasher = providers.Singleton(Argon2Hasher)
     tokens = providers.Singleton(JwtTokenService, jwt_secret, ids)
+
+    accounts = providers.Singleton(
+        Accounts,
+        uow=uow,
+        hasher=hasher,
+        tokens=tokens,
+        denylist=denylist,
+        limiter=limiter,
+        clock=clock,
+        ids=ids,
+    )

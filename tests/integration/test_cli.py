@@ -12,7 +12,9 @@ from vibe.bootstrap import jwt_secret_for
 from vibe.config import Settings
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["db"], ["db", "upgrade"]])
+@pytest.mark.parametrize(
+    "command", [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "create-admin"]]
+)
 def test_help_everywhere(tmp_path: Path, command: list[str]) -> None:
     result = run_vibe(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -63,3 +65,25 @@ def test_the_embedded_jwt_secret_is_made_once_and_kept(tmp_path: Path) -> None:
     assert jwt_secret_for(Settings(database_url="sqlite+aiosqlite://")) != jwt_secret_for(
         Settings(database_url="sqlite+aiosqlite://")
     )
+
+
+def test_create_admin_reads_the_password_from_stdin(tmp_path: Path) -> None:
+    created = run_vibe("users", "create-admin", "Root@Example.com", cwd=tmp_path, input="a strong password\n")
+    assert created.returncode == 0, created.stderr
+    assert "root@example.com" in created.stdout.lower()
+    again = run_vibe("users", "create-admin", "root@example.com", cwd=tmp_path, input="a strong password\n")
+    assert again.returncode != 0
+    assert "already exists" in again.stderr
+
+
+def test_create_admin_reads_the_password_from_the_environment(tmp_path: Path) -> None:
+    env = clean_env(VIBE_ADMIN_PASSWORD="another strong one")
+    assert run_vibe("users", "create-admin", "boss@example.com", cwd=tmp_path, env=env).returncode == 0
+
+
+@pytest.mark.parametrize("password", ["short", ""])
+def test_create_admin_refuses_a_weak_password(tmp_path: Path, password: str) -> None:
+    result = run_vibe("users", "create-admin", "boss@example.com", cwd=tmp_path, input=password + "\n")
+    assert result.returncode != 0
+    assert "at least 8 characters" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,18 +7,18 @@ import logging
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar import Litestar, get, post
 from litestar.params import JSONBody
-from litestar.testing import AsyncTestClient
 
-from tests.conftest import JWT_SECRET
+from tests.conftest import JWT_SECRET, http_client
 from tests.problems import assert_problem
 from vibe.bootstrap import connect
 from vibe.config import Settings
 from vibe.entrypoints.http.app import create_app
 
-Client = AsyncTestClient[Litestar]
+Client = httpx.AsyncClient
 
 
 async def test_ping_healthz_readyz(client: Client) -> None:
@@ -63,7 +63,7 @@ def app_with_test_routes(app: Litestar) -> Litestar:
 
 @pytest.fixture
 async def tclient(app_with_test_routes: Litestar):  # type: ignore[no-untyped-def]
-    async with AsyncTestClient(app_with_test_routes) as test_client:
+    async with http_client(app_with_test_routes) as test_client:
         yield test_client
 
 
@@ -132,7 +132,7 @@ async def test_large_bodies_are_gzipped_when_accepted(tclient: Client) -> None:
 async def test_readyz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     settings = Settings(database_url=f"sqlite+aiosqlite:///{folder / 'vibe.db'}", jwt_secret=JWT_SECRET)
-    async with connect(settings) as vibe, AsyncTestClient(create_app(vibe)) as client:
+    async with connect(settings) as vibe, http_client(create_app(vibe)) as client:
         assert (await client.get("/readyz")).status_code == 200
         await vibe.container.engine().dispose()
         shutil.rmtree(folder)
@@ -143,7 +143,7 @@ async def test_readyz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
 
 async def test_readyz_is_503_when_mysql_does_not_answer() -> None:
     settings = Settings(database_url="mysql+aiomysql://root@127.0.0.1:9/none", jwt_secret=JWT_SECRET)
-    async with connect(settings, migrate=False) as vibe, AsyncTestClient(create_app(vibe)) as client:
+    async with connect(settings, migrate=False) as vibe, http_client(create_app(vibe)) as client:
         assert_problem(await client.get("/readyz"), 503)
 
 

@@ -11,10 +11,13 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from vibe.domain.users import User
+
 __all__ = [
     "ACCESS_TOKEN_TTL",
     "FAMILY_TTL",
     "AccessClaims",
+    "Principal",
     "RefreshToken",
     "TokenFamily",
     "TokenPair",
@@ -33,6 +36,13 @@ class AccessClaims(msgspec.Struct, frozen=True, kw_only=True):
     iat: int
     exp: int
     typ: str = "access"
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """Who is calling: the user behind a valid access token, and that token's claims."""
+
+    user: User
+    claims: AccessClaims
 
 
 class TokenPair(msgspec.Struct, frozen=True, kw_only=True):

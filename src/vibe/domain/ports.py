@@ -76,6 +76,10 @@ class PasswordHasher(Protocol):
 
     def needs_rehash(self, password_hash: str) -> bool: ...
 
+    def close(self) -> None:
+        """Release what hashing holds (a worker thread)."""
+        ...
+
 
 class TokenService(Protocol):
     def issue_access(self, user_id: str, family_id: str, now: datetime) -> tuple[str, AccessClaims]: ...
@@ -123,6 +127,10 @@ class TokenRepository(Protocol):
 
     async def revoke_user(self, user_id: str, now: datetime) -> list[str]:
         """Revoke every live family of a user; return their ids."""
+        ...
+
+    async def revoked_since(self, since: datetime) -> list[tuple[str, datetime]]:
+        """(family id, revoked at) of the families revoked after ``since``."""
         ...
 
 

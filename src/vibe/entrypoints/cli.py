@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import click
@@ -13,7 +15,7 @@ from vibe.config import Settings, SettingsError
 
 __all__ = ["main"]
 
-F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def load_settings() -> Settings:
@@ -86,6 +88,44 @@ def db_upgrade() -> None:
     settings = load_settings()
     _run_migrations(upgrade, settings.database_url)
     click.echo("database is up to date")
+
+
+def run_async(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run one coroutine for a command; a VibeError becomes a clean message and a non-zero exit."""
+    from vibe.domain.errors import VibeError
+
+    try:
+        return asyncio.run(work())
+    except VibeError as error:
+        raise click.ClickException(error.detail) from None
+
+
+@main.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create-admin")
+@click.argument("email")
+def create_admin(email: str) -> None:
+    """Create an administrator. The password comes from VIBE_ADMIN_PASSWORD, else from stdin (asked
+    twice, hidden, on a terminal)."""
+    from vibe.bootstrap import connect
+
+    settings = load_settings()
+    password = os.environ.get("VIBE_ADMIN_PASSWORD")
+    if password is None:
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+
+    async def create() -> str:
+        async with connect(settings) as vibe:
+            user = await vibe.accounts.create_admin(email, password)
+        return f"created administrator {user.email} ({user.id})"
+
+    click.echo(run_async(create))
 
 
 if __name__ == "__main__":

@@ -100,3 +100,9 @@ class SqlTokenRepository(TokenRepository):
                 update(token_families).where(token_families.c.id.in_(ids)).values(revoked_at=now)
             )
         return ids
+
+    async def revoked_since(self, since: datetime) -> list[tuple[str, datetime]]:
+        query = select(token_families.c.id, token_families.c.revoked_at).where(
+            token_families.c.revoked_at > since
+        )
+        return [(row.id, row.revoked_at) for row in await self._c.execute(query)]

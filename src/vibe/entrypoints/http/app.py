@@ -11,7 +11,7 @@ from litestar.openapi import OpenAPIConfig
 
 from vibe import __version__
 from vibe.bootstrap import Vibe
-from vibe.entrypoints.http import health
+from vibe.entrypoints.http import accounts, health
 from vibe.entrypoints.http.middleware import RequestContextMiddleware
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 
@@ -24,7 +24,7 @@ UNTRUSTED_PATHS = re.compile(r"^/(?:preview/|s/|api/v1/projects/[^/]+/files/)")
 
 def create_app(vibe: Vibe) -> Litestar:
     app = Litestar(
-        route_handlers=[health.ping, health.healthz, health.readyz],
+        route_handlers=[health.ping, health.healthz, health.readyz, accounts.router],
         dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude_opt_key=NO_GZIP),

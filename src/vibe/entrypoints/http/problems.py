@@ -1,8 +1,9 @@
 """Every error leaves as ``application/problem+json`` (RFC 9457): one table maps the error tree to HTTP.
 
-Bodies hold ``type``, ``title``, ``status``, ``detail`` and the ``request_id``; validation problems add
-``errors``. A crash is a generic 500 whose detail says nothing of the code; the traceback goes to the
-log with the request id, never to the client.
+Bodies hold ``type``, ``title``, ``status`` and ``detail``; validation problems add ``errors``. The
+request id travels in the ``X-Request-ID`` header, not the body, so equal failures have byte-identical
+bodies (a login must not reveal which half of the credentials was wrong). A crash is a generic 500
+whose detail says nothing of the code; the traceback goes to the log with the request id.
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ class Problem(msgspec.Struct, omit_defaults=True):
     status: int
     detail: str
     type: str = "about:blank"
-    request_id: str | None = None
     errors: list[dict[str, str]] | None = None
 
 
@@ -86,7 +86,6 @@ def problem_response(
         title=HTTPStatus(status).phrase,
         status=status,
         detail=detail or _DETAIL_OF_STATUS.get(status, HTTPStatus(status).description),
-        request_id=_request_id(request),
         errors=errors,
     )
     return Response(

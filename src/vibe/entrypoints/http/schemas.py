@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
-import msgspec
+from datetime import datetime
+from typing import Annotated, Literal
 
-__all__ = ["Message", "Readiness"]
+import msgspec
+from msgspec import Meta
+
+from vibe.domain.users import User
+
+__all__ = [
+    "LoginIn",
+    "Message",
+    "Readiness",
+    "RefreshIn",
+    "RegisterIn",
+    "TokenOut",
+    "UserOut",
+    "UserPage",
+    "UserPatch",
+    "user_out",
+]
+
+# Loose outer bounds only; the domain rules give the precise, friendly errors.
+Email = Annotated[str, Meta(max_length=320, examples=["ada@example.com"])]
+Password = Annotated[str, Meta(max_length=1024, examples=["correct horse battery staple"])]
+DisplayNameIn = Annotated[str, Meta(max_length=200)]
 
 
 class Message(msgspec.Struct):
@@ -14,3 +36,56 @@ class Message(msgspec.Struct):
 class Readiness(msgspec.Struct):
     status: str
     checks: dict[str, str]
+
+
+class RegisterIn(msgspec.Struct):
+    email: Email
+    password: Password
+    display_name: DisplayNameIn | None = None
+
+
+class LoginIn(msgspec.Struct):
+    email: Email
+    password: Password
+
+
+class RefreshIn(msgspec.Struct):
+    refresh_token: Annotated[str, Meta(max_length=512)]
+
+
+class UserPatch(msgspec.Struct):
+    display_name: DisplayNameIn | None = None
+    password: Password | None = None
+    role: Literal["user", "admin"] | None = None
+
+
+class TokenOut(msgspec.Struct):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+
+
+class UserOut(msgspec.Struct):
+    id: str
+    email: str
+    display_name: str
+    role: Literal["user", "admin"]
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserPage(msgspec.Struct):
+    items: list[UserOut]
+    total: int
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role.value,
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )

@@ -1,0 +1,291 @@
+"""Accounts: registration, login with refresh-token rotation, logout, and managing users.
+
+Security rules live here, in one place: login failures are throttled per account and per client
+address; an unknown email costs the same hashing work as a wrong password and gets the same answer; a
+refresh token works once, and presenting it again revokes its whole family (the login) together with
+the family's live access tokens, through the denylist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from vibe.domain.auth import (
+    ACCESS_TOKEN_TTL,
+    FAMILY_TTL,
+    Principal,
+    RefreshToken,
+    TokenFamily,
+    TokenPair,
+    family_key,
+    jti_key,
+)
+from vibe.domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitedError
+from vibe.domain.ports import (
+    Clock,
+    IdFactory,
+    Page,
+    PasswordHasher,
+    RateLimiter,
+    TokenBlacklist,
+    TokenService,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from vibe.domain.users import (
+    MAX_PASSWORD_CHARS,
+    DisplayName,
+    Email,
+    Role,
+    User,
+    check_password_policy,
+    normalize_email,
+)
+
+__all__ = ["Accounts", "Throttle"]
+
+ACCESS_TTL_SECONDS = int(ACCESS_TOKEN_TTL.total_seconds())
+BAD_LOGIN = "Invalid email or password."
+BAD_REFRESH = "The refresh token is invalid, expired or already used; sign in again."
+
+
+class Throttle:
+    """Limits of the login and registration throttles (fixed windows)."""
+
+    login_failures = 10
+    login_window = 15 * 60
+    registrations = 60
+    registration_window = 10 * 60
+
+
+class Accounts:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        tokens: TokenService,
+        denylist: TokenBlacklist,
+        limiter: RateLimiter,
+        clock: Clock,
+        ids: IdFactory,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._denylist = denylist
+        self._limiter = limiter
+        self._clock = clock
+        self._ids = ids
+        self._denylist_restored = False
+
+    # --- registration -----------------------------------------------------------------------------
+
+    async def register(
+        self, email: str, password: str, display_name: str | None = None, *, client: str | None = None
+    ) -> User:
+        """Anyone may register; a duplicate email (in any case) is a ConflictError."""
+        if client is not None:
+            count = await self._limiter.hit(f"register:addr:{client}", Throttle.registration_window)
+            if count.count > Throttle.registrations:
+                raise RateLimitedError(
+                    "Too many registrations from this address.", retry_after=count.reset_in
+                )
+        return await self._create(email, password, display_name, Role.USER)
+
+    async def create_admin(self, email: str, password: str, display_name: str | None = None) -> User:
+        return await self._create(email, password, display_name, Role.ADMIN)
+
+    async def _create(self, email: str, password: str, display_name: str | None, role: Role) -> User:
+        address = Email.parse(email)
+        name = (
+            DisplayName.parse(display_name) if display_name is not None else DisplayName.default_for(address)
+        )
+        password_hash = await self._hasher.hash(check_password_policy(password))
+        now = self._clock.now()
+        user = User(
+            id=self._ids.new_id(),
+            email=address.value,
+            email_normalized=address.normalized,
+            display_name=name,
+            role=role,
+            password_hash=password_hash,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._uow() as uow:
+            await uow.users.add(user)
+            await uow.commit()
+        return user
+
+    # --- sessions ---------------------------------------------------------------------------------
+
+    async def login(self, email: str, password: str, *, client: str | None = None) -> TokenPair:
+        """Unknown email and wrong password: the same error after the same work, and both count."""
+        keys = [f"login:acct:{normalize_email(email)}"] + ([f"login:addr:{client}"] if client else [])
+        await self._check_throttle(keys)
+        async with self._uow(readonly=True) as uow:
+            user = await uow.users.get_by_email(normalize_email(email))
+        password = password[: MAX_PASSWORD_CHARS + 1]  # no valid password is longer; bound the work
+        if user is None:
+            await self._hasher.verify_dummy(password)
+        elif await self._hasher.verify(user.password_hash, password):
+            await self._limiter.reset(keys[0])
+            if self._hasher.needs_rehash(user.password_hash):
+                await self._rehash(user, password)
+            return await self._start_family(user.id)
+        for key in keys:
+            await self._limiter.hit(key, Throttle.login_window)
+        raise AuthenticationError(BAD_LOGIN)
+
+    async def _check_throttle(self, keys: list[str]) -> None:
+        for key in keys:
+            count = await self._limiter.peek(key)
+            if count.count >= Throttle.login_failures:
+                raise RateLimitedError(
+                    "Too many failed sign-ins; try again later.", retry_after=count.reset_in
+                )
+
+    async def _rehash(self, user: User, password: str) -> None:
+        new_hash = await self._hasher.hash(password)
+        async with self._uow() as uow:
+            current = await uow.users.get(user.id)
+            if current is not None and current.password_hash == user.password_hash:
+                await uow.users.update(current.with_changes(self._clock.now(), password_hash=new_hash))
+                await uow.commit()
+
+    async def _start_family(self, user_id: str) -> TokenPair:
+        now = self._clock.now()
+        family = TokenFamily(
+            id=self._ids.new_id(), user_id=user_id, created_at=now, expires_at=now + FAMILY_TTL
+        )
+        async with self._uow() as uow:
+            await uow.tokens.add_family(family)
+            pair = await self._issue(uow, family, now)
+            await uow.commit()
+        return pair
+
+    async def _issue(self, uow: UnitOfWork, family: TokenFamily, now: datetime) -> TokenPair:
+        refresh = self._tokens.new_refresh_token()
+        await uow.tokens.add_token(
+            RefreshToken(
+                token_hash=self._tokens.hash_refresh_token(refresh),
+                family_id=family.id,
+                user_id=family.user_id,
+                created_at=now,
+            )
+        )
+        access, _claims = self._tokens.issue_access(family.user_id, family.id, now)
+        return TokenPair(access_token=access, refresh_token=refresh, expires_in=ACCESS_TTL_SECONDS)
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        """Rotate: the token is consumed by one conditional update; a second use revokes the family."""
+        now = self._clock.now()
+        token_hash = self._tokens.hash_refresh_token(refresh_token)
+        async with self._uow() as uow:
+            record = await uow.tokens.get_token(token_hash)
+            family = await uow.tokens.get_family(record.family_id) if record else None
+            if record is None or family is None or not family.alive(now):
+                raise AuthenticationError(BAD_REFRESH)
+            if not await uow.tokens.consume(token_hash, now):
+                await uow.tokens.revoke_family(family.id, now)
+                await uow.commit()
+                await self._denylist.deny(family_key(family.id), ACCESS_TTL_SECONDS)
+                raise AuthenticationError(BAD_REFRESH)
+            pair = await self._issue(uow, family, now)
+            await uow.commit()
+        return pair
+
+    async def logout(self, principal: Principal) -> None:
+        """End this login: its access token now, its family (and every token of it) for good."""
+        claims = principal.claims
+        remaining = max(1, claims.exp - int(self._clock.now().timestamp()))
+        await self._denylist.deny(jti_key(claims.jti), remaining)
+        await self._revoke_families([claims.fam], principal.user.id)
+
+    async def authenticate(self, access_token: str) -> Principal:
+        claims = self._tokens.decode_access(access_token, self._clock.now())
+        if not self._denylist_restored:
+            await self.restore_denylist()
+        if await self._denylist.is_denied(jti_key(claims.jti), family_key(claims.fam)):
+            raise AuthenticationError("This session has ended; sign in again.")
+        async with self._uow(readonly=True) as uow:
+            user = await uow.users.get(claims.sub)
+        if user is None:
+            raise AuthenticationError("This account no longer exists.")
+        return Principal(user=user, claims=claims)
+
+    async def _revoke_families(self, family_ids: list[str] | None, user_id: str) -> None:
+        """Revoke the given families (None: every live family of the user) in the database and the
+        denylist; the denylist entry outlives every access token of the family."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if family_ids is None:
+                family_ids = await uow.tokens.revoke_user(user_id, now)
+            else:
+                for family_id in family_ids:
+                    await uow.tokens.revoke_family(family_id, now)
+            await uow.commit()
+        for family_id in family_ids:
+            await self._denylist.deny(family_key(family_id), ACCESS_TTL_SECONDS)
+
+    async def restore_denylist(self) -> int:
+        """After a restart, deny again the families revoked within one access-token lifetime (an
+        in-process denylist forgets them). Runs before the first authentication, so it needs no
+        database at startup. Returns how many."""
+        now = self._clock.now()
+        async with self._uow(readonly=True) as uow:
+            revoked = await uow.tokens.revoked_since(now - ACCESS_TOKEN_TTL)
+        for family_id, revoked_at in revoked:
+            left = ACCESS_TTL_SECONDS - int((now - revoked_at).total_seconds())
+            await self._denylist.deny(family_key(family_id), max(1, left))
+        self._denylist_restored = True
+        return len(revoked)
+
+    # --- users ------------------------------------------------------------------------------------
+
+    async def get_user(self, actor: User, user_id: str) -> User:
+        """The user themself or an admin; anyone else learns nothing (NotFoundError)."""
+        if not actor.can_manage(user_id):
+            raise NotFoundError("No such user.")
+        async with self._uow(readonly=True) as uow:
+            user = await uow.users.get(user_id)
+        if user is None:
+            raise NotFoundError("No such user.")
+        return user
+
+    async def list_users(self, actor: User, limit: int, offset: int) -> Page[User]:
+        if not actor.is_admin:
+            raise PermissionDeniedError("Only administrators may list users.")
+        async with self._uow(readonly=True) as uow:
+            return await uow.users.page(limit, offset)
+
+    async def update_user(
+        self,
+        actor: User,
+        user_id: str,
+        *,
+        display_name: str | None = None,
+        password: str | None = None,
+        role: Role | None = None,
+    ) -> User:
+        """Changing a password ends every session of that user."""
+        target = await self.get_user(actor, user_id)
+        if role is not None and not actor.is_admin:
+            raise PermissionDeniedError("Only administrators may change roles.")
+        name = DisplayName.parse(display_name) if display_name is not None else None
+        new_hash = await self._hasher.hash(check_password_policy(password)) if password is not None else None
+        updated = target.with_changes(self._clock.now(), display_name=name, role=role, password_hash=new_hash)
+        async with self._uow() as uow:
+            await uow.users.update(updated)
+            await uow.commit()
+        if new_hash is not None:
+            await self._revoke_families(None, target.id)
+        return updated
+
+    async def delete_user(self, actor: User, user_id: str) -> None:
+        """Delete the user with their projects, generations and sessions."""
+        target = await self.get_user(actor, user_id)
+        await self._revoke_families(None, target.id)
+        async with self._uow() as uow:
+            await uow.users.delete(target.id)
+            await uow.commit()

@@ -1,0 +1,102 @@
+"""Accounts and auth (CONTRACT §2): registration, tokens, and the users API. Handlers stay thin."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Router, delete, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from vibe.bootstrap import Vibe
+from vibe.domain.auth import Principal, TokenPair
+from vibe.domain.users import Role
+from vibe.entrypoints.http.deps import client_address, principal
+from vibe.entrypoints.http.schemas import (
+    LoginIn,
+    RefreshIn,
+    RegisterIn,
+    TokenOut,
+    UserOut,
+    UserPage,
+    UserPatch,
+    user_out,
+)
+
+__all__ = ["router"]
+
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
+Me = NamedDependency[Principal]
+App = NamedDependency[Vibe]
+
+
+def _tokens(pair: TokenPair) -> TokenOut:
+    return TokenOut(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        token_type=pair.token_type,
+        expires_in=pair.expires_in,
+    )
+
+
+@post("/users", status_code=201, summary="Register")
+async def register(data: JSONBody[RegisterIn], vibe: App, request: Request[Any, Any, Any]) -> UserOut:
+    address = client_address(request, vibe)
+    return user_out(
+        await vibe.accounts.register(data.email, data.password, data.display_name, client=address)
+    )
+
+
+@post("/auth/login", status_code=200, summary="Sign in: a token pair")
+async def login(data: JSONBody[LoginIn], vibe: App, request: Request[Any, Any, Any]) -> TokenOut:
+    address = client_address(request, vibe)
+    return _tokens(await vibe.accounts.login(data.email, data.password, client=address))
+
+
+@post("/auth/refresh", status_code=200, summary="Trade a refresh token (once) for a new pair")
+async def refresh(data: JSONBody[RefreshIn], vibe: App) -> TokenOut:
+    return _tokens(await vibe.accounts.refresh(data.refresh_token))
+
+
+@post("/auth/logout", status_code=204, summary="End this sign-in")
+async def logout(vibe: App, principal: Me) -> None:
+    await vibe.accounts.logout(principal)
+
+
+@get("/users/me", summary="The caller")
+async def me(principal: Me) -> UserOut:
+    return user_out(principal.user)
+
+
+@get("/users", summary="Every user (administrators only)")
+async def list_users(vibe: App, principal: Me, limit: Limit = 20, offset: Offset = 0) -> UserPage:
+    page = await vibe.accounts.list_users(principal.user, limit, offset)
+    return UserPage(items=[user_out(u) for u in page.items], total=page.total)
+
+
+@get("/users/{user_id:str}", summary="A user (themself or an administrator)")
+async def get_user(user_id: FromPath[str], vibe: App, principal: Me) -> UserOut:
+    return user_out(await vibe.accounts.get_user(principal.user, user_id))
+
+
+@patch("/users/{user_id:str}", summary="Change a user (role: administrators only)")
+async def update_user(user_id: FromPath[str], data: JSONBody[UserPatch], vibe: App, principal: Me) -> UserOut:
+    role = Role(data.role) if data.role is not None else None
+    user = await vibe.accounts.update_user(
+        principal.user, user_id, display_name=data.display_name, password=data.password, role=role
+    )
+    return user_out(user)
+
+
+@delete("/users/{user_id:str}", status_code=204, summary="Delete a user and everything they own")
+async def delete_user(user_id: FromPath[str], vibe: App, principal: Me) -> None:
+    await vibe.accounts.delete_user(principal.user, user_id)
+
+
+router = Router(
+    path="/api/v1",
+    route_handlers=[register, login, refresh, logout, me, list_users, get_user, update_user, delete_user],
+    dependencies={"principal": Provide(principal)},
+    tags=["accounts"],
+)
