@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from vibe.adapters.sql.migrate import upgrade_engine
 from vibe.application.accounts import Accounts
+from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
 from vibe.domain.errors import UnavailableError
@@ -48,6 +49,11 @@ class Vibe:
     def accounts(self) -> Accounts:
         """Registration, sign-in, sessions and user management."""
         return self.container.accounts()
+
+    @property
+    def projects(self) -> Projects:
+        """Projects, their versions and files."""
+        return self.container.projects()
 
     # --- lifecycle --------------------------------------------------------------------------------
 

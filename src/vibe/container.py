@@ -23,6 +23,7 @@ from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
+from vibe.application.projects import Projects
 from vibe.config import Settings
 
 if TYPE_CHECKING:
@@ -74,3 +75,4 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
     )
+    projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids)

@@ -1,0 +1,180 @@
+"""Projects: small websites kept as numbered, immutable versions of text files.
+
+Who may do what, in one place: the owner reads and writes; anyone reads a public project; for anyone
+else a private project does not exist (NotFoundError on every path, never a hint that it does). A
+stranger writing to a public project is refused (PermissionDeniedError): it is visible, so saying so
+leaks nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+from vibe.domain.errors import NotFoundError, PermissionDeniedError
+from vibe.domain.ports import Clock, IdFactory, Page, UnitOfWorkFactory
+from vibe.domain.projects import (
+    FileEntry,
+    Project,
+    ProjectName,
+    ProjectPath,
+    Version,
+    Visibility,
+    check_file_set,
+)
+from vibe.domain.users import User
+
+__all__ = ["Projects", "Snapshot"]
+
+_COMMIT_TRIES = 5
+
+
+class Snapshot(msgspec.Struct, frozen=True):
+    """One version of a project with all its files."""
+
+    project: Project
+    version: int
+    files: dict[str, str]
+
+
+class Projects:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    # --- access -----------------------------------------------------------------------------------
+
+    async def _readable(self, actor: User | None, project_id: str) -> Project:
+        async with self._uow(readonly=True) as uow:
+            project = await uow.projects.get(project_id)
+        if project is None or not project.readable_by(actor.id if actor else None):
+            raise NotFoundError("No such project.")
+        return project
+
+    async def _writable(self, actor: User, project_id: str) -> Project:
+        project = await self._readable(actor, project_id)
+        if project.owner_id != actor.id:
+            raise PermissionDeniedError("Only the owner may change this project.")
+        return project
+
+    # --- the project ------------------------------------------------------------------------------
+
+    async def create(self, actor: User, name: str, description: str = "") -> Project:
+        now = self._clock.now()
+        project = Project(
+            id=self._ids.new_id(),
+            owner_id=actor.id,
+            name=ProjectName.parse(name),
+            description=ProjectName.parse_description(description),
+            visibility=Visibility.PRIVATE,
+            current_version=0,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._uow() as uow:
+            await uow.projects.add(project)
+            await uow.commit()
+        return project
+
+    async def list_projects(self, actor: User, limit: int, offset: int) -> Page[Project]:
+        """The caller's own projects, newest first."""
+        async with self._uow(readonly=True) as uow:
+            return await uow.projects.page(actor.id, limit, offset)
+
+    async def get(self, actor: User | None, project_id: str) -> tuple[Project, list[FileEntry]]:
+        """The project with the files of its current version."""
+        project = await self._readable(actor, project_id)
+        async with self._uow(readonly=True) as uow:
+            return project, await uow.projects.files(project.id, project.current_version)
+
+    async def update(
+        self,
+        actor: User,
+        project_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        visibility: Visibility | None = None,
+    ) -> Project:
+        project = await self._writable(actor, project_id)
+        changed = project.with_changes(
+            self._clock.now(),
+            name=ProjectName.parse(name) if name is not None else None,
+            description=ProjectName.parse_description(description) if description is not None else None,
+            visibility=visibility,
+        )
+        async with self._uow() as uow:
+            await uow.projects.update(changed)
+            await uow.commit()
+        return changed
+
+    async def delete(self, actor: User, project_id: str) -> None:
+        """Delete the project with its versions, contents and generations."""
+        project = await self._writable(actor, project_id)
+        async with self._uow() as uow:
+            await uow.projects.delete(project.id)
+            await uow.commit()
+
+    # --- versions and files -----------------------------------------------------------------------
+
+    async def versions(self, actor: User | None, project_id: str) -> list[Version]:
+        """Every version, newest first."""
+        project = await self._readable(actor, project_id)
+        async with self._uow(readonly=True) as uow:
+            return await uow.projects.versions(project.id)
+
+    async def read_file(
+        self, actor: User | None, project_id: str, path: str, version: int | None = None
+    ) -> tuple[FileEntry, bytes]:
+        project = await self._readable(actor, project_id)
+        number = project.check_version(version)
+        async with self._uow(readonly=True) as uow:
+            found = await uow.projects.read_file(project.id, number, ProjectPath.parse(path))
+        if found is None:
+            raise NotFoundError(f"No file '{path}' in version {number}.")
+        return found
+
+    async def snapshot(self, actor: User | None, project_id: str, version: int | None = None) -> Snapshot:
+        """A version (default: current) with all its files, for the archive and the agent."""
+        project = await self._readable(actor, project_id)
+        number = project.check_version(version)
+        async with self._uow(readonly=True) as uow:
+            return Snapshot(project, number, await uow.projects.read_all(project.id, number))
+
+    async def restore(self, actor: User, project_id: str, number: int) -> Version:
+        """A new version whose files equal version ``number``'s."""
+        project = await self._writable(actor, project_id)
+        project.check_version(number)
+        async with self._uow(readonly=True) as uow:
+            files = await uow.projects.read_all(project.id, number)
+        return await self.commit(project.id, files, f"Restored version {number}")
+
+    async def commit(
+        self, project_id: str, files: Mapping[str, str], summary: str, generation_id: str | None = None
+    ) -> Version:
+        """Store ``files`` as the project's next version (what the generation engine calls).
+
+        Paths and sizes are checked here too, so no caller can store what the rules refuse. When
+        another version lands first, this one is numbered after it.
+        """
+        checked = {ProjectPath.parse(path): content for path, content in files.items()}
+        check_file_set(checked)
+        for _ in range(_COMMIT_TRIES):
+            async with self._uow() as uow:
+                project = await uow.projects.get(project_id)
+                if project is None:
+                    raise NotFoundError("No such project.")
+                now = self._clock.now()
+                version = Version(
+                    number=project.current_version + 1,
+                    generation_id=generation_id,
+                    created_at=now,
+                    summary=summary.strip()[:2000] or "Updated",
+                )
+                moved = project.next_version(now)
+                if await uow.projects.add_version(moved, version, checked, project.current_version):
+                    await uow.commit()
+                    return version
+        raise RuntimeError("could not commit a version: the project changed too often")  # pragma: no cover
