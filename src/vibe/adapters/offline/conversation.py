@@ -1,0 +1,89 @@
+"""What a model request says, read the way the agent writes it: the user's request and the project's
+current files (both from the first user message), and, when the last message answers tool calls, those
+calls and their results.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from vibe.application.prompting import parse_project_context, render_project_context
+from vibe.domain.model import Message, ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
+
+__all__ = ["Outcome", "Reading", "read_request"]
+
+_CONTEXT_START = "<project_files>"
+_REQUEST_MARK = "Requested change:\n"
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True):
+    """One tool call of the previous turn and what became of it."""
+
+    name: str
+    path: str
+    error: str | None  # the refusal reason, None when the call succeeded
+
+
+class Reading(msgspec.Struct, frozen=True, kw_only=True):
+    prompt: str
+    files: dict[str, str]
+    outcomes: tuple[Outcome, ...] | None  # None: a fresh turn; otherwise the results being reported
+
+
+def _split_context(text: str) -> tuple[dict[str, str], str]:
+    """The files of a block that opens with the rendered context, and whatever text follows it."""
+    if not text.startswith(_CONTEXT_START):
+        return {}, text
+    files = parse_project_context(text)
+    rendered = render_project_context(files)
+    if not text.startswith(rendered):
+        return {}, text  # it only looks like a context: a prompt quoting <project_files> stays a prompt
+    return files, text[len(rendered) :]
+
+
+def _request_parts(message: Message | None) -> tuple[str, dict[str, str]]:
+    prompt_parts: list[str] = []
+    files: dict[str, str] = {}
+    for block in message.content if message else ():
+        if not isinstance(block, TextBlock):
+            continue
+        found, text = _split_context(block.text)
+        files.update(found)
+        if _REQUEST_MARK in text:
+            prompt_parts.append(text.partition(_REQUEST_MARK)[2])
+        elif text.strip():
+            prompt_parts.append(text)
+    return "\n".join(prompt_parts), files
+
+
+def _outcomes(messages: tuple[Message, ...]) -> tuple[Outcome, ...] | None:
+    last = messages[-1] if messages else None
+    if last is None or last.role != "user":
+        return None
+    results = {b.tool_use_id: b for b in last.content if isinstance(b, ToolResultBlock)}
+    if not results:
+        return None
+    calls: list[ToolUseBlock] = []
+    if len(messages) > 1 and messages[-2].role == "assistant":
+        calls = [b for b in messages[-2].content if isinstance(b, ToolUseBlock)]
+    known = {call.id for call in calls}
+    outcomes = [
+        Outcome(
+            name=call.name,
+            path=str(call.input.get("path", "")),
+            error=results[call.id].content if call.id in results and results[call.id].is_error else None,
+        )
+        for call in calls
+    ]
+    outcomes += [
+        Outcome(name="tool", path="", error=r.content if r.is_error else None)
+        for r in results.values()
+        if r.tool_use_id not in known
+    ]
+    return tuple(outcomes)
+
+
+def read_request(request: ModelRequest) -> Reading:
+    first_user = next((m for m in request.messages if m.role == "user"), None)
+    prompt, files = _request_parts(first_user)
+    return Reading(prompt=prompt, files=files, outcomes=_outcomes(request.messages))

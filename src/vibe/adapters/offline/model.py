@@ -1,0 +1,92 @@
+"""OfflineModel: a deterministic, network-free stand-in for Claude that speaks the same streaming
+tool-call protocol. A fresh turn says what it will do and writes or edits files; a turn that follows
+tool results reports on them in one sentence and ends. The same request always streams the same chunks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from vibe.adapters.offline.briefs import brief_from_prompt
+from vibe.adapters.offline.chunks import pieces
+from vibe.adapters.offline.conversation import read_request
+from vibe.adapters.offline.edits import plan_followup
+from vibe.adapters.offline.plans import Plan, new_site_plan, report
+from vibe.domain.model import (
+    ModelChunk,
+    ModelRequest,
+    TextBlock,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    ToolResultBlock,
+    ToolUseBlock,
+    TurnEnd,
+    TurnUsage,
+)
+from vibe.domain.ports import ModelClient
+
+__all__ = ["OfflineModel", "answer"]
+
+
+def _plan(prompt: str, files: dict[str, str]) -> Plan:
+    return plan_followup(prompt, files) if files else new_site_plan(brief_from_prompt(prompt))
+
+
+def _request_chars(request: ModelRequest) -> int:
+    total = sum(len(block.text) for block in request.system)
+    total += sum(len(t.name) + len(t.description) + len(json.dumps(t.input_schema)) for t in request.tools)
+    for message in request.messages:
+        for block in message.content:
+            if isinstance(block, TextBlock):
+                total += len(block.text)
+            elif isinstance(block, ToolUseBlock):
+                total += len(json.dumps(block.input, ensure_ascii=False))
+            elif isinstance(block, ToolResultBlock):
+                total += len(block.content)
+    return total
+
+
+def _tokens(chars: int) -> int:
+    return (chars + 3) // 4
+
+
+def answer(request: ModelRequest) -> list[ModelChunk]:
+    """Every chunk of the answer to ``request``, ending with its TurnEnd: a pure function."""
+    reading = read_request(request)
+    plan = _plan(reading.prompt, reading.files)
+    reporting = reading.outcomes is not None
+    text = report(plan, reading.outcomes) if reading.outcomes is not None else plan.intro
+    calls = () if reporting else plan.calls
+    turn = 1 + sum(1 for message in request.messages if message.role == "assistant")
+    chunks: list[ModelChunk] = [TextDelta(piece) for piece in pieces(text, 3, 14)]
+    streamed = len(text)
+    for index, call in enumerate(calls):
+        payload = json.dumps(call.input, ensure_ascii=False)
+        streamed += len(payload)
+        chunks.append(ToolCallStart(index, f"toolu_offline_{turn}_{index + 1}", call.name))
+        chunks.extend(ToolCallDelta(index, piece) for piece in pieces(payload))
+        chunks.append(ToolCallEnd(index))
+    usage = TurnUsage(input_tokens=_tokens(_request_chars(request)), output_tokens=_tokens(streamed))
+    chunks.append(TurnEnd("tool_use" if calls else "end_turn", usage))
+    return chunks
+
+
+class OfflineModel(ModelClient):
+    """The default model when no API key is set: builds real multi-file sites from a prompt's words."""
+
+    def __init__(self, pace_seconds: float = 0.02) -> None:
+        self._pace = pace_seconds
+
+    @property
+    def name(self) -> str:
+        return "offline"
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
+        for position, chunk in enumerate(answer(request)):
+            if position and self._pace > 0:
+                await asyncio.sleep(self._pace)
+            yield chunk
