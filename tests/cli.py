@@ -60,8 +60,17 @@ def wait_until_ready(url: str, timeout: float) -> float:
 @contextmanager
 def serving(cwd: Path, env: Mapping[str, str] | None = None, *args: str) -> Iterator[str]:
     """``vibe serve`` on a free port; yields its base URL and stops it after."""
-    port = free_port()
-    log = (cwd / "serve.log").open("w")
+    with serve_process(cwd, env, *args) as (url, _process):
+        yield url
+
+
+@contextmanager
+def serve_process(
+    cwd: Path, env: Mapping[str, str] | None = None, *args: str, port: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like ``serving``, also yielding the process (to kill it)."""
+    port = port or free_port()
+    log = (cwd / "serve.log").open("a")
     process = subprocess.Popen(
         [*VIBE, "serve", "--port", str(port), *args],
         cwd=cwd,
@@ -70,7 +79,7 @@ def serving(cwd: Path, env: Mapping[str, str] | None = None, *args: str) -> Iter
         stderr=log,
     )
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()
         try:

@@ -14,6 +14,8 @@ import contextlib
 import logging
 import os
 import secrets
+from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -24,10 +26,13 @@ from sqlalchemy.engine import make_url
 
 from vibe.adapters.sql.migrate import upgrade_engine
 from vibe.application.accounts import Accounts
+from vibe.application.generations import Generations
 from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
 from vibe.domain.errors import UnavailableError
+from vibe.domain.events import Event, decode
+from vibe.domain.users import User
 
 __all__ = ["Vibe", "connect", "jwt_secret_for"]
 
@@ -44,6 +49,7 @@ class Vibe:
         self._migrate = migrate
         self._started = False
         self._closed = False
+        self._recovery: asyncio.Task[None] | None = None
 
     @property
     def accounts(self) -> Accounts:
@@ -55,6 +61,18 @@ class Vibe:
         """Projects, their versions and files."""
         return self.container.projects()
 
+    @property
+    def generations(self) -> Generations:
+        """Generation sessions: start, follow, cancel, list."""
+        return self.container.generations()
+
+    async def generate(self, actor: User, prompt: str, project_id: str | None = None) -> AsyncIterator[Event]:
+        """Start a generation and yield its stream events (CONTRACT §2) until ``done`` or ``error``."""
+        generation = await self.generations.start(actor, prompt, project_id)
+        async for stored in await self.generations.events(actor, generation.id):
+            if stored is not None:
+                yield decode(stored.name, stored.data)
+
     # --- lifecycle --------------------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -64,16 +82,34 @@ class Vibe:
         self._started = True
         if self._migrate:
             await upgrade_engine(self.container.engine())
-        await self.container.queue().start(self._run_generation)
+        queue = self.container.queue()
+        if self.settings.queue == "inline":
+            # This process runs every generation, so whatever is unfinished was left by a dead one.
+            self._recovery = asyncio.create_task(self._recover(self.container.clock().now()))
+        await queue.start(self.generations.run)
 
-    async def _run_generation(self, generation_id: str) -> None:  # replaced by the generation engine
-        raise NotImplementedError(generation_id)
+    async def _recover(self, booted_at: datetime) -> None:
+        """Fail the sessions a dead process left, retrying until the database answers."""
+        delay = 0.5
+        while True:
+            try:
+                count = await self.generations.recover(created_before=booted_at)
+            except UnavailableError:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            if count:
+                log.warning("failed %d generation(s) left unfinished by a previous process", count)
+            return
 
     async def aclose(self) -> None:
         """Stop background work and release connections. Idempotent."""
         if self._closed:
             return
         self._closed = True
+        if self._recovery is not None:
+            self._recovery.cancel()
+            await asyncio.gather(self._recovery, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.container.queue().aclose()
         self.container.hasher().close()

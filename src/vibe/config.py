@@ -53,7 +53,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # vibe's own additions (README, "Configuration")
     trusted_proxies: tuple[str, ...] = ()
     sse_heartbeat_seconds: float = 15.0
-    offline_pace_seconds: float = 0.02
+    offline_pace_seconds: float = 0.01
     max_body_bytes: int = 1024 * 1024
     agent_max_turns: int = 8
     log_level: str = "INFO"
@@ -100,7 +100,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             max_concurrent_generations=_int(env, "VIBE_MAX_CONCURRENT_GENERATIONS", 2, 1, 1000),
             trusted_proxies=_networks(env.get("VIBE_TRUSTED_PROXIES", "")),
             sse_heartbeat_seconds=_float(env, "VIBE_SSE_HEARTBEAT_SECONDS", 15.0, 0.01, 3600),
-            offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.02, 0, 10),
+            offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.01, 0, 10),
             max_body_bytes=_int(env, "VIBE_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
             agent_max_turns=_int(env, "VIBE_AGENT_MAX_TURNS", 8, 1, 50),
             log_level=_choice(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
+from vibe.adapters.links import HmacLinkSigner
 from vibe.adapters.memory import (
     InlineJobQueue,
     InMemoryCache,
@@ -23,13 +24,44 @@ from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
+from vibe.application.generations import Generations, GenerationsConfig
+from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.config import Settings
+from vibe.domain.ports import ModelClient
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = ["Container"]
+
+
+def _claude_model(settings: Settings) -> ModelClient:
+    import anthropic
+
+    from vibe.adapters.claude import ClaudeModel
+
+    client = anthropic.AsyncAnthropic(
+        api_key=settings.anthropic_api_key,
+        base_url=settings.anthropic_base_url,
+        max_retries=0,  # the adapter retries; the SDK's tries would multiply ours
+        timeout=anthropic.Timeout(600.0, connect=10.0),
+    )
+    return ClaudeModel(client, settings.model)
+
+
+def _offline_model(settings: Settings) -> ModelClient:
+    from vibe.adapters.offline import OfflineModel
+
+    return OfflineModel(pace_seconds=settings.offline_pace_seconds)
+
+
+def _generations_config(settings: Settings) -> GenerationsConfig:
+    return GenerationsConfig(
+        max_concurrent=settings.max_concurrent_generations,
+        max_turns=settings.agent_max_turns,
+        heartbeat_seconds=settings.sse_heartbeat_seconds,
+    )
 
 
 def _backend(settings: Settings) -> str:
@@ -76,3 +108,22 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
     )
     projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids)
+
+    model = providers.Selector(
+        settings.provided.llm,
+        claude=providers.Singleton(_claude_model, settings),
+        offline=providers.Singleton(_offline_model, settings),
+    )
+    generations = providers.Singleton(
+        Generations,
+        uow=uow,
+        projects=projects,
+        queue=queue,
+        live=live_events,
+        model=model,
+        clock=clock,
+        ids=ids,
+        config=providers.Callable(_generations_config, settings),
+    )
+    links = providers.Singleton(HmacLinkSigner, jwt_secret)
+    preview_links = providers.Singleton(PreviewLinks, projects=projects, signer=links, clock=clock)

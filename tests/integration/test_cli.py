@@ -13,7 +13,7 @@ from vibe.config import Settings
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "create-admin"]]
+    "command", [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "create-admin"], ["generate"]]
 )
 def test_help_everywhere(tmp_path: Path, command: list[str]) -> None:
     result = run_vibe(*command, "--help", cwd=tmp_path)
@@ -87,3 +87,34 @@ def test_create_admin_refuses_a_weak_password(tmp_path: Path, password: str) -> 
     assert result.returncode != 0
     assert "at least 8 characters" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_generate_end_to_end_offline(tmp_path: Path) -> None:
+    env = clean_env(VIBE_OFFLINE_PACE_SECONDS="0")
+    first = run_vibe(
+        "generate", "A portfolio for a photographer called Lens & Light", "-o", "out", cwd=tmp_path, env=env
+    )
+    assert first.returncode == 0, first.stderr
+    assert "version 1" in first.stdout
+    assert "offline" in first.stdout
+    files = {p.name for p in (tmp_path / "out").iterdir()}
+    assert files == {"index.html", "style.css", "app.js"}
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert "Lens &amp; Light" in page
+    project_id = first.stdout.split("of project ")[1].split()[0]
+    second = run_vibe(
+        "generate", "make it green", "--project", project_id, "-o", "out2", cwd=tmp_path, env=env
+    )
+    assert second.returncode == 0, second.stderr
+    assert "version 2" in second.stdout
+    assert (tmp_path / "out2" / "style.css").read_text() != (tmp_path / "out" / "style.css").read_text()
+
+
+def test_generate_failure_exits_non_zero_with_a_clear_message(tmp_path: Path) -> None:
+    result = run_vibe("generate", "   ", cwd=tmp_path, env=clean_env(VIBE_OFFLINE_PACE_SECONDS="0"))
+    assert result.returncode != 0
+    assert "prompt" in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    unknown = run_vibe("generate", "x", "--project", "nope", cwd=tmp_path)
+    assert unknown.returncode != 0
+    assert "No such project" in unknown.stderr

@@ -8,6 +8,7 @@ the family's live access tokens, through the denylist.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from vibe.domain.auth import (
@@ -20,7 +21,13 @@ from vibe.domain.auth import (
     family_key,
     jti_key,
 )
-from vibe.domain.errors import AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitedError
+from vibe.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 from vibe.domain.ports import (
     Clock,
     IdFactory,
@@ -242,6 +249,30 @@ class Accounts:
         return len(revoked)
 
     # --- users ------------------------------------------------------------------------------------
+
+    async def local_user(self, email: str, display_name: str) -> User:
+        """The account local tools (``vibe generate``) act as: found by email, or made with a random
+        password nobody knows (it is meant for the shell, not for signing in)."""
+        address = Email.parse(email)
+        async with self._uow(readonly=True) as uow:
+            found = await uow.users.get_by_email(address.normalized)
+        if found is not None:
+            return found
+        try:
+            return await self._create(email, secrets.token_urlsafe(24), display_name, Role.USER)
+        except ConflictError:  # made meanwhile by another process
+            async with self._uow(readonly=True) as uow:
+                made = await uow.users.get_by_email(address.normalized)
+            assert made is not None
+            return made
+
+    async def owner_of(self, project_owner_id: str) -> User:
+        """A project's owner, for local tools acting on a project by id."""
+        async with self._uow(readonly=True) as uow:
+            user = await uow.users.get(project_owner_id)
+        if user is None:
+            raise NotFoundError("No such user.")
+        return user
 
     async def get_user(self, actor: User, user_id: str) -> User:
         """The user themself or an admin; anyone else learns nothing (NotFoundError)."""

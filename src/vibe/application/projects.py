@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import msgspec
 
 from vibe.domain.errors import NotFoundError, PermissionDeniedError
-from vibe.domain.ports import Clock, IdFactory, Page, UnitOfWorkFactory
+from vibe.domain.ports import Clock, IdFactory, Page, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.projects import (
     FileEntry,
     Project,
@@ -26,8 +26,6 @@ from vibe.domain.projects import (
 from vibe.domain.users import User
 
 __all__ = ["Projects", "Snapshot"]
-
-_COMMIT_TRIES = 5
 
 
 class Snapshot(msgspec.Struct, frozen=True):
@@ -129,6 +127,28 @@ class Projects:
         self, actor: User | None, project_id: str, path: str, version: int | None = None
     ) -> tuple[FileEntry, bytes]:
         project = await self._readable(actor, project_id)
+        return await self._read_file(project, path, version)
+
+    async def readable_version(self, actor: User | None, project_id: str, version: int | None = None) -> int:
+        """The number ``version`` (None: the current one) names in a project ``actor`` may read."""
+        project = await self._readable(actor, project_id)
+        return project.check_version(version)
+
+    async def read_file_as_owner(self, project_id: str, version: int, path: str) -> tuple[FileEntry, bytes]:
+        """Read a file with the owner's rights, whatever the visibility.
+
+        Only for a caller that holds proof of a grant: a verified preview link, which names one
+        immutable version that its issuer could read when it was signed (``readable_version``), so
+        it reveals nothing the issuer could not already have copied. Never call it with ids taken
+        straight from a request.
+        """
+        async with self._uow(readonly=True) as uow:
+            project = await uow.projects.get(project_id)
+        if project is None:
+            raise NotFoundError("No such project.")
+        return await self._read_file(project, path, version)
+
+    async def _read_file(self, project: Project, path: str, version: int | None) -> tuple[FileEntry, bytes]:
         number = project.check_version(version)
         async with self._uow(readonly=True) as uow:
             found = await uow.projects.read_file(project.id, number, ProjectPath.parse(path))
@@ -143,6 +163,16 @@ class Projects:
         async with self._uow(readonly=True) as uow:
             return Snapshot(project, number, await uow.projects.read_all(project.id, number))
 
+    async def owner_snapshot(self, project_id: str, version: int | None = None) -> Snapshot:
+        """``snapshot`` with the owner's rights, for work the owner started and was checked for (a
+        generation run by a worker, which has no request to take an actor from)."""
+        async with self._uow(readonly=True) as uow:
+            project = await uow.projects.get(project_id)
+            if project is None:
+                raise NotFoundError("No such project.")
+            number = project.check_version(version)
+            return Snapshot(project, number, await uow.projects.read_all(project.id, number))
+
     async def restore(self, actor: User, project_id: str, number: int) -> Version:
         """A new version whose files equal version ``number``'s."""
         project = await self._writable(actor, project_id)
@@ -154,27 +184,27 @@ class Projects:
     async def commit(
         self, project_id: str, files: Mapping[str, str], summary: str, generation_id: str | None = None
     ) -> Version:
-        """Store ``files`` as the project's next version (what the generation engine calls).
+        """Store ``files`` as the project's next version (numbered after whatever is current)."""
+        async with self._uow() as uow:
+            version = await self.commit_in(uow, project_id, files, summary, generation_id)
+            await uow.commit()
+        return version
 
-        Paths and sizes are checked here too, so no caller can store what the rules refuse. When
-        another version lands first, this one is numbered after it.
-        """
+    async def commit_in(
+        self,
+        uow: UnitOfWork,
+        project_id: str,
+        files: Mapping[str, str],
+        summary: str,
+        generation_id: str | None = None,
+    ) -> Version:
+        """``commit`` inside the caller's unit of work (the generation engine commits the version and
+        the session's success together). Paths and sizes are checked here too, so no caller can store
+        what the rules refuse."""
         checked = {ProjectPath.parse(path): content for path, content in files.items()}
         check_file_set(checked)
-        for _ in range(_COMMIT_TRIES):
-            async with self._uow() as uow:
-                project = await uow.projects.get(project_id)
-                if project is None:
-                    raise NotFoundError("No such project.")
-                now = self._clock.now()
-                version = Version(
-                    number=project.current_version + 1,
-                    generation_id=generation_id,
-                    created_at=now,
-                    summary=summary.strip()[:2000] or "Updated",
-                )
-                moved = project.next_version(now)
-                if await uow.projects.add_version(moved, version, checked, project.current_version):
-                    await uow.commit()
-                    return version
-        raise RuntimeError("could not commit a version: the project changed too often")  # pragma: no cover
+        text = summary.strip()[:2000] or "Updated"
+        version = await uow.projects.add_version(project_id, checked, text, generation_id, self._clock.now())
+        if version is None:
+            raise NotFoundError("No such project.")
+        return version

@@ -67,9 +67,14 @@ class FileEdit(Event, frozen=True, kw_only=True):
 
 
 class UsageEvent(Event, frozen=True, kw_only=True):
+    """Tokens of one model call. ``input_tokens`` counts all input; the cache fields say how much of
+    it was written to or read from the prompt cache (vibe's addition to the contract's fields)."""
+
     name: ClassVar[str] = "usage"
     input_tokens: int
     output_tokens: int
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
 
 
 class Done(Event, frozen=True, kw_only=True):

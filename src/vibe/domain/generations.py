@@ -92,8 +92,18 @@ class Generation(msgspec.Struct, frozen=True, kw_only=True):
         if self.status not in allowed:
             raise InvalidStateError(f"The session is {self.status.value}.")
 
+    def claimable(self, now: datetime) -> bool:
+        """Queued, or running under a lease that ran out (its worker is presumed dead)."""
+        if self.status is GenerationStatus.QUEUED:
+            return True
+        return self.status is GenerationStatus.RUNNING and (
+            self.lease_until is None or self.lease_until <= now
+        )
+
     def start(self, now: datetime, lease_until: datetime | None = None) -> Generation:
-        self._require(GenerationStatus.QUEUED, GenerationStatus.RUNNING)
+        """Claim the session for a new attempt (see ``claimable``)."""
+        if not self.claimable(now):
+            raise InvalidStateError(f"The session is {self.status.value} and not claimable.")
         return msgspec.structs.replace(
             self,
             status=GenerationStatus.RUNNING,

@@ -28,6 +28,7 @@ __all__ = [
     "GenerationRepository",
     "IdFactory",
     "JobQueue",
+    "LinkSigner",
     "ModelClient",
     "Page",
     "PasswordHasher",
@@ -63,6 +64,18 @@ class Clock(Protocol):
 class IdFactory(Protocol):
     def new_id(self) -> str:
         """A new unique id; ids made later sort after ids made earlier."""
+        ...
+
+
+class LinkSigner(Protocol):
+    """Short-lived capability links to one version of one project (the preview's ``/s/{token}/``)."""
+
+    def sign(self, project_id: str, version: int, now: datetime) -> tuple[str, datetime]:
+        """A compact, URL-safe token for (project, version) and the moment it stops working."""
+        ...
+
+    def verify(self, token: str, now: datetime) -> tuple[str, int]:
+        """(project id, version) of a genuine, unexpired token; NotFoundError for anything else."""
         ...
 
 
@@ -142,11 +155,16 @@ class ProjectRepository(Protocol):
     async def page(self, owner_id: str, limit: int, offset: int) -> Page[Project]: ...
 
     async def add_version(
-        self, project: Project, version: Version, files: Mapping[str, str], expected_current: int
-    ) -> bool:
-        """Store ``version`` with ``files`` and make it current, if the project is still at
-        ``expected_current``; False when another version won the race. Contents are stored once per
-        SHA-256."""
+        self,
+        project_id: str,
+        files: Mapping[str, str],
+        summary: str,
+        generation_id: str | None,
+        now: datetime,
+    ) -> Version | None:
+        """Store ``files`` as the next version and make it current, numbered atomically after the
+        current one (concurrent commits serialise on the project); None when there is no project.
+        Contents are stored once per SHA-256."""
         ...
 
     async def versions(self, project_id: str) -> list[Version]: ...

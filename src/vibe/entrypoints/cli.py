@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -126,6 +127,22 @@ def create_admin(email: str) -> None:
         return f"created administrator {user.email} ({user.id})"
 
     click.echo(run_async(create))
+
+
+@main.command()
+@click.argument("prompt")
+@click.option(
+    "-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), help="Folder for the files."
+)
+@click.option(
+    "--project", "project_id", help="Edit this project (a follow-up) instead of starting a new one."
+)
+def generate(prompt: str, output: Path | None, project_id: str | None) -> None:
+    """One generation from the shell: progress shown live, the files written to a folder."""
+    from vibe.entrypoints.generate_command import run_generate
+
+    settings = load_settings()
+    click.echo(run_async(lambda: run_generate(settings, prompt, output, project_id)))
 
 
 if __name__ == "__main__":

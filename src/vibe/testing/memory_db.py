@@ -184,23 +184,28 @@ class _Projects(ProjectRepository):
         return _page(sorted(mine, key=lambda p: (p.created_at, p.id), reverse=True), limit, offset)
 
     async def add_version(
-        self, project: Project, version: Version, files: Mapping[str, str], expected_current: int
-    ) -> bool:
-        current = self.s.projects.get(project.id)
-        if current is None or current.current_version != expected_current:
-            return False
-        self.s.projects[project.id] = msgspec.structs.replace(
-            current, current_version=version.number, updated_at=project.updated_at
-        )
-        self.s.versions[(project.id, version.number)] = version
+        self,
+        project_id: str,
+        files: Mapping[str, str],
+        summary: str,
+        generation_id: str | None,
+        now: datetime,
+    ) -> Version | None:
+        current = self.s.projects.get(project_id)
+        if current is None:
+            return None
+        number = current.current_version + 1
+        self.s.projects[project_id] = msgspec.structs.replace(current, current_version=number, updated_at=now)
+        version = Version(number=number, generation_id=generation_id, created_at=now, summary=summary)
+        self.s.versions[(project_id, number)] = version
         for path, content in files.items():
             data = content.encode("utf-8")
             digest = sha256_hex(data)
-            self.s.blobs.setdefault((project.id, digest), data)
-            self.s.files[(project.id, version.number, path)] = FileEntry(
+            self.s.blobs.setdefault((project_id, digest), data)
+            self.s.files[(project_id, number, path)] = FileEntry(
                 path=path, size=len(data), content_type=content_type_for(path), sha256=digest
             )
-        return True
+        return version
 
     async def versions(self, project_id: str) -> list[Version]:
         found = [v for (p, _), v in self.s.versions.items() if p == project_id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
@@ -94,51 +95,67 @@ class SqlProjectRepository(ProjectRepository):
         return Page(items=[_project(r) for r in rows], total=total)
 
     async def add_version(
-        self, project: Project, version: Version, files: Mapping[str, str], expected_current: int
-    ) -> bool:
+        self,
+        project_id: str,
+        files: Mapping[str, str],
+        summary: str,
+        generation_id: str | None,
+        now: datetime,
+    ) -> Version | None:
+        # The increment takes the project's row lock (MySQL) or runs under the write lock (SQLite), so
+        # concurrent commits get consecutive numbers with no retry.
         moved = await self._c.execute(
             update(projects)
-            .where(projects.c.id == project.id, projects.c.current_version == expected_current)
-            .values(current_version=version.number, updated_at=project.updated_at)
+            .where(projects.c.id == project_id)
+            .values(current_version=projects.c.current_version + 1, updated_at=now)
         )
         if moved.rowcount != 1:
-            return False
+            return None
+        query = select(projects.c.current_version).where(projects.c.id == project_id)
+        version = Version(
+            number=(await self._c.execute(query)).scalar_one(),
+            generation_id=generation_id,
+            created_at=now,
+            summary=summary,
+        )
         await self._c.execute(
             insert(versions).values(
-                project_id=project.id,
+                project_id=project_id,
                 number=version.number,
-                generation_id=version.generation_id,
-                summary=version.summary,
-                created_at=version.created_at,
+                generation_id=generation_id,
+                summary=summary,
+                created_at=now,
             )
         )
+        await self._store_files(project_id, version.number, files)
+        return version
+
+    async def _store_files(self, project_id: str, number: int, files: Mapping[str, str]) -> None:
         encoded = {path: content.encode("utf-8") for path, content in files.items()}
         by_hash = {sha256_hex(data): data for data in encoded.values()}
-        if by_hash:
-            known = select(blobs.c.sha256).where(
-                blobs.c.project_id == project.id, blobs.c.sha256.in_(by_hash)
-            )
-            stored = set((await self._c.execute(known)).scalars())
-            missing = [
-                {"project_id": project.id, "sha256": h, "size": len(d), "content": d}
-                for h, d in by_hash.items()
-                if h not in stored
-            ]
-            if missing:
-                await self._c.execute(insert(blobs), missing)
-            rows = [
-                {
-                    "project_id": project.id,
-                    "version": version.number,
-                    "path": path,
-                    "sha256": sha256_hex(data),
-                    "size": len(data),
-                    "content_type": content_type_for(path),
-                }
-                for path, data in encoded.items()
-            ]
-            await self._c.execute(insert(version_files), rows)
-        return True
+        if not by_hash:
+            return
+        known = select(blobs.c.sha256).where(blobs.c.project_id == project_id, blobs.c.sha256.in_(by_hash))
+        stored = set((await self._c.execute(known)).scalars())
+        missing = [
+            {"project_id": project_id, "sha256": h, "size": len(d), "content": d}
+            for h, d in by_hash.items()
+            if h not in stored
+        ]
+        if missing:
+            await self._c.execute(insert(blobs), missing)
+        rows = [
+            {
+                "project_id": project_id,
+                "version": number,
+                "path": path,
+                "sha256": sha256_hex(data),
+                "size": len(data),
+                "content_type": content_type_for(path),
+            }
+            for path, data in encoded.items()
+        ]
+        await self._c.execute(insert(version_files), rows)
 
     async def versions(self, project_id: str) -> list[Version]:
         query = select(versions).where(versions.c.project_id == project_id).order_by(versions.c.number.desc())

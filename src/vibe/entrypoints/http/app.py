@@ -11,20 +11,28 @@ from litestar.openapi import OpenAPIConfig
 
 from vibe import __version__
 from vibe.bootstrap import Vibe
-from vibe.entrypoints.http import accounts, health
-from vibe.entrypoints.http.middleware import RequestContextMiddleware
+from vibe.entrypoints.http import accounts, generations, health, preview, projects, sessions
+from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 
 __all__ = ["NO_GZIP", "UNTRUSTED_PATHS", "create_app"]
 
-NO_GZIP = "no_gzip"  # route opt: never compress (event streams, zips)
 # Paths that serve generated (untrusted) bytes: never a CORS grant there.
 UNTRUSTED_PATHS = re.compile(r"^/(?:preview/|s/|api/v1/projects/[^/]+/files/)")
 
 
 def create_app(vibe: Vibe) -> Litestar:
     app = Litestar(
-        route_handlers=[health.ping, health.healthz, health.readyz, accounts.router],
+        route_handlers=[
+            health.ping,
+            health.healthz,
+            health.readyz,
+            accounts.router,
+            sessions.router,
+            projects.router,
+            preview.router,
+            generations.router,
+        ],
         dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude_opt_key=NO_GZIP),

@@ -18,7 +18,14 @@ from vibe.bootstrap import Vibe
 from vibe.domain.auth import Principal
 from vibe.domain.errors import AuthenticationError, PermissionDeniedError
 
-__all__ = ["ACCESS_COOKIE", "REFRESH_COOKIE", "client_address", "optional_principal", "principal"]
+__all__ = [
+    "ACCESS_COOKIE",
+    "REFRESH_COOKIE",
+    "client_address",
+    "optional_principal",
+    "principal",
+    "same_origin",
+]
 
 ACCESS_COOKIE = "vibe_access"
 REFRESH_COOKIE = "vibe_refresh"
@@ -38,7 +45,7 @@ def _credentials(request: AnyRequest) -> tuple[str, bool] | None:
     return (cookie, True) if cookie else None
 
 
-def _same_origin(request: AnyRequest) -> bool:
+def same_origin(request: AnyRequest) -> bool:
     origin = request.headers.get("origin")
     if origin is not None:  # compare hosts only: behind a TLS proxy our own scheme reads as http
         return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
@@ -51,7 +58,7 @@ async def optional_principal(request: AnyRequest, vibe: NamedDependency[Vibe]) -
     if found is None:
         return None
     token, by_cookie = found
-    if by_cookie and request.method not in _SAFE_METHODS and not _same_origin(request):
+    if by_cookie and request.method not in _SAFE_METHODS and not same_origin(request):
         raise PermissionDeniedError("Cross-site request refused.")
     return await vibe.accounts.authenticate(token)
 

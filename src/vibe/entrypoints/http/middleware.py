@@ -30,8 +30,9 @@ from litestar.types import (
     Send,
 )
 
-__all__ = ["REQUEST_ID_HEADER", "RequestContextMiddleware", "current_request_id"]
+__all__ = ["NO_GZIP", "REQUEST_ID_HEADER", "RequestContextMiddleware", "current_request_id"]
 
+NO_GZIP = "no_gzip"  # route opt: never compress (event streams, zips); here so handlers need not import app
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _request_id: ContextVar[str | None] = ContextVar("vibe_request_id", default=None)

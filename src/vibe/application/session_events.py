@@ -1,0 +1,140 @@
+"""Writing a session's events (durable first, then live) and following them (replay, then live).
+
+Writer: events are batched for a few milliseconds, stored in the durable log in one fenced
+transaction, and only then published to the live log; so a stream never shows an event that a
+restart could lose, and a writer whose session was taken over or cancelled stops at its next flush.
+
+Follower: one cursor over both logs. It reads the live log when that holds the session and the
+durable log otherwise, so a client resuming after ``Last-Event-ID: N`` gets every later event once,
+in order, whichever process wrote them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Sequence
+
+from vibe.domain.events import Event, StoredEvent
+from vibe.domain.ports import EventLog, UnitOfWork, UnitOfWorkFactory
+
+__all__ = ["Fenced", "SessionWriter", "follow"]
+
+FLUSH_SECONDS = 0.03
+FLUSH_EVENTS = 128
+
+
+class Fenced(Exception):
+    """This writer no longer owns the session (cancelled, finished or claimed by another attempt)."""
+
+
+class SessionWriter:
+    """Batches one attempt's events into the durable log, then the live log.
+
+    Use as ``async with``; call ``stop`` before the final write, which the caller makes in its own unit
+    of work with ``take`` (so the last events, the version and the session's end commit together).
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, live: EventLog, generation_id: str, attempt: int) -> None:
+        self._uow = uow
+        self._live = live
+        self.generation_id = generation_id
+        self.attempt = attempt
+        self._pending: list[Event] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._closing = False
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> SessionWriter:
+        self._flusher = asyncio.create_task(self._flush_periodically(), name=f"flush-{self.generation_id}")
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        with contextlib.suppress(Fenced):
+            await self.stop()
+
+    async def emit(self, event: Event) -> None:
+        """Queue one event; raises Fenced once the session is no longer this writer's."""
+        if self._flusher is not None and self._flusher.done() and not self._flusher.cancelled():
+            self._flusher.result()  # re-raises the flusher's Fenced
+        self._pending.append(event)
+        if len(self._pending) >= FLUSH_EVENTS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Store what is pending in a transaction of its own, then publish it."""
+        async with self._lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                return
+            async with self._uow() as uow:
+                stored = await self._append(uow, batch)
+                await uow.commit()
+            await self._live.publish(self.generation_id, stored)
+
+    async def stop(self) -> None:
+        """End the periodic flushes after the one in progress (never in the middle of one, which
+        could store a batch without publishing it). Raises Fenced if the flusher was fenced out."""
+        self._closing = True
+        if self._flusher is not None:
+            await asyncio.shield(self._flusher)
+
+    async def take(self, uow: UnitOfWork, events: Sequence[Event]) -> list[StoredEvent]:
+        """After ``stop``: store what is pending plus ``events`` in the caller's unit of work. The
+        caller commits, then calls ``publish`` with the result."""
+        batch, self._pending = [*self._pending, *events], []
+        return await self._append(uow, batch)
+
+    async def publish(self, stored: list[StoredEvent]) -> None:
+        await self._live.publish(self.generation_id, stored)
+
+    async def _append(self, uow: UnitOfWork, batch: list[Event]) -> list[StoredEvent]:
+        stored = await uow.events.append(self.generation_id, self.attempt, batch)
+        if stored is None:
+            raise Fenced(self.generation_id)
+        return stored
+
+    async def _flush_periodically(self) -> None:
+        while not self._closing:
+            await asyncio.sleep(FLUSH_SECONDS)
+            if self._pending and not self._closing:
+                await self.flush()
+
+
+async def follow(
+    uow: UnitOfWorkFactory, live: EventLog, generation_id: str, after: int, heartbeat: float
+) -> AsyncIterator[StoredEvent | None]:
+    """Every event after ``after``, then the live ones as they come, until the last; ``None`` marks a
+    quiet ``heartbeat`` (the caller sends a comment line)."""
+    cursor = after
+    quiet_since = time.monotonic()
+    while True:
+        started = time.monotonic()
+        batch = await live.read(generation_id, cursor, timeout=heartbeat)
+        if batch is None or not batch:
+            durable, finished = await _durable(uow, generation_id, cursor)
+            batch = durable or batch or []
+            if not batch and finished:
+                return
+            if not batch and time.monotonic() - started < heartbeat / 2:
+                await asyncio.sleep(min(heartbeat, 0.25))  # not live here: poll the durable log gently
+        for event in batch:
+            yield event
+            cursor = event.seq
+            if event.terminal:
+                return
+        if batch:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= heartbeat:
+            quiet_since = time.monotonic()
+            yield None
+
+
+async def _durable(uow: UnitOfWorkFactory, generation_id: str, cursor: int) -> tuple[list[StoredEvent], bool]:
+    async with uow(readonly=True) as work:
+        events = await work.events.after(generation_id, cursor)
+        if events:
+            return events, False
+        generation = await work.generations.get(generation_id)
+    return [], generation is None or generation.finished

@@ -1,0 +1,71 @@
+"""Request and response bodies of the generation API (CONTRACT §2 "Generations")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from vibe.domain.generations import Generation
+
+__all__ = ["GenerateIn", "GenerateOut", "SessionOut", "SessionPage", "TokenUsage", "session_out"]
+
+Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class GenerateIn(msgspec.Struct):
+    prompt: Annotated[str, Meta(max_length=100_000, examples=["A landing page for my bakery in Paris"])]
+    project_id: Annotated[str, Meta(max_length=64)] | None = None
+
+
+class GenerateOut(msgspec.Struct):
+    session_id: str
+    project_id: str
+    status: Status
+    stream_url: str
+
+
+class TokenUsage(msgspec.Struct):
+    input_tokens: int
+    output_tokens: int
+
+
+class SessionOut(msgspec.Struct):
+    id: str
+    project_id: str
+    prompt: str
+    status: Status
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    version: int | None
+    error: str | None
+    usage: TokenUsage
+    model: str
+    checks: list[str]
+
+
+class SessionPage(msgspec.Struct):
+    items: list[SessionOut]
+    total: int
+
+
+def session_out(generation: Generation) -> SessionOut:
+    return SessionOut(
+        id=generation.id,
+        project_id=generation.project_id,
+        prompt=generation.prompt,
+        status=generation.status.value,
+        created_at=generation.created_at,
+        started_at=generation.started_at,
+        finished_at=generation.finished_at,
+        version=generation.version,
+        error=generation.error,
+        usage=TokenUsage(
+            input_tokens=generation.usage.input_tokens, output_tokens=generation.usage.output_tokens
+        ),
+        model=generation.model,
+        checks=list(generation.checks),
+    )

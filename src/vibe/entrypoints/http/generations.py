@@ -1,0 +1,110 @@
+"""Generations (CONTRACT §2, the agent server's paths): start, stream, list, read and cancel sessions.
+
+The stream handler checks access before answering 200, then follows the session's event log; the
+generation itself runs elsewhere (a background task or a worker), so a client that goes away changes
+nothing but its own stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from litestar import Request, Router, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
+
+from vibe.bootstrap import Vibe
+from vibe.domain.auth import Principal
+from vibe.domain.events import StoredEvent
+from vibe.domain.generations import GenerationStatus
+from vibe.entrypoints.http.deps import principal
+from vibe.entrypoints.http.generation_schemas import (
+    GenerateIn,
+    GenerateOut,
+    SessionOut,
+    SessionPage,
+    Status,
+    session_out,
+)
+from vibe.entrypoints.http.middleware import NO_GZIP
+
+__all__ = ["router"]
+
+App = NamedDependency[Vibe]
+Me = NamedDependency[Principal]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
+MAX_EVENT_ID = 2**53
+
+
+@post("/generate", status_code=202, summary="Start a generation")
+async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> GenerateOut:
+    generation = await vibe.generations.start(principal.user, data.prompt, data.project_id)
+    return GenerateOut(
+        session_id=generation.id,
+        project_id=generation.project_id,
+        status="queued",
+        stream_url=f"/api/stream/{generation.id}",
+    )
+
+
+def last_event_id(request: Request[Any, Any, Any]) -> int:
+    """``Last-Event-ID`` (or ``?last_event_id=``); anything malformed counts as 0."""
+    raw = request.headers.get("last-event-id") or request.query_params.get("last_event_id") or ""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) < MAX_EVENT_ID else 0
+
+
+async def _frames(events: AsyncIterator[StoredEvent | None]) -> AsyncIterator[bytes]:
+    yield b"retry: 1000\n\n"
+    async for event in events:
+        if event is None:
+            yield b": keep-alive\n\n"
+        else:
+            yield b"id: %d\nevent: %s\ndata: %s\n\n" % (event.seq, event.name.encode(), event.data)
+
+
+@get("/stream/{session_id:str}", summary="The session's events (SSE)", opt={NO_GZIP: True})
+async def stream(
+    session_id: FromPath[str], request: Request[Any, Any, Any], vibe: App, principal: Me
+) -> Stream:
+    events = await vibe.generations.events(principal.user, session_id, last_event_id(request))
+    return Stream(
+        _frames(events),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+@get("/sessions", summary="The caller's sessions, newest first")
+async def list_sessions(
+    vibe: App,
+    principal: Me,
+    project_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+    status: Annotated[Status | None, QueryParameter()] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> SessionPage:
+    state = GenerationStatus(status) if status else None
+    page = await vibe.generations.list_sessions(principal.user, limit, offset, project_id, state)
+    return SessionPage(items=[session_out(g) for g in page.items], total=page.total)
+
+
+@get("/sessions/{session_id:str}", summary="A session")
+async def get_session(session_id: FromPath[str], vibe: App, principal: Me) -> SessionOut:
+    return session_out(await vibe.generations.get(principal.user, session_id))
+
+
+@post("/sessions/{session_id:str}/cancel", status_code=202, summary="Cancel a session")
+async def cancel(session_id: FromPath[str], vibe: App, principal: Me) -> SessionOut:
+    return session_out(await vibe.generations.cancel(principal.user, session_id))
+
+
+router = Router(
+    path="/api",
+    route_handlers=[generate, stream, list_sessions, get_session, cancel],
+    dependencies={"principal": Provide(principal)},
+    tags=["generations"],
+)

@@ -1,0 +1,182 @@
+"""Projects (CONTRACT §2 "Projects"): CRUD, versions, restore, raw files, the archive, preview links.
+
+Handlers stay thin; every access rule lives in the ``Projects`` service. Read routes take an optional
+caller (anyone may read a public project); write routes need one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any
+
+from litestar import Request, Response, Router, delete, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
+from zipstream import ZIP_DEFLATED, ZipStream
+
+from vibe.application.preview_links import PreviewLinks
+from vibe.application.projects import Snapshot
+from vibe.bootstrap import Vibe
+from vibe.domain.auth import Principal
+from vibe.domain.projects import Visibility
+from vibe.domain.users import User
+from vibe.entrypoints.http.deps import optional_principal, principal
+from vibe.entrypoints.http.middleware import NO_GZIP
+from vibe.entrypoints.http.preview import (
+    VersionQuery,
+    preview_links,
+    refuse_service_workers,
+    untrusted_file,
+)
+from vibe.entrypoints.http.project_schemas import (
+    PreviewLinkIn,
+    PreviewLinkOut,
+    ProjectDetailOut,
+    ProjectIn,
+    ProjectOut,
+    ProjectPage,
+    ProjectPatch,
+    VersionList,
+    VersionOut,
+    project_detail_out,
+    project_out,
+    version_out,
+)
+
+__all__ = ["router", "zip_response"]
+
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
+Me = NamedDependency[Principal]
+Reader = NamedDependency[User | None]
+App = NamedDependency[Vibe]
+Links = NamedDependency[PreviewLinks]
+
+
+async def current_reader(request: Request[Any, Any, Any], vibe: App) -> User | None:
+    """The caller, or None when anonymous (bad credentials are still a 401)."""
+    caller = await optional_principal(request, vibe)
+    return caller.user if caller else None
+
+
+def slug(name: str) -> str:
+    """An ASCII file-name stem for a project name: ``"Café Menu!"`` -> ``"cafe-menu"``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "project"
+
+
+def zip_response(snapshot: Snapshot) -> Stream:
+    """The version as a deflated zip, produced while it is sent (its size is not known up front)."""
+    archive = ZipStream(compress_type=ZIP_DEFLATED)
+    for path, content in snapshot.files.items():
+        archive.add(content.encode("utf-8"), path)
+    filename = f"{slug(snapshot.project.name)}-v{snapshot.version}.zip"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-cache",
+    }
+    return Stream(archive, media_type="application/zip", headers=headers)
+
+
+@post("/projects", status_code=201, summary="Create a project (empty, at version 0)")
+async def create_project(data: JSONBody[ProjectIn], vibe: App, principal: Me) -> ProjectOut:
+    return project_out(await vibe.projects.create(principal.user, data.name, data.description))
+
+
+@get("/projects", summary="The caller's projects, newest first")
+async def list_projects(vibe: App, principal: Me, limit: Limit = 20, offset: Offset = 0) -> ProjectPage:
+    page = await vibe.projects.list_projects(principal.user, limit, offset)
+    return ProjectPage(items=[project_out(p) for p in page.items], total=page.total)
+
+
+@get("/projects/{project_id:str}", summary="A project with the files of its current version")
+async def get_project(project_id: FromPath[str], vibe: App, reader: Reader) -> ProjectDetailOut:
+    return project_detail_out(*await vibe.projects.get(reader, project_id))
+
+
+@patch("/projects/{project_id:str}", summary="Rename, describe, or publish a project (owner only)")
+async def update_project(
+    project_id: FromPath[str], data: JSONBody[ProjectPatch], vibe: App, principal: Me
+) -> ProjectOut:
+    visibility = Visibility(data.visibility) if data.visibility is not None else None
+    project = await vibe.projects.update(
+        principal.user, project_id, name=data.name, description=data.description, visibility=visibility
+    )
+    return project_out(project)
+
+
+@delete("/projects/{project_id:str}", status_code=204, summary="Delete a project with its versions")
+async def delete_project(project_id: FromPath[str], vibe: App, principal: Me) -> None:
+    await vibe.projects.delete(principal.user, project_id)
+
+
+@get(
+    "/projects/{project_id:str}/files/{path:path}",
+    guards=[refuse_service_workers],
+    summary="The raw bytes of a file (untrusted: served sandboxed)",
+)
+async def read_file(
+    project_id: FromPath[str], path: FromPath[str], vibe: App, reader: Reader, version: VersionQuery = None
+) -> Response[bytes]:
+    found = await vibe.projects.read_file(reader, project_id, path.removeprefix("/"), version)
+    return untrusted_file(*found)
+
+
+@get("/projects/{project_id:str}/versions", summary="Every version, newest first")
+async def list_versions(project_id: FromPath[str], vibe: App, reader: Reader) -> VersionList:
+    return VersionList(items=[version_out(v) for v in await vibe.projects.versions(reader, project_id)])
+
+
+@post(
+    "/projects/{project_id:str}/versions/{number:int}/restore",
+    status_code=201,
+    summary="A new version whose files equal version n's",
+)
+async def restore_version(
+    project_id: FromPath[str], number: FromPath[int], vibe: App, principal: Me
+) -> VersionOut:
+    return version_out(await vibe.projects.restore(principal.user, project_id, number))
+
+
+@get("/projects/{project_id:str}/archive", opt={NO_GZIP: True}, summary="A version as a zip")
+async def archive(
+    project_id: FromPath[str], vibe: App, reader: Reader, version: VersionQuery = None
+) -> Stream:
+    return zip_response(await vibe.projects.snapshot(reader, project_id, version))
+
+
+@post(
+    "/projects/{project_id:str}/preview-link",
+    status_code=201,
+    summary="A link (valid one hour) that serves a version's files without a session",
+)
+async def create_preview_link(
+    project_id: FromPath[str], links: Links, reader: Reader, data: JSONBody[PreviewLinkIn | None] = None
+) -> PreviewLinkOut:
+    link = await links.issue(reader, project_id, data.version if data else None)
+    return PreviewLinkOut(url=f"/s/{link.token}/", expires_at=link.expires_at)
+
+
+router = Router(
+    path="/api/v1",
+    route_handlers=[
+        create_project,
+        list_projects,
+        get_project,
+        update_project,
+        delete_project,
+        read_file,
+        list_versions,
+        restore_version,
+        archive,
+        create_preview_link,
+    ],
+    dependencies={
+        "principal": Provide(principal),
+        "reader": Provide(current_reader),
+        "links": Provide(preview_links, sync_to_thread=False),
+    },
+    tags=["projects"],
+)

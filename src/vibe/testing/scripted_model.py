@@ -1,0 +1,91 @@
+"""A model that answers from a script: each call to ``stream`` plays the next turn's chunks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any
+
+from vibe.domain.errors import UpstreamError
+from vibe.domain.model import (
+    ModelChunk,
+    ModelRequest,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    TurnEnd,
+    TurnUsage,
+)
+from vibe.domain.ports import ModelClient
+
+__all__ = ["ScriptedModel", "chunk_text", "turn"]
+
+
+def chunk_text(text: str, sizes: Iterable[int]) -> list[str]:
+    """Cut ``text`` into pieces of the given sizes (cycled); the pieces join back to ``text``."""
+    pieces, position, cycle = [], 0, list(sizes) or [len(text) or 1]
+    index = 0
+    while position < len(text):
+        size = max(1, cycle[index % len(cycle)])
+        pieces.append(text[position : position + size])
+        position += size
+        index += 1
+    return pieces
+
+
+def turn(
+    text: str = "",
+    tool_calls: Sequence[tuple[str, dict[str, Any]]] = (),
+    *,
+    sizes: Iterable[int] = (7,),
+    stop_reason: str | None = None,
+    usage: TurnUsage | None = None,
+    raw_inputs: Sequence[str] | None = None,
+) -> list[ModelChunk]:
+    """The chunks of one model turn: prose, then tool calls whose JSON is cut by ``sizes``.
+
+    ``raw_inputs`` replaces the JSON of each call verbatim (to script malformed input).
+    """
+    sizes = list(sizes)
+    chunks: list[ModelChunk] = [TextDelta(piece) for piece in chunk_text(text, sizes)]
+    for index, (name, arguments) in enumerate(tool_calls):
+        raw = raw_inputs[index] if raw_inputs is not None else json.dumps(arguments)
+        chunks.append(ToolCallStart(index, f"toolu_{index:04d}", name))
+        chunks.extend(ToolCallDelta(index, piece) for piece in chunk_text(raw, sizes))
+        chunks.append(ToolCallEnd(index))
+    reason = stop_reason or ("tool_use" if tool_calls else "end_turn")
+    chunks.append(TurnEnd(reason, usage or TurnUsage(input_tokens=100, output_tokens=len(text) // 4 + 10)))
+    return chunks
+
+
+class ScriptedModel(ModelClient):
+    """Plays ``turns`` in order; records every request. A turn may be an exception to raise, and
+    ``pace`` seconds pass between chunks (0: none, so a test runs instantly)."""
+
+    def __init__(
+        self, turns: Iterable[Sequence[ModelChunk] | BaseException] = (), *, pace: float = 0
+    ) -> None:
+        self.turns = list(turns)
+        self.requests: list[ModelRequest] = []
+        self.pace = pace
+
+    @property
+    def name(self) -> str:
+        return "scripted"
+
+    def add(self, *turns: Sequence[ModelChunk] | BaseException) -> None:
+        self.turns.extend(turns)
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
+        self.requests.append(request)
+        if not self.turns:
+            raise UpstreamError("The scripted model has no turn left.", code="script_exhausted")
+        script = self.turns.pop(0)
+        if isinstance(script, BaseException):
+            raise script
+        for chunk in script:
+            if self.pace:
+                await asyncio.sleep(self.pace)
+            yield chunk
