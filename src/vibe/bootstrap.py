@@ -38,6 +38,7 @@ __all__ = ["Vibe", "connect", "jwt_secret_for"]
 
 log = logging.getLogger("vibe")
 READY_TIMEOUT_SECONDS = 3.0
+REAP_SECONDS = 15.0
 
 
 class Vibe:
@@ -49,7 +50,7 @@ class Vibe:
         self._migrate = migrate
         self._started = False
         self._closed = False
-        self._recovery: asyncio.Task[None] | None = None
+        self._background: asyncio.Task[None] | None = None
 
     @property
     def accounts(self) -> Accounts:
@@ -83,9 +84,13 @@ class Vibe:
         if self._migrate:
             await upgrade_engine(self.container.engine())
         queue = self.container.queue()
-        if self.settings.queue == "inline":
-            # This process runs every generation, so whatever is unfinished was left by a dead one.
-            self._recovery = asyncio.create_task(self._recover(self.container.clock().now()))
+        if self.settings.queue == "inline" and self.settings.redis_url is None:
+            # The embedded default is one process that runs every generation: whatever is unfinished
+            # at startup was left by a dead process.
+            self._background = asyncio.create_task(self._recover(self.container.clock().now()))
+        elif self.settings.queue == "inline":
+            # Several processes share the work: take over sessions whose runner's lease ran out.
+            self._background = asyncio.create_task(self.requeue_stale_forever())
         await queue.start(self.generations.run)
 
     async def _recover(self, booted_at: datetime) -> None:
@@ -102,16 +107,31 @@ class Vibe:
                 log.warning("failed %d generation(s) left unfinished by a previous process", count)
             return
 
+    async def requeue_stale_forever(self, every: float = REAP_SECONDS) -> None:
+        """Queue again, every ``every`` seconds, the sessions nobody runs any more (a dead worker's,
+        or ones whose job was lost); the claim's lease and attempt count keep each run single."""
+        queue = self.container.queue()
+        while True:
+            await asyncio.sleep(every)
+            try:
+                for generation_id in await self.generations.stale():
+                    await queue.enqueue(generation_id)
+            except UnavailableError as error:
+                log.warning("could not look for stale generations: %s", error.detail)
+
     async def aclose(self) -> None:
         """Stop background work and release connections. Idempotent."""
         if self._closed:
             return
         self._closed = True
-        if self._recovery is not None:
-            self._recovery.cancel()
-            await asyncio.gather(self._recovery, return_exceptions=True)
+        if self._background is not None:
+            self._background.cancel()
+            await asyncio.gather(self._background, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.container.queue().aclose()
+        live = self.container.live_events()
+        if hasattr(live, "aclose"):
+            await live.aclose()
         self.container.hasher().close()
         redis = self.container.redis()
         if redis is not None:

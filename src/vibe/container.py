@@ -28,7 +28,7 @@ from vibe.application.generations import Generations, GenerationsConfig
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.config import Settings
-from vibe.domain.ports import ModelClient
+from vibe.domain.ports import JobQueue, ModelClient
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -64,6 +64,22 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
     )
 
 
+def _redis_adapter(name: str, redis: Any) -> Any:
+    """A Redis adapter by class name, imported on first use (Redis is optional)."""
+    from vibe.adapters.redis import cache, events, queue, shared_state
+
+    for module in (cache, events, queue, shared_state):
+        if hasattr(module, name):
+            return getattr(module, name)(redis)
+    raise LookupError(name)
+
+
+def _redis_queue(redis: Any, bus: Any) -> JobQueue:
+    from vibe.adapters.redis.queue import RedisJobQueue
+
+    return RedisJobQueue(redis, bus)
+
+
 def _backend(settings: Settings) -> str:
     return "redis" if settings.redis_url else "memory"
 
@@ -71,9 +87,9 @@ def _backend(settings: Settings) -> str:
 def _redis_client(url: str | None) -> Redis | None:
     if url is None:
         return None
-    from redis.asyncio import Redis
+    from vibe.adapters.redis.client import redis_client
 
-    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15)
+    return redis_client(url)
 
 
 class Container(containers.DeclarativeContainer):
@@ -88,11 +104,36 @@ class Container(containers.DeclarativeContainer):
     redis: providers.Singleton[Any] = providers.Singleton(_redis_client, settings.provided.redis_url)
     backend = providers.Callable(_backend, settings)
 
-    limiter = providers.Selector(backend, memory=providers.Singleton(InMemoryRateLimiter, clock))
-    denylist = providers.Selector(backend, memory=providers.Singleton(InMemoryTokenBlacklist, clock))
-    cache = providers.Selector(backend, memory=providers.Singleton(InMemoryCache))
-    live_events = providers.Selector(backend, memory=providers.Singleton(InMemoryEventLog))
-    queue = providers.Selector(settings.provided.queue, inline=providers.Singleton(InlineJobQueue))
+    limiter = providers.Selector(
+        backend,
+        memory=providers.Singleton(InMemoryRateLimiter, clock),
+        redis=providers.Singleton(_redis_adapter, "RedisRateLimiter", redis),
+    )
+    denylist = providers.Selector(
+        backend,
+        memory=providers.Singleton(InMemoryTokenBlacklist, clock),
+        redis=providers.Singleton(_redis_adapter, "RedisTokenBlacklist", redis),
+    )
+    cache = providers.Selector(
+        backend,
+        memory=providers.Singleton(InMemoryCache),
+        redis=providers.Singleton(_redis_adapter, "TieredCache", redis),
+    )
+    live_events = providers.Selector(
+        backend,
+        memory=providers.Singleton(InMemoryEventLog),
+        redis=providers.Singleton(_redis_adapter, "RedisEventLog", redis),
+    )
+    cancel_bus = providers.Selector(
+        backend,
+        memory=providers.Object(None),
+        redis=providers.Singleton(_redis_adapter, "RedisCancelBus", redis),
+    )
+    queue = providers.Selector(
+        settings.provided.queue,
+        inline=providers.Singleton(InlineJobQueue, bus=cancel_bus),
+        redis=providers.Singleton(_redis_queue, redis, cancel_bus),
+    )
 
     hasher = providers.Singleton(Argon2Hasher)
     tokens = providers.Singleton(JwtTokenService, jwt_secret, ids)
@@ -106,8 +147,9 @@ class Container(containers.DeclarativeContainer):
         limiter=limiter,
         clock=clock,
         ids=ids,
+        cache=cache,
     )
-    projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids)
+    projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
 
     model = providers.Selector(
         settings.provided.llm,

@@ -13,7 +13,16 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from vibe.domain.events import StoredEvent
-from vibe.domain.ports import Cache, Clock, EventLog, JobQueue, RateLimiter, TokenBlacklist, WindowCount
+from vibe.domain.ports import (
+    Cache,
+    CancelBus,
+    Clock,
+    EventLog,
+    JobQueue,
+    RateLimiter,
+    TokenBlacklist,
+    WindowCount,
+)
 
 __all__ = [
     "InMemoryCache",
@@ -168,18 +177,25 @@ class InMemoryEventLog(EventLog):
             self._sessions.pop(self._expiry.popleft()[1], None)
 
 
-Handler = Callable[[str], Coroutine[Any, Any, None]]
+Handler = Callable[[str], Coroutine[Any, Any, object]]
 
 
 class InlineJobQueue(JobQueue):
-    """Runs each generation as a background task of this process, owned here and never by a request."""
+    """Runs each generation as a background task of this process, owned here and never by a request.
 
-    def __init__(self) -> None:
+    With several processes (Redis configured), cancel requests travel on ``bus`` to whichever
+    process runs the session.
+    """
+
+    def __init__(self, bus: CancelBus | None = None) -> None:
         self._handler: Handler | None = None
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._tasks: dict[str, asyncio.Task[object]] = {}
+        self._bus = bus
 
     async def start(self, handler: Handler) -> None:
         self._handler = handler
+        if self._bus is not None:
+            self._bus.listen(self._cancel_local)
 
     async def enqueue(self, generation_id: str) -> None:
         if self._handler is None:
@@ -191,6 +207,11 @@ class InlineJobQueue(JobQueue):
         task.add_done_callback(lambda _t: self._tasks.pop(generation_id, None))
 
     async def cancel(self, generation_id: str) -> None:
+        self._cancel_local(generation_id)
+        if self._bus is not None:
+            await self._bus.publish(generation_id)
+
+    def _cancel_local(self, generation_id: str) -> None:
         task = self._tasks.get(generation_id)
         if task is not None:
             task.cancel()
@@ -200,6 +221,8 @@ class InlineJobQueue(JobQueue):
         return len(self._tasks)
 
     async def aclose(self) -> None:
+        if self._bus is not None:
+            await self._bus.aclose()
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()

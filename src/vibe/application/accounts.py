@@ -11,6 +11,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+import msgspec
+
+from vibe.application.read_cache import NoCache, ReadCache
 from vibe.domain.auth import (
     ACCESS_TOKEN_TTL,
     FAMILY_TTL,
@@ -29,6 +32,7 @@ from vibe.domain.errors import (
     RateLimitedError,
 )
 from vibe.domain.ports import (
+    Cache,
     Clock,
     IdFactory,
     Page,
@@ -50,6 +54,9 @@ from vibe.domain.users import (
 )
 
 __all__ = ["Accounts", "Throttle"]
+
+_encode_user = msgspec.msgpack.Encoder().encode
+_decode_user = msgspec.msgpack.Decoder(User).decode
 
 ACCESS_TTL_SECONDS = int(ACCESS_TOKEN_TTL.total_seconds())
 BAD_LOGIN = "Invalid email or password."
@@ -75,6 +82,7 @@ class Accounts:
         limiter: RateLimiter,
         clock: Clock,
         ids: IdFactory,
+        cache: Cache | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -84,6 +92,7 @@ class Accounts:
         self._clock = clock
         self._ids = ids
         self._denylist_restored = False
+        self._users: ReadCache[User] = ReadCache(cache or NoCache(), "user", _encode_user, _decode_user)
 
     # --- registration -----------------------------------------------------------------------------
 
@@ -159,6 +168,7 @@ class Accounts:
             if current is not None and current.password_hash == user.password_hash:
                 await uow.users.update(current.with_changes(self._clock.now(), password_hash=new_hash))
                 await uow.commit()
+        await self._users.invalidate(user.id)
 
     async def _start_family(self, user_id: str) -> TokenPair:
         now = self._clock.now()
@@ -215,11 +225,14 @@ class Accounts:
             await self.restore_denylist()
         if await self._denylist.is_denied(jti_key(claims.jti), family_key(claims.fam)):
             raise AuthenticationError("This session has ended; sign in again.")
-        async with self._uow(readonly=True) as uow:
-            user = await uow.users.get(claims.sub)
+        user = await self._users.get(claims.sub, lambda: self._load_user(claims.sub))
         if user is None:
             raise AuthenticationError("This account no longer exists.")
         return Principal(user=user, claims=claims)
+
+    async def _load_user(self, user_id: str) -> User | None:
+        async with self._uow(readonly=True) as uow:
+            return await uow.users.get(user_id)
 
     async def _revoke_families(self, family_ids: list[str] | None, user_id: str) -> None:
         """Revoke the given families (None: every live family of the user) in the database and the
@@ -309,6 +322,7 @@ class Accounts:
         async with self._uow() as uow:
             await uow.users.update(updated)
             await uow.commit()
+        await self._users.invalidate(updated.id)
         if new_hash is not None:
             await self._revoke_families(None, target.id)
         return updated
@@ -320,3 +334,4 @@ class Accounts:
         async with self._uow() as uow:
             await uow.users.delete(target.id)
             await uow.commit()
+        await self._users.invalidate(target.id)

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 
 import msgspec
 
+from vibe.application.read_cache import NoCache, ReadCache
 from vibe.domain.errors import NotFoundError, PermissionDeniedError
-from vibe.domain.ports import Clock, IdFactory, Page, UnitOfWork, UnitOfWorkFactory
+from vibe.domain.ports import Cache, Clock, IdFactory, Page, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.projects import (
     FileEntry,
     Project,
@@ -27,6 +28,9 @@ from vibe.domain.users import User
 
 __all__ = ["Projects", "Snapshot"]
 
+_encode_project = msgspec.msgpack.Encoder().encode
+_decode_project = msgspec.msgpack.Decoder(Project).decode
+
 
 class Snapshot(msgspec.Struct, frozen=True):
     """One version of a project with all its files."""
@@ -37,16 +41,28 @@ class Snapshot(msgspec.Struct, frozen=True):
 
 
 class Projects:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, cache: Cache | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
+        self._cached: ReadCache[Project] = ReadCache(
+            cache or NoCache(), "project", _encode_project, _decode_project
+        )
+
+    async def _load(self, project_id: str) -> Project | None:
+        async with self._uow(readonly=True) as uow:
+            return await uow.projects.get(project_id)
+
+    async def forget(self, project_id: str) -> None:
+        """Drop the cached metadata of a project that changed (every write calls this after commit)."""
+        await self._cached.invalidate(project_id)
 
     # --- access -----------------------------------------------------------------------------------
 
     async def _readable(self, actor: User | None, project_id: str) -> Project:
-        async with self._uow(readonly=True) as uow:
-            project = await uow.projects.get(project_id)
+        project = await self._cached.get(project_id, lambda: self._load(project_id))
         if project is None or not project.readable_by(actor.id if actor else None):
             raise NotFoundError("No such project.")
         return project
@@ -74,6 +90,7 @@ class Projects:
         async with self._uow() as uow:
             await uow.projects.add(project)
             await uow.commit()
+        await self.forget(project.id)
         return project
 
     async def list_projects(self, actor: User, limit: int, offset: int) -> Page[Project]:
@@ -106,6 +123,7 @@ class Projects:
         async with self._uow() as uow:
             await uow.projects.update(changed)
             await uow.commit()
+        await self.forget(project.id)
         return changed
 
     async def delete(self, actor: User, project_id: str) -> None:
@@ -114,6 +132,7 @@ class Projects:
         async with self._uow() as uow:
             await uow.projects.delete(project.id)
             await uow.commit()
+        await self.forget(project.id)
 
     # --- versions and files -----------------------------------------------------------------------
 
@@ -188,6 +207,7 @@ class Projects:
         async with self._uow() as uow:
             version = await self.commit_in(uow, project_id, files, summary, generation_id)
             await uow.commit()
+        await self.forget(project_id)
         return version
 
     async def commit_in(
@@ -199,8 +219,8 @@ class Projects:
         generation_id: str | None = None,
     ) -> Version:
         """``commit`` inside the caller's unit of work (the generation engine commits the version and
-        the session's success together). Paths and sizes are checked here too, so no caller can store
-        what the rules refuse."""
+        the session's success together; it calls ``forget`` after its commit). Paths and sizes are
+        checked here too, so no caller can store what the rules refuse."""
         checked = {ProjectPath.parse(path): content for path, content in files.items()}
         check_file_set(checked)
         text = summary.strip()[:2000] or "Updated"

@@ -22,6 +22,7 @@ from vibe.domain.users import User
 
 __all__ = [
     "Cache",
+    "CancelBus",
     "Clock",
     "EventLog",
     "EventRepository",
@@ -194,6 +195,10 @@ class GenerationRepository(Protocol):
         session is unfinished; False otherwise (fencing)."""
         ...
 
+    async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
+        """Extend the lease of a running session still at ``attempt``; False when it is not."""
+        ...
+
     async def unfinished(self, lease_expired_before: datetime | None = None) -> list[Generation]:
         """Unfinished sessions; with a time, only running ones whose lease ran out before it and
         queued ones created before it."""
@@ -277,8 +282,16 @@ class EventLog(Protocol):
         ...
 
 
+class CancelBus(Protocol):
+    """Cancel requests broadcast to every process, so whichever runs the session stops it."""
+
+    async def publish(self, generation_id: str) -> None: ...
+    def listen(self, on_cancel: Callable[[str], None]) -> None: ...
+    async def aclose(self) -> None: ...
+
+
 class JobQueue(Protocol):
-    async def start(self, handler: Callable[[str], Coroutine[Any, Any, None]]) -> None:
+    async def start(self, handler: Callable[[str], Coroutine[Any, Any, object]]) -> None:
         """Run ``handler(generation_id)`` for queued sessions, where this process runs them."""
         ...
 

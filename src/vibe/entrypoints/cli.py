@@ -76,6 +76,26 @@ def _run_migrations(upgrade: Callable[[str], None], url: str) -> None:
         raise click.ClickException(f"database migration failed: {error}") from None
 
 
+@main.command()
+@click.option(
+    "--concurrency", default=2, show_default=True, type=click.IntRange(1, 256), help="Generations at once."
+)
+def worker(concurrency: int) -> None:
+    """Run queued generations (needed only with VIBE_QUEUE=redis)."""
+    from vibe.entrypoints.logs import configure_logging
+
+    settings = load_settings()
+    if settings.queue != "redis":
+        raise click.ClickException(
+            "vibe worker needs VIBE_QUEUE=redis (and VIBE_REDIS_URL); with the inline queue, "
+            "vibe serve runs generations itself."
+        )
+    configure_logging(settings.log_level)
+    from vibe.entrypoints.worker import run_worker
+
+    run_async(lambda: run_worker(settings, concurrency))
+
+
 @main.group()
 def db() -> None:
     """Database administration."""

@@ -267,6 +267,13 @@ class _Generations(GenerationRepository):
         self.s.generations[generation.id] = generation
         return True
 
+    async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
+        stored = self.s.generations.get(generation_id)
+        if stored is None or stored.attempt != attempt or stored.status is not GenerationStatus.RUNNING:
+            return False
+        self.s.generations[generation_id] = msgspec.structs.replace(stored, lease_until=lease_until)
+        return True
+
     async def unfinished(self, lease_expired_before: datetime | None = None) -> list[Generation]:
         found = [g for g in self.s.generations.values() if g.status in UNFINISHED]
         if lease_expired_before is not None:

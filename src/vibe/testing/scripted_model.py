@@ -70,6 +70,7 @@ class ScriptedModel(ModelClient):
         self.turns = list(turns)
         self.requests: list[ModelRequest] = []
         self.pace = pace
+        self.chunks_sent = 0
 
     @property
     def name(self) -> str:
@@ -88,4 +89,5 @@ class ScriptedModel(ModelClient):
         for chunk in script:
             if self.pace:
                 await asyncio.sleep(self.pace)
+            self.chunks_sent += 1
             yield chunk

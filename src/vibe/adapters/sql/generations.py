@@ -131,6 +131,18 @@ class SqlGenerationRepository(GenerationRepository):
         )
         return result.rowcount == 1
 
+    async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
+        result = await self._c.execute(
+            update(generations)
+            .where(
+                generations.c.id == generation_id,
+                generations.c.attempt == attempt,
+                generations.c.status == GenerationStatus.RUNNING.value,
+            )
+            .values(lease_until=lease_until)
+        )
+        return result.rowcount == 1
+
     async def unfinished(self, lease_expired_before: datetime | None = None) -> list[Generation]:
         query = select(generations).where(generations.c.status.in_(_UNFINISHED))
         if lease_expired_before is not None:

@@ -1,0 +1,31 @@
+"""Redis failures in the domain's terms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from vibe.domain.errors import UnavailableError
+
+__all__ = ["REDIS_DOWN", "fail_closed"]
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def fail_closed(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, T]]:
+    """Turn 'Redis does not answer' into UnavailableError (503), never a silent yes."""
+
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except REDIS_DOWN as error:
+            raise UnavailableError("A backing service (Redis) is unavailable; try again shortly.") from error
+
+    wrapper.__doc__ = method.__doc__
+    wrapper.__name__ = method.__name__
+    return wrapper

@@ -1,0 +1,86 @@
+"""Rate limiter, token denylist and cache on Redis, shared by every process."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from vibe.adapters.redis.errors import fail_closed
+from vibe.domain.ports import Cache, RateLimiter, TokenBlacklist, WindowCount
+
+__all__ = ["RedisCache", "RedisRateLimiter", "RedisTokenBlacklist"]
+
+# One atomic step: count the hit, start the window on the first one, report count and time left.
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
+
+
+class RedisRateLimiter(RateLimiter):
+    """Fixed windows: a counter per key that expires with its window."""
+
+    def __init__(self, redis: Redis, prefix: str = "vibe:rl:") -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._hit = redis.register_script(_HIT)
+
+    @fail_closed
+    async def hit(self, key: str, window_seconds: int) -> WindowCount:
+        count, ttl = await self._hit(keys=[self._prefix + key], args=[window_seconds])
+        return WindowCount(int(count), max(1, int(ttl)))
+
+    @fail_closed
+    async def peek(self, key: str) -> WindowCount:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.get(self._prefix + key)
+            pipe.ttl(self._prefix + key)
+            raw, ttl = await pipe.execute()
+        if raw is None or ttl < 0:
+            return WindowCount(0, 0)
+        return WindowCount(int(raw), max(1, int(ttl)))
+
+    @fail_closed
+    async def reset(self, key: str) -> None:
+        await self._redis.delete(self._prefix + key)
+
+
+class RedisTokenBlacklist(TokenBlacklist):
+    """Denied keys with a TTL: each entry disappears when the last token it could stop expires."""
+
+    def __init__(self, redis: Redis, prefix: str = "vibe:deny:") -> None:
+        self._redis = redis
+        self._prefix = prefix
+
+    @fail_closed
+    async def deny(self, key: str, ttl_seconds: int) -> None:
+        await self._redis.set(self._prefix + key, b"1", ex=max(1, ttl_seconds))
+
+    @fail_closed
+    async def is_denied(self, *keys: str) -> bool:
+        if not keys:
+            return False
+        return bool(await self._redis.exists(*(self._prefix + key for key in keys)))
+
+
+class RedisCache(Cache):
+    """Bytes with a TTL. Failures raise (the tiered cache above decides what they mean)."""
+
+    def __init__(self, redis: Redis, prefix: str = "vibe:cache:") -> None:
+        self._redis = redis
+        self._prefix = prefix
+
+    async def get(self, key: str) -> bytes | None:
+        value = await self._redis.get(self._prefix + key)
+        return value if value is None else bytes(value, "utf-8") if isinstance(value, str) else value
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        await self._redis.set(self._prefix + key, value, px=max(1, int(ttl_seconds * 1000)))
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self._redis.delete(*(self._prefix + key for key in keys))

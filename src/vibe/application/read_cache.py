@@ -1,0 +1,94 @@
+"""A read-through cache for the hot reads (the user behind a token, project metadata).
+
+Misses of one key at once cost one load (singleflight); absent things are cached briefly too (negative
+caching), so probing unknown ids does not reach the database each time; TTLs carry jitter, so entries
+made together do not expire together. Writes invalidate. A load that raced a write does not store its
+(stale) result in this process; across processes, the short TTLs bound staleness (see README).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+from vibe.domain.ports import Cache
+
+__all__ = ["NoCache", "ReadCache"]
+
+T = TypeVar("T")
+_ABSENT = b"\x00absent"
+
+
+class NoCache(Cache):
+    """Caches nothing: every read goes to the database (for services built without a cache)."""
+
+    async def get(self, key: str) -> bytes | None:
+        return None
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        return None
+
+    async def delete(self, *keys: str) -> None:
+        return None
+
+
+class ReadCache(Generic[T]):
+    def __init__(
+        self,
+        cache: Cache,
+        namespace: str,
+        encode: Callable[[T], bytes],
+        decode: Callable[[bytes], T],
+        *,
+        ttl_seconds: float = 60.0,
+        absent_ttl_seconds: float = 5.0,
+        jitter: float = 0.1,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self._cache = cache
+        self._namespace = namespace
+        self._encode = encode
+        self._decode = decode
+        self._ttl = ttl_seconds
+        self._absent_ttl = absent_ttl_seconds
+        self._jitter = jitter
+        self._rng = rng
+        self._inflight: dict[str, asyncio.Future[T | None]] = {}
+        self._writes: dict[str, int] = {}  # key -> invalidations seen, to spot a load that raced a write
+
+    def _key(self, key: str) -> str:
+        return f"{self._namespace}:{key}"
+
+    def _ttl_for(self, base: float) -> float:
+        return base * (1 - self._jitter + 2 * self._jitter * self._rng())
+
+    async def get(self, key: str, load: Callable[[], Awaitable[T | None]]) -> T | None:
+        raw = await self._cache.get(self._key(key))
+        if raw is not None:
+            return None if raw == _ABSENT else self._decode(raw)
+        if (running := self._inflight.get(key)) is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        writes = self._writes.get(key, 0)
+        try:
+            value = await load()
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: waiters re-raise it; nobody else must log it
+            raise
+        finally:
+            del self._inflight[key]
+        if self._writes.get(key, 0) == writes:
+            stored = _ABSENT if value is None else self._encode(value)
+            await self._cache.set(
+                self._key(key), stored, self._ttl_for(self._absent_ttl if value is None else self._ttl)
+            )
+        future.set_result(value)
+        return value
+
+    async def invalidate(self, key: str) -> None:
+        self._writes[key] = self._writes.get(key, 0) + 1
+        await self._cache.delete(self._key(key))

@@ -1,0 +1,46 @@
+"""``vibe worker``: a process that runs queued generations (VIBE_QUEUE=redis).
+
+It takes jobs from the Redis consumer group, runs each through ``Vibe.generations.run`` and re-queues
+sessions nobody runs any more. SIGTERM or Ctrl-C stop it: it takes no new job and gives the running
+ones a grace period before cancelling them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+
+from vibe.adapters.redis.queue import RedisWorker
+from vibe.bootstrap import connect
+from vibe.config import Settings
+
+__all__ = ["run_worker"]
+
+log = logging.getLogger("vibe.worker")
+
+
+async def run_worker(settings: Settings, concurrency: int, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    async with connect(settings) as app:
+        worker = RedisWorker(
+            app.container.redis(),
+            app.generations.run,
+            app.container.cancel_bus(),
+            consumer=f"{socket.gethostname()}-{os.getpid()}",
+            concurrency=concurrency,
+        )
+        requeue = asyncio.create_task(app.requeue_stale_forever())
+        log.info("worker %s-%d ready (concurrency %d)", socket.gethostname(), os.getpid(), concurrency)
+        try:
+            await worker.run(stop)
+        finally:
+            requeue.cancel()
+            await asyncio.gather(requeue, return_exceptions=True)

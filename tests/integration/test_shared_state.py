@@ -1,0 +1,148 @@
+"""The shared-state ports (limiter, denylist, live event log) behave the same in process and on Redis;
+Redis failures fail closed for security state and open (to SQL) for the event log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from vibe.adapters.memory import InMemoryEventLog, InMemoryRateLimiter, InMemoryTokenBlacklist
+from vibe.adapters.redis.client import redis_client
+from vibe.adapters.redis.events import RedisEventLog
+from vibe.adapters.redis.shared_state import RedisRateLimiter, RedisTokenBlacklist
+from vibe.adapters.system import SystemClock
+from vibe.domain.errors import UnavailableError
+from vibe.domain.events import StoredEvent
+from vibe.domain.ports import EventLog, RateLimiter, TokenBlacklist
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+async def redis(redis_test_url: str) -> AsyncIterator[Redis]:
+    async with redis_client(redis_test_url) as client:
+        yield client
+
+
+@pytest.fixture(params=["memory", "redis"])
+def backend(request: pytest.FixtureRequest) -> str | None:
+    """None for the in-process adapters, else the test Redis URL."""
+    return None if request.param == "memory" else str(request.getfixturevalue("redis_test_url"))
+
+
+@pytest.fixture
+async def limiter(backend: str | None) -> AsyncIterator[RateLimiter]:
+    if backend is None:
+        yield InMemoryRateLimiter(SystemClock())
+        return
+    async with redis_client(backend) as client:
+        yield RedisRateLimiter(client)
+
+
+@pytest.fixture
+async def denylist(backend: str | None) -> AsyncIterator[TokenBlacklist]:
+    if backend is None:
+        yield InMemoryTokenBlacklist(SystemClock())
+        return
+    async with redis_client(backend) as client:
+        yield RedisTokenBlacklist(client)
+
+
+@pytest.fixture
+async def live(backend: str | None) -> AsyncIterator[EventLog]:
+    if backend is None:
+        yield InMemoryEventLog()
+        return
+    async with redis_client(backend) as client:
+        log = RedisEventLog(client, block_ms=50)
+        yield log
+        await log.aclose()
+
+
+async def test_the_limiter_counts_within_a_window(limiter: RateLimiter) -> None:
+    assert (await limiter.peek("k")).count == 0
+    for expected in (1, 2, 3):
+        count = await limiter.hit("k", 60)
+        assert count.count == expected
+        assert 0 < count.reset_in <= 60
+    assert (await limiter.peek("k")).count == 3
+    assert (await limiter.peek("other")).count == 0
+    await limiter.reset("k")
+    assert (await limiter.peek("k")).count == 0
+
+
+async def test_concurrent_hits_are_counted_exactly(limiter: RateLimiter) -> None:
+    counts = await asyncio.gather(*(limiter.hit("burst", 60) for _ in range(50)))
+    assert sorted(c.count for c in counts) == list(range(1, 51))
+
+
+async def test_denied_keys_are_denied_until_they_expire(denylist: TokenBlacklist) -> None:
+    assert not await denylist.is_denied("jti:a")
+    await denylist.deny("jti:a", 900)
+    assert await denylist.is_denied("jti:a")
+    assert await denylist.is_denied("jti:zzz", "jti:a")
+    assert not await denylist.is_denied("jti:b")
+    assert not await denylist.is_denied()
+
+
+async def test_redis_denylist_entries_carry_their_ttl(redis: Redis) -> None:
+    await RedisTokenBlacklist(redis).deny("fam:1", 900)
+    assert 890 < await redis.ttl("vibe:deny:fam:1") <= 900
+
+
+async def test_security_state_fails_closed_when_redis_is_down() -> None:
+    redis = Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2)
+    with pytest.raises(UnavailableError):
+        await RedisTokenBlacklist(redis).is_denied("jti:a")
+    with pytest.raises(UnavailableError):
+        await RedisRateLimiter(redis).hit("k", 60)
+    await redis.aclose()
+
+
+def _events(first: int, last: int, terminal: bool = False) -> list[StoredEvent]:
+    events = [StoredEvent(seq, "text", b'{"delta":"%d"}' % seq) for seq in range(first, last + 1)]
+    if terminal:
+        events[-1] = StoredEvent(last, "done", b"{}")
+    return events
+
+
+async def test_the_live_log_replays_and_follows(live: EventLog) -> None:
+    assert await live.read("g1", 0) is None  # never published here
+    await live.publish("g1", _events(1, 3))
+    assert [e.seq for e in await live.read("g1", 0) or []] == [1, 2, 3]
+    assert [e.seq for e in await live.read("g1", 2) or []] == [3]
+    assert await live.read("g1", 3) == []
+    await live.publish("g1", _events(2, 4))  # a replayed publish adds only what is new
+    assert [e.seq for e in await live.read("g1", 0) or []] == [1, 2, 3, 4]
+
+    async def later() -> None:
+        await asyncio.sleep(0.05)
+        await live.publish("g1", _events(5, 6, terminal=True))
+
+    publisher = asyncio.create_task(later())
+    woken = await live.read("g1", 4, timeout=5)
+    await publisher
+    assert woken
+    assert woken[0].seq == 5
+    assert [e.seq for e in await live.read("g1", 4) or []] == [5, 6]
+    started = asyncio.get_running_loop().time()
+    assert await live.read("g1", 6, timeout=5) == []  # ended: no waiting for more
+    assert asyncio.get_running_loop().time() - started < 1
+
+
+async def test_a_thousand_waiting_readers_all_wake(live: EventLog) -> None:
+    await live.publish("many", _events(1, 1))
+    readers = [asyncio.create_task(live.read("many", 1, timeout=10)) for _ in range(1000)]
+    await asyncio.sleep(0.1)
+    await live.publish("many", _events(2, 2))
+    results = await asyncio.gather(*readers)
+    assert all(r and r[0].seq == 2 for r in results)
+
+
+async def test_the_redis_live_log_falls_back_to_sql_when_redis_is_down() -> None:
+    log = RedisEventLog(Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2))
+    await log.publish("g", _events(1, 2))  # logged, not raised: the durable log has them
+    assert await log.read("g", 0, timeout=1) is None
