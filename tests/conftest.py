@@ -97,7 +97,7 @@ def any_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
 @pytest.fixture
 def redis_test_url(redis_url: str) -> Iterator[str]:
     """The test Redis, on database 15, emptied before and after each test that uses it."""
-    from redis import Redis  # noqa: PLC0415
+    from redis import Redis
 
     url = redis_url.rsplit("/", 1)[0] + "/15" if redis_url.count("/") > 2 else redis_url + "/15"
     with Redis.from_url(url) as client:

@@ -16,7 +16,7 @@ from vibe.adapters.redis.shared_state import RedisRateLimiter, RedisTokenBlackli
 from vibe.adapters.system import SystemClock
 from vibe.domain.errors import UnavailableError
 from vibe.domain.events import StoredEvent
-from vibe.domain.ports import EventLog, RateLimiter, TokenBlacklist
+from vibe.domain.ports import DenylistForgotten, EventLog, RateLimiter, TokenBlacklist
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
@@ -80,12 +80,30 @@ async def test_concurrent_hits_are_counted_exactly(limiter: RateLimiter) -> None
 
 
 async def test_denied_keys_are_denied_until_they_expire(denylist: TokenBlacklist) -> None:
+    await denylist.mark_restored()
     assert not await denylist.is_denied("jti:a")
     await denylist.deny("jti:a", 900)
     assert await denylist.is_denied("jti:a")
     assert await denylist.is_denied("jti:zzz", "jti:a")
     assert not await denylist.is_denied("jti:b")
     assert not await denylist.is_denied()
+
+
+async def test_a_denylist_that_lost_its_state_says_so(denylist: TokenBlacklist) -> None:
+    with pytest.raises(DenylistForgotten):
+        await denylist.is_denied("jti:a")  # a new process, or a new Redis, knows no revocations yet
+    await denylist.mark_restored()
+    assert not await denylist.is_denied("jti:a")
+
+
+async def test_a_restarted_redis_is_noticed(redis: Redis) -> None:
+    denylist = RedisTokenBlacklist(redis)
+    await denylist.mark_restored()
+    await denylist.deny("fam:1", 900)
+    assert await denylist.is_denied("fam:1")
+    await redis.flushdb()  # what a restart without persistence leaves
+    with pytest.raises(DenylistForgotten):
+        await denylist.is_denied("fam:1")
 
 
 async def test_redis_denylist_entries_carry_their_ttl(redis: Redis) -> None:

@@ -17,6 +17,7 @@ from vibe.domain.ports import (
     Cache,
     CancelBus,
     Clock,
+    DenylistForgotten,
     EventLog,
     JobQueue,
     RateLimiter,
@@ -73,6 +74,7 @@ class InMemoryTokenBlacklist(TokenBlacklist):
         self._clock = clock
         self._until: dict[str, float] = {}
         self._writes = 0
+        self._restored = False  # a new process remembers nothing of the revocations before it
 
     async def deny(self, key: str, ttl_seconds: int) -> None:
         now = self._clock.now().timestamp()
@@ -82,8 +84,13 @@ class InMemoryTokenBlacklist(TokenBlacklist):
             self._until = {k: t for k, t in self._until.items() if t > now}
 
     async def is_denied(self, *keys: str) -> bool:
+        if not self._restored:
+            raise DenylistForgotten
         now = self._clock.now().timestamp()
         return any(self._until.get(key, 0.0) > now for key in keys)
+
+    async def mark_restored(self) -> None:
+        self._restored = True
 
 
 class InMemoryCache(Cache):
@@ -216,8 +223,7 @@ class InlineJobQueue(JobQueue):
         if task is not None:
             task.cancel()
 
-    @property
-    def running(self) -> int:
+    async def depth(self) -> int:
         return len(self._tasks)
 
     async def aclose(self) -> None:

@@ -34,6 +34,7 @@ from vibe.domain.errors import (
 from vibe.domain.ports import (
     Cache,
     Clock,
+    DenylistForgotten,
     IdFactory,
     Page,
     PasswordHasher,
@@ -91,7 +92,6 @@ class Accounts:
         self._limiter = limiter
         self._clock = clock
         self._ids = ids
-        self._denylist_restored = False
         self._users: ReadCache[User] = ReadCache(cache or NoCache(), "user", _encode_user, _decode_user)
 
     # --- registration -----------------------------------------------------------------------------
@@ -221,9 +221,7 @@ class Accounts:
 
     async def authenticate(self, access_token: str) -> Principal:
         claims = self._tokens.decode_access(access_token, self._clock.now())
-        if not self._denylist_restored:
-            await self.restore_denylist()
-        if await self._denylist.is_denied(jti_key(claims.jti), family_key(claims.fam)):
+        if await self._denied(jti_key(claims.jti), family_key(claims.fam)):
             raise AuthenticationError("This session has ended; sign in again.")
         user = await self._users.get(claims.sub, lambda: self._load_user(claims.sub))
         if user is None:
@@ -248,17 +246,24 @@ class Accounts:
         for family_id in family_ids:
             await self._denylist.deny(family_key(family_id), ACCESS_TTL_SECONDS)
 
+    async def _denied(self, *keys: str) -> bool:
+        try:
+            return await self._denylist.is_denied(*keys)
+        except DenylistForgotten:
+            await self.restore_denylist()
+            return await self._denylist.is_denied(*keys)
+
     async def restore_denylist(self) -> int:
-        """After a restart, deny again the families revoked within one access-token lifetime (an
-        in-process denylist forgets them). Runs before the first authentication, so it needs no
-        database at startup. Returns how many."""
+        """Deny again the families revoked within one access-token lifetime, after the denylist lost
+        them (a new process, a restarted Redis). Runs when a check finds it forgotten, so startup needs
+        no database. Returns how many."""
         now = self._clock.now()
         async with self._uow(readonly=True) as uow:
             revoked = await uow.tokens.revoked_since(now - ACCESS_TOKEN_TTL)
         for family_id, revoked_at in revoked:
             left = ACCESS_TTL_SECONDS - int((now - revoked_at).total_seconds())
             await self._denylist.deny(family_key(family_id), max(1, left))
-        self._denylist_restored = True
+        await self._denylist.mark_restored()
         return len(revoked)
 
     # --- users ------------------------------------------------------------------------------------

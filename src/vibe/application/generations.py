@@ -23,7 +23,16 @@ from vibe.domain.errors import (
 )
 from vibe.domain.events import Status, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus, Prompt
-from vibe.domain.ports import Clock, EventLog, IdFactory, JobQueue, ModelClient, Page, UnitOfWorkFactory
+from vibe.domain.ports import (
+    Clock,
+    EventLog,
+    GenerationTotals,
+    IdFactory,
+    JobQueue,
+    ModelClient,
+    Page,
+    UnitOfWorkFactory,
+)
 from vibe.domain.projects import Project, ProjectName, Visibility
 from vibe.domain.users import User
 
@@ -170,6 +179,12 @@ class Generations:
     async def run(self, generation_id: str) -> bool:
         """Run a queued session (what the job queue calls); see ``Runner.run``."""
         return await self._runner.run(generation_id)
+
+    async def totals(self) -> tuple[GenerationTotals, int]:
+        """(sessions by status and tokens used, jobs waiting or running) for the metrics."""
+        async with self._uow(readonly=True) as uow:
+            totals = await uow.generations.totals()
+        return totals, await self._queue.depth()
 
     async def stale(self) -> list[str]:
         """Sessions nobody runs any more (see ``Runner.stale``): a worker queues them again."""

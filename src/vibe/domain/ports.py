@@ -24,9 +24,11 @@ __all__ = [
     "Cache",
     "CancelBus",
     "Clock",
+    "DenylistForgotten",
     "EventLog",
     "EventRepository",
     "GenerationRepository",
+    "GenerationTotals",
     "IdFactory",
     "JobQueue",
     "LinkSigner",
@@ -174,6 +176,12 @@ class ProjectRepository(Protocol):
     async def read_all(self, project_id: str, version: int) -> dict[str, str]: ...
 
 
+class GenerationTotals(msgspec.Struct, frozen=True):
+    by_status: dict[str, int]
+    input_tokens: int
+    output_tokens: int
+
+
 class GenerationRepository(Protocol):
     async def add_within_limit(self, generation: Generation, limit: int) -> bool:
         """Insert if the user has fewer than ``limit`` unfinished generations, atomically."""
@@ -193,6 +201,10 @@ class GenerationRepository(Protocol):
     async def save(self, generation: Generation, expected_attempt: int) -> bool:
         """Write the new state if the stored attempt still equals ``expected_attempt`` and the stored
         session is unfinished; False otherwise (fencing)."""
+        ...
+
+    async def totals(self) -> GenerationTotals:
+        """Sessions by status and tokens used, over everyone (for the metrics)."""
         ...
 
     async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
@@ -257,11 +269,20 @@ class RateLimiter(Protocol):
     async def reset(self, key: str) -> None: ...
 
 
+class DenylistForgotten(Exception):
+    """The denylist lost what it held (a new process, a restarted Redis): restore it before trusting it."""
+
+
 class TokenBlacklist(Protocol):
     async def deny(self, key: str, ttl_seconds: int) -> None: ...
 
     async def is_denied(self, *keys: str) -> bool:
-        """True when any key is denied; fails closed (raises UnavailableError) when unsure."""
+        """True when any key is denied. Raises DenylistForgotten until ``mark_restored`` was called on
+        the state it holds now, and UnavailableError when unsure: it never answers a blind no."""
+        ...
+
+    async def mark_restored(self) -> None:
+        """Everything denied before was written back: answers can be trusted from now on."""
         ...
 
 
@@ -299,6 +320,10 @@ class JobQueue(Protocol):
 
     async def cancel(self, generation_id: str) -> None:
         """Ask whoever runs the session to stop it now."""
+        ...
+
+    async def depth(self) -> int:
+        """Jobs waiting or running."""
         ...
 
     async def aclose(self) -> None: ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +43,9 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the HTTP API, the SSE streams, the web UI and the preview."""
+    # Before anything imports prometheus-client: every worker counts into files in this fresh folder,
+    # and /metrics in any worker adds them up.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="vibe-metrics-")
     import uvicorn
 
     from vibe.adapters.sql.migrate import upgrade

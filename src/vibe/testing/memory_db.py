@@ -23,6 +23,7 @@ from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus
 from vibe.domain.ports import (
     EventRepository,
     GenerationRepository,
+    GenerationTotals,
     Page,
     ProjectRepository,
     TokenRepository,
@@ -266,6 +267,16 @@ class _Generations(GenerationRepository):
             return False
         self.s.generations[generation.id] = generation
         return True
+
+    async def totals(self) -> GenerationTotals:
+        counts: dict[str, int] = {}
+        for generation in self.s.generations.values():
+            counts[generation.status.value] = counts.get(generation.status.value, 0) + 1
+        return GenerationTotals(
+            by_status=counts,
+            input_tokens=sum(g.usage.input_tokens for g in self.s.generations.values()),
+            output_tokens=sum(g.usage.output_tokens for g in self.s.generations.values()),
+        )
 
     async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
         stored = self.s.generations.get(generation_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from vibe.adapters.redis.errors import fail_closed
-from vibe.domain.ports import Cache, RateLimiter, TokenBlacklist, WindowCount
+from vibe.domain.ports import Cache, DenylistForgotten, RateLimiter, TokenBlacklist, WindowCount
 
 __all__ = ["RedisCache", "RedisRateLimiter", "RedisTokenBlacklist"]
 
@@ -50,11 +50,16 @@ class RedisRateLimiter(RateLimiter):
 
 
 class RedisTokenBlacklist(TokenBlacklist):
-    """Denied keys with a TTL: each entry disappears when the last token it could stop expires."""
+    """Denied keys with a TTL: each entry disappears when the last token it could stop expires.
+
+    A marker key says the denylist holds everything: a Redis that restarted without its data has no
+    marker, so the first check after it raises DenylistForgotten and the app restores it.
+    """
 
     def __init__(self, redis: Redis, prefix: str = "vibe:deny:") -> None:
         self._redis = redis
         self._prefix = prefix
+        self._marker = prefix + "@restored"
 
     @fail_closed
     async def deny(self, key: str, ttl_seconds: int) -> None:
@@ -62,9 +67,18 @@ class RedisTokenBlacklist(TokenBlacklist):
 
     @fail_closed
     async def is_denied(self, *keys: str) -> bool:
-        if not keys:
-            return False
-        return bool(await self._redis.exists(*(self._prefix + key for key in keys)))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.exists(self._marker)
+            if keys:
+                pipe.exists(*(self._prefix + key for key in keys))
+            answers = await pipe.execute()
+        if not answers[0]:
+            raise DenylistForgotten
+        return bool(keys) and bool(answers[1])
+
+    @fail_closed
+    async def mark_restored(self) -> None:
+        await self._redis.set(self._marker, b"1")
 
 
 class RedisCache(Cache):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vibe.adapters.sql.tables import generations, users
 from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus, Usage
-from vibe.domain.ports import GenerationRepository, Page
+from vibe.domain.ports import GenerationRepository, GenerationTotals, Page
 
 __all__ = ["SqlGenerationRepository"]
 
@@ -130,6 +130,18 @@ class SqlGenerationRepository(GenerationRepository):
             .values(_state(generation))
         )
         return result.rowcount == 1
+
+    async def totals(self) -> GenerationTotals:
+        by_status = select(generations.c.status, func.count()).group_by(generations.c.status)
+        counts = {row[0]: int(row[1]) for row in await self._c.execute(by_status)}
+        tokens = select(
+            func.coalesce(func.sum(generations.c.input_tokens), 0),
+            func.coalesce(func.sum(generations.c.output_tokens), 0),
+        )
+        input_tokens, output_tokens = (await self._c.execute(tokens)).one()
+        return GenerationTotals(
+            by_status=counts, input_tokens=int(input_tokens), output_tokens=int(output_tokens)
+        )
 
     async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
         result = await self._c.execute(

@@ -14,7 +14,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -50,9 +50,16 @@ def current_request_id() -> str | None:
 
 class RequestContextMiddleware:
     def __init__(
-        self, app: ASGIApp, *, cors_origins: Iterable[str], untrusted_paths: re.Pattern[str]
+        self,
+        app: ASGIApp,
+        *,
+        cors_origins: Iterable[str],
+        untrusted_paths: re.Pattern[str],
+        on_end: Callable[[str, str, int, float], None] | None = None,
     ) -> None:
+        """``on_end(method, route template, status, seconds)`` is told of every finished request."""
         self.app = app
+        self.on_end = on_end
         self.cors_origins = frozenset(cors_origins)
         self.untrusted_paths = untrusted_paths
 
@@ -90,7 +97,11 @@ class RequestContextMiddleware:
             else:
                 await self.app(scope, receive, send_with_headers)
         finally:
-            _log_access(scope, status or 500, time.perf_counter() - started, request_id)
+            seconds = time.perf_counter() - started
+            _log_access(scope, status or 500, seconds, request_id)
+            if self.on_end is not None:
+                route = str(scope.get("path_template") or "unmatched")
+                self.on_end(str(scope.get("method", "-")), route, status or 500, seconds)
             _request_id.reset(token)
 
     def _grants(self, origin: str | None, path: str) -> bool:
