@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
+import hypothesis
 import pytest
 from litestar import Litestar
 
@@ -21,6 +23,17 @@ from vibe.entrypoints.http.app import create_app
 from vibe.testing.fakes import FastHasher
 
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+# VIBE_TEST_CLUSTER=1: the HTTP suites marked `cluster` run against a real deployment instead
+# (2 serve workers and 2 vibe workers on MariaDB and Redis), started once for the session.
+CLUSTER = os.environ.get("VIBE_TEST_CLUSTER") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not CLUSTER:
+        return
+    keep = [item for item in items if item.get_closest_marker("cluster") and "[mariadb]" not in item.nodeid]
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
 
 
 def require_service(variable: str) -> str:
@@ -44,8 +57,14 @@ def settings(sqlite_url: str) -> Settings:
 
 
 @pytest.fixture
-async def vibe(settings: Settings) -> AsyncIterator[Vibe]:
-    """The app on ``settings`` with a fast password hasher (argon2 has tests of its own)."""
+async def vibe(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Vibe]:
+    """The app on ``settings`` with a fast password hasher (argon2 has tests of its own); in cluster
+    mode, the library side of the running deployment."""
+    if CLUSTER:
+        cluster = request.getfixturevalue("cluster")
+        async with connect(cluster.settings, migrate=False) as app:
+            yield app
+        return
     async with connect(settings, migrate=True, hasher=FastHasher()) as app:
         yield app
 
@@ -56,9 +75,15 @@ def app(vibe: Vibe) -> Litestar:
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: Litestar, request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncClient]:
     """HTTP into the app in this test's own event loop (Litestar's AsyncTestClient runs the app in a
-    thread with a loop of its own, which pooled database connections made here cannot cross)."""
+    thread with a loop of its own, which pooled database connections made here cannot cross); in
+    cluster mode, HTTP to the running deployment."""
+    if CLUSTER:
+        cluster = request.getfixturevalue("cluster")
+        async with httpx.AsyncClient(base_url=cluster.url, timeout=30) as remote:
+            yield remote
+        return
     async with http_client(app) as test_client:
         yield test_client
 
@@ -104,3 +129,31 @@ def redis_test_url(redis_url: str) -> Iterator[str]:
         client.flushdb()
         yield url
         client.flushdb()
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory, mysql_admin_url: str, redis_url: str) -> Iterator[Any]:
+    from tests.cluster import running_cluster
+
+    with running_cluster(tmp_path_factory.mktemp("cluster"), mysql_admin_url, redis_url) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cluster(request: pytest.FixtureRequest) -> None:
+    """In cluster mode every test starts from empty tables and an empty Redis."""
+    if CLUSTER:
+        request.getfixturevalue("cluster").wipe()
+
+
+# Hypothesis profiles (README, "Test profiles"). `ci`, the default, fits CI's time budget and draws the
+# same examples on every run; `full` (HYPOTHESIS_PROFILE=full) explores ten times as far, at random.
+# The heavy suites (tests/contract, the generation machine, Schemathesis, hostile input) size
+# themselves from the loaded profile.
+hypothesis.settings.register_profile(
+    "ci", max_examples=100, stateful_step_count=25, deadline=None, derandomize=True, print_blob=True
+)
+hypothesis.settings.register_profile(
+    "full", max_examples=1000, stateful_step_count=50, deadline=None, print_blob=True
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

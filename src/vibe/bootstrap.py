@@ -38,7 +38,6 @@ __all__ = ["Vibe", "connect", "jwt_secret_for"]
 
 log = logging.getLogger("vibe")
 READY_TIMEOUT_SECONDS = 3.0
-REAP_SECONDS = 15.0
 
 
 class Vibe:
@@ -50,7 +49,7 @@ class Vibe:
         self._migrate = migrate
         self._started = False
         self._closed = False
-        self._background: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
 
     @property
     def accounts(self) -> Accounts:
@@ -84,13 +83,14 @@ class Vibe:
         if self._migrate:
             await upgrade_engine(self.container.engine())
         queue = self.container.queue()
-        if self.settings.queue == "inline" and self.settings.redis_url is None:
-            # The embedded default is one process that runs every generation: whatever is unfinished
-            # at startup was left by a dead process.
-            self._background = asyncio.create_task(self._recover(self.container.clock().now()))
-        elif self.settings.queue == "inline":
-            # Several processes share the work: take over sessions whose runner's lease ran out.
-            self._background = asyncio.create_task(self.requeue_stale_forever())
+        if self.settings.queue == "inline":
+            if self.settings.redis_url is None:
+                # The embedded default is one process that runs every generation: whatever is
+                # unfinished at startup was left by a dead process.
+                self._background.append(asyncio.create_task(self._recover(self.container.clock().now())))
+            # And whatever stops being run (a claim the database refused; with Redis, another
+            # process that died) is queued again once its lease has run out.
+            self._background.append(asyncio.create_task(self.requeue_stale_forever()))
         await queue.start(self.generations.run)
 
     async def _recover(self, booted_at: datetime) -> None:
@@ -107,10 +107,11 @@ class Vibe:
                 log.warning("failed %d generation(s) left unfinished by a previous process", count)
             return
 
-    async def requeue_stale_forever(self, every: float = REAP_SECONDS) -> None:
-        """Queue again, every ``every`` seconds, the sessions nobody runs any more (a dead worker's,
-        or ones whose job was lost); the claim's lease and attempt count keep each run single."""
+    async def requeue_stale_forever(self) -> None:
+        """Queue again, twice a lease, the sessions nobody runs any more (a dead worker's, or ones
+        whose job was lost); the claim's lease and attempt count keep each run single."""
         queue = self.container.queue()
+        every = self.settings.generation_lease_seconds / 2
         while True:
             await asyncio.sleep(every)
             try:
@@ -124,9 +125,9 @@ class Vibe:
         if self._closed:
             return
         self._closed = True
-        if self._background is not None:
-            self._background.cancel()
-            await asyncio.gather(self._background, return_exceptions=True)
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self.container.queue().aclose()
         live = self.container.live_events()

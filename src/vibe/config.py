@@ -56,6 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     offline_pace_seconds: float = 0.01
     max_body_bytes: int = 1024 * 1024
     agent_max_turns: int = 8
+    generation_lease_seconds: float = 30.0
     log_level: str = "INFO"
 
     def __repr__(self) -> str:  # never print secrets
@@ -103,6 +104,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.01, 0, 10),
             max_body_bytes=_int(env, "VIBE_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
             agent_max_turns=_int(env, "VIBE_AGENT_MAX_TURNS", 8, 1, 50),
+            generation_lease_seconds=_float(env, "VIBE_GENERATION_LEASE_SECONDS", 30.0, 1, 3600),
             log_level=_choice(
                 env, "VIBE_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True
             ),

@@ -61,6 +61,7 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
         max_concurrent=settings.max_concurrent_generations,
         max_turns=settings.agent_max_turns,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
+        lease_seconds=settings.generation_lease_seconds,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import logging
 import shutil
@@ -139,6 +140,7 @@ async def test_readyz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
         body = assert_problem(await client.get("/readyz"), 503)
         assert "database" in body["detail"]
         assert (await client.get("/healthz")).status_code == 200
+        await asyncio.sleep(0.2)  # let aiosqlite's thread for the failed connection end before the loop does
 
 
 async def test_readyz_is_503_when_mysql_does_not_answer() -> None:

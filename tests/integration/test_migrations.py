@@ -48,3 +48,8 @@ async def test_migrations_on_mariadb(mysql_url: str) -> None:
     await upgrade_engine(engine)
     await engine.dispose()
     await _assert_migrated(mysql_url)
+
+
+def test_the_blocking_upgrade_used_by_the_cli_on_mariadb(mysql_url: str) -> None:
+    upgrade(mysql_url)
+    upgrade(mysql_url)  # and again: nothing to do

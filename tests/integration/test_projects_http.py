@@ -13,6 +13,8 @@ from tests.projects_http import SITE, assert_project_shape, create, publish, unz
 from vibe.bootstrap import Vibe
 from vibe.config import Settings
 
+pytestmark = pytest.mark.cluster
+
 Client = httpx.AsyncClient
 
 

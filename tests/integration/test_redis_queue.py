@@ -167,3 +167,15 @@ async def test_a_session_that_keeps_dying_is_given_up(
         events = [decode(e.name, e.data) async for e in await serve.generations.events(ada, session.id) if e]
     assert isinstance(events[-1], ErrorEvent)
     assert events[-1].code == "too_many_attempts"
+
+
+async def test_a_worker_survives_redis_losing_its_data(
+    serve: Vibe, settings: Settings, model: ScriptedModel, redis_test_url: str
+) -> None:
+    ada = await user(serve)
+    model.add(*site())
+    async with WorkerProcess(settings, model, "w1") as worker:
+        await worker.app.container.redis().flushdb()  # a restart without persistence: no stream, no group
+        await asyncio.sleep(0.3)
+        events = [e async for e in serve.generate(ada, "after the flush")]
+    assert isinstance(events[-1], Done)

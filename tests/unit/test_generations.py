@@ -8,7 +8,13 @@ from collections.abc import AsyncIterator
 import pytest
 
 from vibe.bootstrap import Vibe
-from vibe.domain.errors import InvalidStateError, NotFoundError, RateLimitedError, UpstreamError
+from vibe.domain.errors import (
+    InvalidStateError,
+    NotFoundError,
+    RateLimitedError,
+    UnavailableError,
+    UpstreamError,
+)
 from vibe.domain.events import (
     Done,
     ErrorEvent,
@@ -241,3 +247,29 @@ async def test_recovery_fails_what_a_dead_process_left() -> None:
             last = (await events_of(second, user, session.id))[-1]
             assert isinstance(last, ErrorEvent)
             assert last.code == "interrupted"
+
+
+class FlakyDatabase(InMemoryUnitOfWorkFactory):
+    """Refuses the next ``failures`` writing units of work, as a database that went away would."""
+
+    failures = 0
+
+    def __call__(self, *, readonly: bool = False):  # type: ignore[no-untyped-def]
+        if not readonly and self.failures:
+            self.failures -= 1
+            raise UnavailableError("The database is unavailable; try again shortly.")
+        return super().__call__(readonly=readonly)
+
+
+async def test_a_claim_the_database_refused_is_tried_again(model: ScriptedModel) -> None:
+    database = FlakyDatabase()
+    model.add(*site_turns())
+    async with connect_fake(model, uow=database) as app:
+        ada = await app.accounts.register("ada@example.com", "correct horse battery")
+        session = await app.generations.start(ada, "a page")
+        database.failures = 2  # the runner's first two claims fail
+        for _ in range(100):
+            if (await app.generations.get(ada, session.id)).finished:
+                break
+            await asyncio.sleep(0.05)
+        assert (await app.generations.get(ada, session.id)).status is GenerationStatus.SUCCEEDED

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import time
 from collections import OrderedDict, deque
@@ -185,6 +186,8 @@ class InMemoryEventLog(EventLog):
 
 
 Handler = Callable[[str], Coroutine[Any, Any, object]]
+RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)
+log = logging.getLogger("vibe.queue")
 
 
 class InlineJobQueue(JobQueue):
@@ -207,11 +210,23 @@ class InlineJobQueue(JobQueue):
     async def enqueue(self, generation_id: str) -> None:
         if self._handler is None:
             raise RuntimeError("the job queue is not started")
-        task = asyncio.get_running_loop().create_task(
-            self._handler(generation_id), name=f"gen-{generation_id}"
-        )
+        if generation_id in self._tasks:
+            return  # already running here
+        task = asyncio.get_running_loop().create_task(self._run(generation_id), name=f"gen-{generation_id}")
         self._tasks[generation_id] = task
         task.add_done_callback(lambda _t: self._tasks.pop(generation_id, None))
+
+    async def _run(self, generation_id: str) -> None:
+        """Run the job; when the handler says it is not settled (False: say the database did not
+        answer), try again a few times with a growing pause before leaving it to the stale requeue."""
+        assert self._handler is not None
+        for pause in RETRY_PAUSES:
+            try:
+                if await self._handler(generation_id) is not False:
+                    return
+            except Exception:
+                log.exception("generation %s failed to run", generation_id)
+            await asyncio.sleep(pause)
 
     async def cancel(self, generation_id: str) -> None:
         self._cancel_local(generation_id)

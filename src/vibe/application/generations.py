@@ -44,11 +44,17 @@ LEASE = timedelta(seconds=30)
 
 class GenerationsConfig:
     def __init__(
-        self, *, max_concurrent: int = 2, max_turns: int = 8, heartbeat_seconds: float = 15.0
+        self,
+        *,
+        max_concurrent: int = 2,
+        max_turns: int = 8,
+        heartbeat_seconds: float = 15.0,
+        lease_seconds: float = 30.0,
     ) -> None:
         self.max_concurrent = max_concurrent
         self.max_turns = max_turns
         self.heartbeat_seconds = heartbeat_seconds
+        self.lease = timedelta(seconds=lease_seconds)
 
 
 class Generations:
@@ -71,7 +77,7 @@ class Generations:
         self._clock = clock
         self._ids = ids
         self._config = config
-        self._runner = Runner(uow, projects, live, model, clock, config.max_turns)
+        self._runner = Runner(uow, projects, live, model, clock, config.max_turns, config.lease)
 
     # --- starting ---------------------------------------------------------------------------------
 
@@ -89,6 +95,9 @@ class Generations:
             created_at=self._clock.now(),
         )
         async with self._uow() as uow:
+            # Lock the user first: inserting the project would take a shared lock on the user's row
+            # (its foreign key), and concurrent starts upgrading it would deadlock on MySQL.
+            await uow.users.lock(actor.id)
             if project_id is None:
                 await uow.projects.add(project)
             if not await uow.generations.add_within_limit(generation, self._config.max_concurrent):
@@ -98,6 +107,8 @@ class Generations:
                 )
             stored = await uow.events.append(generation.id, 0, [Status(status="queued")])
             await uow.commit()
+        if project_id is None:
+            await self._projects.forget(project.id, actor.id)  # a new project: the owner's list changed
         await self._live.publish(generation.id, stored or [])
         await self._queue.enqueue(generation.id)
         return generation

@@ -26,10 +26,14 @@ from vibe.domain.projects import (
 )
 from vibe.domain.users import User
 
-__all__ = ["Projects", "Snapshot"]
+__all__ = ["LISTED_PROJECTS_CACHED", "Projects", "Snapshot"]
 
 _encode_project = msgspec.msgpack.Encoder().encode
 _decode_project = msgspec.msgpack.Decoder(Project).decode
+_decode_page = msgspec.msgpack.Decoder(Page[Project]).decode
+# The newest projects of an owner kept in the read cache: the largest page the API serves, so every
+# page within them is answered from one entry; pages beyond read the database.
+LISTED_PROJECTS_CACHED = 100
 
 
 class Snapshot(msgspec.Struct, frozen=True):
@@ -50,14 +54,23 @@ class Projects:
         self._cached: ReadCache[Project] = ReadCache(
             cache or NoCache(), "project", _encode_project, _decode_project
         )
+        self._lists: ReadCache[Page[Project]] = ReadCache(
+            cache or NoCache(), "projects-of", _encode_project, _decode_page, ttl_seconds=30.0
+        )
 
     async def _load(self, project_id: str) -> Project | None:
         async with self._uow(readonly=True) as uow:
             return await uow.projects.get(project_id)
 
-    async def forget(self, project_id: str) -> None:
-        """Drop the cached metadata of a project that changed (every write calls this after commit)."""
+    async def forget(self, project_id: str, owner_id: str | None = None) -> None:
+        """Drop the cached metadata of a project that changed, and its owner's cached list (every write
+        calls this after commit; without ``owner_id`` the owner is looked up)."""
+        if owner_id is None:
+            project = await self._cached.get(project_id, lambda: self._load(project_id))
+            owner_id = project.owner_id if project is not None else None
         await self._cached.invalidate(project_id)
+        if owner_id is not None:
+            await self._lists.invalidate(owner_id)
 
     # --- access -----------------------------------------------------------------------------------
 
@@ -90,13 +103,21 @@ class Projects:
         async with self._uow() as uow:
             await uow.projects.add(project)
             await uow.commit()
-        await self.forget(project.id)
+        await self.forget(project.id, actor.id)
         return project
 
     async def list_projects(self, actor: User, limit: int, offset: int) -> Page[Project]:
-        """The caller's own projects, newest first."""
+        """The caller's own projects, newest first; pages within the newest ``LISTED_PROJECTS_CACHED``
+        come from the read cache (one entry per owner, dropped by every write to their projects)."""
+        if offset + limit <= LISTED_PROJECTS_CACHED:
+            newest = await self._lists.get(actor.id, lambda: self._page(actor.id, LISTED_PROJECTS_CACHED, 0))
+            if newest is not None:
+                return Page(items=newest.items[offset : offset + limit], total=newest.total)
+        return await self._page(actor.id, limit, offset)
+
+    async def _page(self, owner_id: str, limit: int, offset: int) -> Page[Project]:
         async with self._uow(readonly=True) as uow:
-            return await uow.projects.page(actor.id, limit, offset)
+            return await uow.projects.page(owner_id, limit, offset)
 
     async def get(self, actor: User | None, project_id: str) -> tuple[Project, list[FileEntry]]:
         """The project with the files of its current version."""
@@ -123,7 +144,7 @@ class Projects:
         async with self._uow() as uow:
             await uow.projects.update(changed)
             await uow.commit()
-        await self.forget(project.id)
+        await self.forget(project.id, project.owner_id)
         return changed
 
     async def delete(self, actor: User, project_id: str) -> None:
@@ -132,7 +153,7 @@ class Projects:
         async with self._uow() as uow:
             await uow.projects.delete(project.id)
             await uow.commit()
-        await self.forget(project.id)
+        await self.forget(project.id, project.owner_id)
 
     # --- versions and files -----------------------------------------------------------------------
 

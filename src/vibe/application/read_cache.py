@@ -73,20 +73,20 @@ class ReadCache(Generic[T]):
         future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         writes = self._writes.get(key, 0)
-        try:
+        try:  # the flight stays open until the value is stored, so nobody slips in between
             value = await load()
+            if self._writes.get(key, 0) == writes:
+                stored = _ABSENT if value is None else self._encode(value)
+                ttl = self._ttl_for(self._absent_ttl if value is None else self._ttl)
+                await self._cache.set(self._key(key), stored, ttl)
         except BaseException as error:
             future.set_exception(error)
             future.exception()  # retrieved: waiters re-raise it; nobody else must log it
             raise
+        else:
+            future.set_result(value)
         finally:
             del self._inflight[key]
-        if self._writes.get(key, 0) == writes:
-            stored = _ABSENT if value is None else self._encode(value)
-            await self._cache.set(
-                self._key(key), stored, self._ttl_for(self._absent_ttl if value is None else self._ttl)
-            )
-        future.set_result(value)
         return value
 
     async def invalidate(self, key: str) -> None:

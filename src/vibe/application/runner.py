@@ -1,10 +1,10 @@
 """Running one generation: claim it under a lease, run the agent, and end it, fenced all the way.
 
-The claim is one conditional update (attempt + 1, lease until now + 30 s). While it runs the runner
-renews the lease every 10 s; a renewal that fails (the session was cancelled, or its lease ran out and
-another worker took it over) stops the run at once. Every write is conditional on the attempt, so a
-stale runner can never add an event or a version. A session claimed ``MAX_ATTEMPTS`` times without
-ending is failed instead of being run again.
+The claim is one conditional update (attempt + 1, lease until now + the lease, 30 s by default). The
+runner renews the lease three times a lease while it runs; a renewal that fails (the session was
+cancelled, or its lease ran out and another worker took it over) stops the run at once. Every write is
+conditional on the attempt, so a stale runner can never add an event or a version. A session claimed
+``MAX_ATTEMPTS`` times without ending is failed instead of being run again.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from vibe.domain.generations import Generation, GenerationStatus, Usage
 from vibe.domain.model import Message, TextBlock
 from vibe.domain.ports import Clock, EventLog, ModelClient, UnitOfWorkFactory
 
-__all__ = ["LEASE", "MAX_ATTEMPTS", "Claim", "Runner", "end_session"]
+__all__ = ["DEFAULT_LEASE", "MAX_ATTEMPTS", "Claim", "Runner", "end_session"]
 
 log = logging.getLogger("vibe.generations")
-LEASE = timedelta(seconds=30)
+DEFAULT_LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 STALE_QUEUED = timedelta(seconds=60)
 
@@ -77,6 +77,7 @@ class Runner:
         model: ModelClient,
         clock: Clock,
         max_turns: int = 8,
+        lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self._uow = uow
         self._projects = projects
@@ -84,11 +85,17 @@ class Runner:
         self._model = model
         self._clock = clock
         self._max_turns = max_turns
+        self._lease = lease
 
     async def run(self, generation_id: str) -> bool:
-        """Claim the session and run it to its end. False when another runner holds it (the job
-        should stay queued and be retried); True when it is settled either way."""
-        claimed = await self._claim(generation_id)
+        """Claim the session and run it to its end. False when it could not be claimed now (another
+        runner holds it, or the database did not answer): the job should stay queued and be retried;
+        True when it is settled either way."""
+        try:
+            claimed = await self._claim(generation_id)
+        except VibeError as error:
+            log.warning("could not claim session %s (%s); it stays queued", generation_id, error.detail)
+            return False
         if isinstance(claimed, Claim):
             return claimed is Claim.SETTLED
         lost = asyncio.Event()
@@ -123,7 +130,7 @@ class Runner:
                 return Claim.SETTLED
             if not generation.claimable(now):
                 return Claim.BUSY
-            claimed = generation.start(now, lease_until=now + LEASE)
+            claimed = generation.start(now, lease_until=now + self._lease)
             if generation.attempt < MAX_ATTEMPTS:
                 if not await uow.generations.save(claimed, generation.attempt):
                     return Claim.BUSY
@@ -142,11 +149,11 @@ class Runner:
         self, generation: Generation, run: asyncio.Task[object] | None, lost: asyncio.Event
     ) -> None:
         while True:
-            await asyncio.sleep(LEASE.total_seconds() / 3)
+            await asyncio.sleep(self._lease.total_seconds() / 3)
             with contextlib.suppress(VibeError):  # an outage: keep the run, try again next tick
                 async with self._uow() as uow:
                     renewed = await uow.generations.renew(
-                        generation.id, generation.attempt, self._clock.now() + LEASE
+                        generation.id, generation.attempt, self._clock.now() + self._lease
                     )
                     await uow.commit()
                 if not renewed and run is not None:
@@ -221,7 +228,7 @@ class Runner:
         return [
             g.id
             for g in unfinished
-            if g.status is GenerationStatus.RUNNING or g.created_at < now - STALE_QUEUED
+            if g.status is GenerationStatus.RUNNING or g.created_at < now - max(STALE_QUEUED, 2 * self._lease)
         ]
 
 

@@ -36,6 +36,8 @@ async def run_worker(settings: Settings, concurrency: int, stop: asyncio.Event |
             app.container.cancel_bus(),
             consumer=f"{socket.gethostname()}-{os.getpid()}",
             concurrency=concurrency,
+            touch_seconds=settings.generation_lease_seconds / 6,
+            idle_ms=int(settings.generation_lease_seconds * 1000),
         )
         requeue = asyncio.create_task(app.requeue_stale_forever())
         log.info("worker %s-%d ready (concurrency %d)", socket.gethostname(), os.getpid(), concurrency)

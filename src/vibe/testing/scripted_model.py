@@ -61,8 +61,9 @@ def turn(
 
 
 class ScriptedModel(ModelClient):
-    """Plays ``turns`` in order; records every request. A turn may be an exception to raise, and
-    ``pace`` seconds pass between chunks (0: none, so a test runs instantly)."""
+    """Plays ``turns`` in order; records every request. A turn may be an exception to raise,
+    ``pace`` seconds pass between chunks (0: none, so a test runs instantly), and while ``gate`` is
+    set to an unset ``asyncio.Event`` every call waits for it before answering."""
 
     def __init__(
         self, turns: Iterable[Sequence[ModelChunk] | BaseException] = (), *, pace: float = 0
@@ -71,6 +72,7 @@ class ScriptedModel(ModelClient):
         self.requests: list[ModelRequest] = []
         self.pace = pace
         self.chunks_sent = 0
+        self.gate: asyncio.Event | None = None
 
     @property
     def name(self) -> str:
@@ -81,6 +83,8 @@ class ScriptedModel(ModelClient):
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
         self.requests.append(request)
+        if self.gate is not None:
+            await self.gate.wait()
         if not self.turns:
             raise UpstreamError("The scripted model has no turn left.", code="script_exhausted")
         script = self.turns.pop(0)

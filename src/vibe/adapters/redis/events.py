@@ -3,8 +3,12 @@
 Writers XADD after the durable write (an id not above the stream's last is refused by Redis, so a
 replayed publish is harmless). Readers XRANGE what they missed, then wait: all the waiting readers of a
 process share one ``XREAD BLOCK`` loop over every stream they watch, instead of one blocked
-connection each, so a thousand streams cost one connection. A stream expires a while after its last
-event; then, or whenever Redis does not answer, readers fall back to the durable log.
+connection each, so a thousand streams cost one connection. That loop also keeps the last entries it
+read of each watched session in a small window in memory, and a reader that is caught up takes the
+next events from there: a thousand streams of one session cost one Redis read per batch of events,
+not a thousand (nor the XRANGE and XREVRANGE a cold read makes). A session nobody read for a few
+seconds is no longer watched. A stream expires a while after its last event; then, or whenever Redis
+does not answer, readers fall back to the durable log.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +32,8 @@ __all__ = ["RedisEventLog"]
 
 log = logging.getLogger("vibe.redis")
 _IDLE_TTL = 24 * 3600  # a stream nobody finishes still goes away
+_WINDOW = 256  # entries of a watched session kept in memory for its readers
+_UNWATCH_AFTER = 5.0  # seconds without a reader before a session is no longer tailed
 
 
 def _decode(entries: Any) -> list[StoredEvent]:
@@ -33,6 +41,42 @@ def _decode(entries: Any) -> list[StoredEvent]:
         StoredEvent(int(entry_id.split(b"-", 1)[1]), fields[b"n"].decode(), fields[b"d"])
         for entry_id, fields in entries
     ]
+
+
+class _Watch:
+    """A session this process tails: the XREAD cursor, the last entries read (contiguous, ending at
+    the cursor), and a wake-up for its readers replaced at each new batch."""
+
+    __slots__ = ("events", "last_read", "seen", "waiters", "wake")
+
+    def __init__(self, seen: int) -> None:
+        self.seen = seen
+        self.events: list[StoredEvent] = []
+        self.wake = asyncio.Event()
+        self.waiters = 0
+        self.last_read = time.monotonic()
+
+    def since(self, after: int) -> list[StoredEvent] | None:
+        """The events after ``after``, or None when this window cannot say (it does not reach back to
+        ``after + 1``, or ``after`` is past what was read)."""
+        self.last_read = time.monotonic()
+        if after == self.seen:
+            return []
+        if not self.events or not self.events[0].seq <= after + 1 <= self.seen:
+            return None
+        return self.events[after + 1 - self.events[0].seq :]
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.events) and self.events[-1].terminal
+
+    def add(self, fresh: list[StoredEvent]) -> None:
+        if self.events and fresh[0].seq != self.seen + 1:
+            self.events = []  # not contiguous (a gap in the stream): start the window again
+        self.events = (self.events + fresh)[-_WINDOW:]
+        self.seen = fresh[-1].seq
+        wake, self.wake = self.wake, asyncio.Event()
+        wake.set()
 
 
 class RedisEventLog(EventLog):
@@ -43,9 +87,15 @@ class RedisEventLog(EventLog):
         self._prefix = prefix
         self._retention = retention_seconds
         self._block_ms = block_ms
-        self._watched: dict[str, tuple[int, asyncio.Event]] = {}  # session -> (last seq seen, wake-up)
-        self._waiters: dict[str, int] = {}
+        self._watched: dict[str, _Watch] = {}
         self._tail: asyncio.Task[None] | None = None
+        self._reading: frozenset[str] = frozenset()  # the sessions of the XREAD in flight
+        # A stream of this process only, read with the others: an entry added to it ends the XREAD
+        # in flight at once (a session to add to it, or closing), where cancelling the blocked
+        # command would cost the connection.
+        self._kick_key = f"{prefix}kick:{secrets.token_hex(8)}"
+        self._kick_seen = "0-0"
+        self._closing = False
 
     def _key(self, generation_id: str) -> str:
         return self._prefix + generation_id
@@ -70,6 +120,24 @@ class RedisEventLog(EventLog):
                 log.warning("live event of %s refused by Redis: %s", generation_id, result)
 
     async def read(self, generation_id: str, after: int, timeout: float = 0) -> list[StoredEvent] | None:
+        watch = self._watched.get(generation_id)
+        if watch is not None and timeout > 0:
+            # A follower of a session tailed here: no Redis round trip while the window answers (it
+            # may hold less than Redis already does; the follower reads on from what it got). A read
+            # that will not wait asks Redis, so it sees everything published so far.
+            found = watch.since(after)
+            if found:
+                return found
+            if found is not None:
+                if watch.ended:
+                    return []
+                await self._wait(generation_id, watch, timeout)
+                found = watch.since(after)
+                if found is not None:
+                    return found
+        return await self._read_cold(generation_id, after, timeout)
+
+    async def _read_cold(self, generation_id: str, after: int, timeout: float) -> list[StoredEvent] | None:
         key = self._key(generation_id)
         try:
             found = _decode(await self._redis.xrange(key, min=f"0-{after + 1}", max="+", count=1000))
@@ -82,47 +150,84 @@ class RedisEventLog(EventLog):
             return None  # not held here (never published, or expired): the durable log has it
         if timeout <= 0 or _decode(last)[0].terminal:
             return []
-        await self._wait(generation_id, after, timeout)
+        watch = self._watched.get(generation_id)
+        if watch is None:
+            watch = self._watched[generation_id] = _Watch(after)
+        if watch.seen <= after:
+            await self._wait(generation_id, watch, timeout)
+        window = watch.since(after)
+        if window is not None:
+            return window
         try:
             return _decode(await self._redis.xrange(key, min=f"0-{after + 1}", max="+", count=1000))
         except REDIS_DOWN:
             return None
 
-    async def _wait(self, generation_id: str, after: int, timeout: float) -> None:
-        seen, wake = self._watched.get(generation_id, (after, asyncio.Event()))
-        self._watched[generation_id] = (min(seen, after), wake)
-        self._waiters[generation_id] = self._waiters.get(generation_id, 0) + 1
+    async def _wait(self, generation_id: str, watch: _Watch, timeout: float) -> None:
+        self._watched.setdefault(generation_id, watch)
         if self._tail is None or self._tail.done():
             self._tail = asyncio.create_task(self._follow(), name="vibe-redis-tail")
+        elif self._reading and generation_id not in self._reading:
+            await self._kick()  # blocked on other streams: read again at once, this one included
+        watch.waiters += 1
         try:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await watch.wake.wait()
         finally:
-            self._waiters[generation_id] -= 1
-            if not self._waiters[generation_id]:
-                del self._waiters[generation_id]
-                self._watched.pop(generation_id, None)
+            watch.waiters -= 1
+            watch.last_read = time.monotonic()
+
+    def _unwatch_idle(self) -> None:
+        idle_since = time.monotonic() - _UNWATCH_AFTER
+        for gid, watch in list(self._watched.items()):
+            if not watch.waiters and (watch.ended or watch.last_read < idle_since):
+                del self._watched[gid]
+
+    async def _kick(self) -> None:
+        with contextlib.suppress(*REDIS_DOWN):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.xadd(self._kick_key, {"k": "1"}, maxlen=8, approximate=True)
+                pipe.expire(self._kick_key, 3600)
+                await pipe.execute()
 
     async def _follow(self) -> None:
-        """The one XREAD BLOCK loop of this process; it ends when nobody waits."""
-        while self._watched:
-            streams: dict[Any, Any] = {
-                self._key(gid): f"0-{seen}" for gid, (seen, _) in self._watched.items()
-            }
+        """The one XREAD BLOCK loop of this process; it ends when nobody is watched any more."""
+        while self._watched and not self._closing:
+            self._unwatch_idle()
+            streams: dict[Any, Any] = {self._key(gid): f"0-{w.seen}" for gid, w in self._watched.items()}
+            if not streams:
+                return
+            streams[self._kick_key] = self._kick_seen
+            self._reading = frozenset(self._watched)
             try:
                 answer: Any = await self._redis.xread(streams, block=self._block_ms, count=1000)
             except REDIS_DOWN:
                 await asyncio.sleep(0.5)
                 continue
+            finally:
+                self._reading = frozenset()
             for key, entries in answer or []:
-                gid = (key.decode() if isinstance(key, bytes) else key)[len(self._prefix) :]
-                watched = self._watched.get(gid)
-                if watched is None or not entries:
+                name = key.decode() if isinstance(key, bytes) else key
+                if name == self._kick_key:
+                    last = entries[-1][0]
+                    self._kick_seen = last.decode() if isinstance(last, bytes) else last
                     continue
-                self._watched[gid] = (_decode(entries)[-1].seq, asyncio.Event())
-                watched[1].set()
+                gid = name[len(self._prefix) :]
+                watch = self._watched.get(gid)
+                if watch is None:
+                    continue
+                fresh = [event for event in _decode(entries) if event.seq > watch.seen]
+                if fresh:
+                    watch.add(fresh)
 
     async def aclose(self) -> None:
-        if self._tail is not None:
+        self._closing = True
+        if self._tail is not None and not self._tail.done():
+            await self._kick()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._tail), 1.0)
             self._tail.cancel()
             await asyncio.gather(self._tail, return_exceptions=True)
+        with contextlib.suppress(*REDIS_DOWN):
+            await self._redis.delete(self._kick_key)

@@ -130,6 +130,10 @@ class RedisWorker:
                 except REDIS_DOWN as error:
                     log.warning("Redis unavailable (%r); retrying", error)
                     await asyncio.sleep(1.0)
+                except ResponseError as error:  # NOGROUP, or UNBLOCKED: the stream went away
+                    log.warning("the job stream changed under us (%s); making it again", error)
+                    await self._ensure_group()
+                    await asyncio.sleep(0.1)
         finally:
             toucher.cancel()
             await self._drain()

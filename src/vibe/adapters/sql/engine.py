@@ -24,8 +24,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_recycle", 1800)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    if "poolclass" not in kwargs:  # a NullPool (migrations) takes no pool sizes
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
     return create_async_engine(url, **kwargs)
 
 

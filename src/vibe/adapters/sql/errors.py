@@ -29,8 +29,9 @@ _SQLITE_UNIQUES = {
     for table in metadata.tables.values()
 }
 
-# MySQL/MariaDB client errors meaning the server is gone or refuses us (not a bad statement).
-_MYSQL_UNAVAILABLE = {1040, 1045, 1049, 1053, 1205, 2002, 2003, 2006, 2013, 2055}
+# MySQL/MariaDB errors meaning the server is gone, refuses us, or gave up on a lock (a deadlock or a
+# lock wait timeout: the statement was fine, retrying it later will do) - never a bad statement.
+_MYSQL_UNAVAILABLE = {1040, 1045, 1049, 1053, 1205, 1213, 2002, 2003, 2006, 2013, 2055}
 
 
 def constraint_name(error: IntegrityError) -> str | None:

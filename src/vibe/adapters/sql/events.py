@@ -24,18 +24,18 @@ class SqlEventRepository(EventRepository):
     async def append(
         self, generation_id: str, attempt: int, events: Sequence[Event]
     ) -> list[StoredEvent] | None:
-        if not events:
-            return []
+        owned = (
+            generations.c.id == generation_id,
+            generations.c.attempt == attempt,
+            generations.c.status.in_(_UNFINISHED),
+        )
+        if not events:  # nothing to number, but the fence still answers
+            held = await self._c.execute(select(generations.c.id).where(*owned))
+            return [] if held.first() is not None else None
         # One conditional UPDATE both fences the writer and reserves the numbers; its row lock
         # (MySQL) or the write lock (SQLite) serialises concurrent appends to one session.
         reserved = await self._c.execute(
-            update(generations)
-            .where(
-                generations.c.id == generation_id,
-                generations.c.attempt == attempt,
-                generations.c.status.in_(_UNFINISHED),
-            )
-            .values(last_seq=generations.c.last_seq + len(events))
+            update(generations).where(*owned).values(last_seq=generations.c.last_seq + len(events))
         )
         if reserved.rowcount != 1:
             return None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import StaticPool
 
 from vibe.adapters.sql.engine import READONLY
 from vibe.adapters.sql.errors import translate
@@ -22,12 +24,25 @@ __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 class SqlUnitOfWork(UnitOfWork):
     """Rolls back unless committed. Database outages surface as UnavailableError."""
 
-    def __init__(self, engine: AsyncEngine, *, readonly: bool = False) -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, readonly: bool = False, turn: asyncio.Lock | None = None
+    ) -> None:
         self._engine = engine
         self._readonly = readonly
+        self._turn = turn
         self._connection: AsyncConnection | None = None
 
     async def __aenter__(self) -> Self:
+        if self._turn is not None:
+            await self._turn.acquire()
+        try:
+            return await self._begin()
+        except BaseException:
+            if self._turn is not None:
+                self._turn.release()
+            raise
+
+    async def _begin(self) -> Self:
         try:
             connection = await self._engine.connect()
             if self._readonly:
@@ -56,6 +71,9 @@ class SqlUnitOfWork(UnitOfWork):
             await connection.close()
         except Exception:  # noqa: S110 - a broken connection; the pool discards it
             pass
+        finally:
+            if self._turn is not None:
+                self._turn.release()
         if exc is not None:
             translated = translate(exc)
             if translated is not exc:
@@ -74,8 +92,15 @@ class SqlUnitOfWork(UnitOfWork):
 
 
 class SqlUnitOfWorkFactory(UnitOfWorkFactory):
+    """Units of work on ``engine``. An in-memory SQLite database lives in one connection that every
+    unit of work shares (a StaticPool), so there they take turns: one transaction at a time."""
+
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._shared_connection = isinstance(engine.sync_engine.pool, StaticPool)
+        self._turn: asyncio.Lock | None = None
 
     def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, readonly=readonly)
+        if self._shared_connection and self._turn is None:
+            self._turn = asyncio.Lock()
+        return SqlUnitOfWork(self.engine, readonly=readonly, turn=self._turn)

@@ -12,6 +12,7 @@ from vibe.bootstrap import Vibe
 from vibe.domain.auth import Principal, TokenPair
 from vibe.domain.users import Role
 from vibe.entrypoints.http.deps import client_address, principal
+from vibe.entrypoints.http.openapi import BEARER, problems
 from vibe.entrypoints.http.schemas import (
     LoginIn,
     RefreshIn,
@@ -40,7 +41,7 @@ def _tokens(pair: TokenPair) -> TokenOut:
     )
 
 
-@post("/users", status_code=201, summary="Register")
+@post("/users", status_code=201, summary="Register", responses=problems(409, 413, 422, 429))
 async def register(data: JSONBody[RegisterIn], vibe: App, request: Request[Any, Any, Any]) -> UserOut:
     address = client_address(request, vibe)
     return user_out(
@@ -48,39 +49,54 @@ async def register(data: JSONBody[RegisterIn], vibe: App, request: Request[Any, 
     )
 
 
-@post("/auth/login", status_code=200, summary="Sign in: a token pair")
+@post("/auth/login", status_code=200, summary="Sign in: a token pair", responses=problems(401, 413, 422, 429))
 async def login(data: JSONBody[LoginIn], vibe: App, request: Request[Any, Any, Any]) -> TokenOut:
     address = client_address(request, vibe)
     return _tokens(await vibe.accounts.login(data.email, data.password, client=address))
 
 
-@post("/auth/refresh", status_code=200, summary="Trade a refresh token (once) for a new pair")
+@post(
+    "/auth/refresh",
+    status_code=200,
+    summary="Trade a refresh token (once) for a new pair",
+    responses=problems(401, 413, 422),
+)
 async def refresh(data: JSONBody[RefreshIn], vibe: App) -> TokenOut:
     return _tokens(await vibe.accounts.refresh(data.refresh_token))
 
 
-@post("/auth/logout", status_code=204, summary="End this sign-in")
+@post("/auth/logout", status_code=204, summary="End this sign-in", responses=problems(401), security=BEARER)
 async def logout(vibe: App, principal: Me) -> None:
     await vibe.accounts.logout(principal)
 
 
-@get("/users/me", summary="The caller")
+@get("/users/me", summary="The caller", responses=problems(401), security=BEARER)
 async def me(principal: Me) -> UserOut:
     return user_out(principal.user)
 
 
-@get("/users", summary="Every user (administrators only)")
+@get("/users", summary="Every user (administrators only)", responses=problems(401, 403, 422), security=BEARER)
 async def list_users(vibe: App, principal: Me, limit: Limit = 20, offset: Offset = 0) -> UserPage:
     page = await vibe.accounts.list_users(principal.user, limit, offset)
     return UserPage(items=[user_out(u) for u in page.items], total=page.total)
 
 
-@get("/users/{user_id:str}", summary="A user (themself or an administrator)")
+@get(
+    "/users/{user_id:str}",
+    summary="A user (themself or an administrator)",
+    responses=problems(401, 404),
+    security=BEARER,
+)
 async def get_user(user_id: FromPath[str], vibe: App, principal: Me) -> UserOut:
     return user_out(await vibe.accounts.get_user(principal.user, user_id))
 
 
-@patch("/users/{user_id:str}", summary="Change a user (role: administrators only)")
+@patch(
+    "/users/{user_id:str}",
+    summary="Change a user (role: administrators only)",
+    responses=problems(401, 403, 404, 413, 422),
+    security=BEARER,
+)
 async def update_user(user_id: FromPath[str], data: JSONBody[UserPatch], vibe: App, principal: Me) -> UserOut:
     role = Role(data.role) if data.role is not None else None
     user = await vibe.accounts.update_user(
@@ -89,7 +105,13 @@ async def update_user(user_id: FromPath[str], data: JSONBody[UserPatch], vibe: A
     return user_out(user)
 
 
-@delete("/users/{user_id:str}", status_code=204, summary="Delete a user and everything they own")
+@delete(
+    "/users/{user_id:str}",
+    status_code=204,
+    summary="Delete a user and everything they own",
+    responses=problems(401, 404),
+    security=BEARER,
+)
 async def delete_user(user_id: FromPath[str], vibe: App, principal: Me) -> None:
     await vibe.accounts.delete_user(principal.user, user_id)
 

@@ -11,9 +11,11 @@ from litestar.openapi import OpenAPIConfig
 
 from vibe import __version__
 from vibe.bootstrap import Vibe
-from vibe.entrypoints.http import accounts, generations, health, preview, projects, sessions
+from vibe.entrypoints.http import accounts, generations, health, metrics, preview, projects, sessions, web
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
+from vibe.entrypoints.http.openapi import COMPONENTS
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
+from vibe.entrypoints.http.request import VibeRequest
 
 __all__ = ["NO_GZIP", "UNTRUSTED_PATHS", "create_app"]
 
@@ -32,6 +34,8 @@ def create_app(vibe: Vibe) -> Litestar:
             projects.router,
             preview.router,
             generations.router,
+            metrics.metrics,
+            web.router,
         ],
         dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
@@ -39,10 +43,16 @@ def create_app(vibe: Vibe) -> Litestar:
         request_max_body_size=vibe.settings.max_body_bytes,
         on_startup=[vibe.start],
         on_shutdown=[vibe.aclose],
-        openapi_config=OpenAPIConfig(title="vibe", version=__version__, path="/api/schema"),
+        openapi_config=OpenAPIConfig(
+            title="vibe", version=__version__, path="/api/schema", components=COMPONENTS
+        ),
         logging_config=None,
+        request_class=VibeRequest,
     )
     app.asgi_handler = RequestContextMiddleware(
-        app.asgi_handler, cors_origins=vibe.settings.cors_origins, untrusted_paths=UNTRUSTED_PATHS
+        app.asgi_handler,
+        cors_origins=vibe.settings.cors_origins,
+        untrusted_paths=UNTRUSTED_PATHS,
+        on_end=metrics.observe_request,
     )
     return app

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
 
 from vibe.domain.generations import Generation
 
-__all__ = ["GenerateIn", "GenerateOut", "SessionOut", "SessionPage", "TokenUsage", "session_out"]
+__all__ = [
+    "EventList",
+    "EventName",
+    "EventOut",
+    "GenerateIn",
+    "GenerateOut",
+    "SessionOut",
+    "SessionPage",
+    "TokenUsage",
+    "session_out",
+]
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+EventName = Literal[
+    "status", "text", "file_start", "file_delta", "file_end", "file_edit", "usage", "done", "error"
+]
 
 
 class GenerateIn(msgspec.Struct):
@@ -50,6 +63,18 @@ class SessionOut(msgspec.Struct):
 class SessionPage(msgspec.Struct):
     items: list[SessionOut]
     total: int
+
+
+class EventOut(msgspec.Struct):
+    """One stored event of a session, as the stream would send it: its id, name and data."""
+
+    id: int
+    event: EventName
+    data: dict[str, Any]
+
+
+class EventList(msgspec.Struct):
+    items: list[EventOut]
 
 
 def session_out(generation: Generation) -> SessionOut:

@@ -1,4 +1,5 @@
-"""Generations (CONTRACT §2, the agent server's paths): start, stream, list, read and cancel sessions.
+"""Generations (CONTRACT §2, the agent server's paths): start, stream, list, read and cancel sessions,
+and read a finished session's events as JSON (for the web UI's conversation).
 
 The stream handler checks access before answering 200, then follows the session's event log; the
 generation itself runs elsewhere (a background task or a worker), so a client that goes away changes
@@ -8,8 +9,9 @@ nothing but its own stream.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
+import msgspec
 from litestar import Request, Router, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -17,10 +19,14 @@ from litestar.response import Stream
 
 from vibe.bootstrap import Vibe
 from vibe.domain.auth import Principal
+from vibe.domain.errors import InvalidStateError
 from vibe.domain.events import StoredEvent
 from vibe.domain.generations import GenerationStatus
 from vibe.entrypoints.http.deps import principal
 from vibe.entrypoints.http.generation_schemas import (
+    EventList,
+    EventName,
+    EventOut,
     GenerateIn,
     GenerateOut,
     SessionOut,
@@ -29,6 +35,7 @@ from vibe.entrypoints.http.generation_schemas import (
     session_out,
 )
 from vibe.entrypoints.http.middleware import NO_GZIP
+from vibe.entrypoints.http.openapi import BEARER, EVENT_STREAM, problems
 
 __all__ = ["router"]
 
@@ -39,7 +46,12 @@ Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
 MAX_EVENT_ID = 2**53
 
 
-@post("/generate", status_code=202, summary="Start a generation")
+@post(
+    "/generate",
+    status_code=202,
+    summary="Start a generation",
+    responses=problems(401, 403, 404, 413, 422, 429),
+)
 async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> GenerateOut:
     generation = await vibe.generations.start(principal.user, data.prompt, data.project_id)
     return GenerateOut(
@@ -66,7 +78,12 @@ async def _frames(events: AsyncIterator[StoredEvent | None]) -> AsyncIterator[by
             yield b"id: %d\nevent: %s\ndata: %s\n\n" % (event.seq, event.name.encode(), event.data)
 
 
-@get("/stream/{session_id:str}", summary="The session's events (SSE)", opt={NO_GZIP: True})
+@get(
+    "/stream/{session_id:str}",
+    summary="The session's events (SSE)",
+    opt={NO_GZIP: True},
+    responses={200: EVENT_STREAM, **problems(401, 404)},
+)
 async def stream(
     session_id: FromPath[str], request: Request[Any, Any, Any], vibe: App, principal: Me
 ) -> Stream:
@@ -78,7 +95,7 @@ async def stream(
     )
 
 
-@get("/sessions", summary="The caller's sessions, newest first")
+@get("/sessions", summary="The caller's sessions, newest first", responses=problems(401, 422))
 async def list_sessions(
     vibe: App,
     principal: Me,
@@ -92,19 +109,54 @@ async def list_sessions(
     return SessionPage(items=[session_out(g) for g in page.items], total=page.total)
 
 
-@get("/sessions/{session_id:str}", summary="A session")
+@get("/sessions/{session_id:str}", summary="A session", responses=problems(401, 404))
 async def get_session(session_id: FromPath[str], vibe: App, principal: Me) -> SessionOut:
     return session_out(await vibe.generations.get(principal.user, session_id))
 
 
-@post("/sessions/{session_id:str}/cancel", status_code=202, summary="Cancel a session")
+@get(
+    "/sessions/{session_id:str}/events",
+    summary="A finished session's stored events, as JSON",
+    responses=problems(401, 404, 409, 422),
+)
+async def session_events(
+    session_id: FromPath[str],
+    vibe: App,
+    principal: Me,
+    after: Annotated[
+        int, QueryParameter(ge=0, le=MAX_EVENT_ID, description="Only events after this id.")
+    ] = 0,
+    name: Annotated[list[EventName] | None, QueryParameter(description="Only events of these names.")] = None,
+) -> EventList:
+    """The same events the stream replays (same access rule), for a page that shows past sessions;
+    a session still running is followed on its stream instead."""
+    if not (await vibe.generations.get(principal.user, session_id)).finished:
+        raise InvalidStateError(f"The session is still running; follow /api/stream/{session_id}.")
+    wanted = frozenset(name or ())
+    events = await vibe.generations.events(principal.user, session_id, after)
+    return EventList(
+        items=[
+            EventOut(id=event.seq, event=cast("EventName", event.name), data=msgspec.json.decode(event.data))
+            async for event in events
+            if event is not None and (not wanted or event.name in wanted)
+        ]
+    )
+
+
+@post(
+    "/sessions/{session_id:str}/cancel",
+    status_code=202,
+    summary="Cancel a session",
+    responses=problems(401, 404, 409),
+)
 async def cancel(session_id: FromPath[str], vibe: App, principal: Me) -> SessionOut:
     return session_out(await vibe.generations.cancel(principal.user, session_id))
 
 
 router = Router(
     path="/api",
-    route_handlers=[generate, stream, list_sessions, get_session, cancel],
+    route_handlers=[generate, stream, list_sessions, get_session, session_events, cancel],
     dependencies={"principal": Provide(principal)},
     tags=["generations"],
+    security=BEARER,
 )

@@ -6,6 +6,7 @@ from litestar import get
 from litestar.di import NamedDependency
 
 from vibe.bootstrap import Vibe
+from vibe.entrypoints.http.openapi import problems
 from vibe.entrypoints.http.schemas import Message, Readiness
 
 __all__ = ["healthz", "ping", "readyz"]
@@ -21,6 +22,11 @@ async def healthz() -> Message:
     return Message(message="ok")
 
 
-@get("/readyz", tags=["health"], summary="200 when the database (and Redis when configured) answer")
+@get(
+    "/readyz",
+    tags=["health"],
+    summary="200 when the database (and Redis when configured) answer",
+    responses=problems(503),
+)
 async def readyz(vibe: NamedDependency[Vibe]) -> Readiness:
     return Readiness(status="ready", checks=await vibe.check_ready())

@@ -23,6 +23,7 @@ from vibe.domain.errors import AuthenticationError, PermissionDeniedError
 from vibe.domain.projects import FileEntry
 from vibe.domain.users import User
 from vibe.entrypoints.http.deps import optional_principal
+from vibe.entrypoints.http.openapi import FILE, OPTIONAL_BEARER, problems
 
 __all__ = [
     "UNTRUSTED_HEADERS",
@@ -41,7 +42,11 @@ UNTRUSTED_HEADERS = {
     "Cache-Control": "private, no-cache",
 }
 VersionQuery = Annotated[
-    int | None, QueryParameter(ge=0, description="A version number; the current one when absent.")
+    int | None,
+    # schema_extra: Litestar drops `ge` from the documented schema of an optional int
+    QueryParameter(
+        ge=0, schema_extra={"minimum": 0}, description="A version number; the current one when absent."
+    ),
 ]
 App = NamedDependency[Vibe]
 Links = NamedDependency[PreviewLinks]
@@ -84,6 +89,8 @@ async def current_viewer(request: Request[Any, Any, Any], vibe: App) -> User | N
 @get(
     ["/preview/{project_id:str}", "/preview/{project_id:str}/{path:path}"],
     summary="A generated file: the owner's (cookie or token), or anyone's when the project is public",
+    responses={200: FILE, **problems(403, 404, 422)},
+    security=OPTIONAL_BEARER,
 )
 async def preview(
     project_id: FromPath[str],
@@ -95,7 +102,11 @@ async def preview(
     return untrusted_file(*await vibe.projects.read_file(viewer, project_id, file_path(path), version))
 
 
-@get(["/s/{token:str}", "/s/{token:str}/{path:path}"], summary="A file of the version a preview link names")
+@get(
+    ["/s/{token:str}", "/s/{token:str}/{path:path}"],
+    summary="A file of the version a preview link names",
+    responses={200: FILE, **problems(403, 404)},
+)
 async def shared(token: FromPath[str], links: Links, path: FromPath[str] = "/") -> Response[bytes]:
     return untrusted_file(*await links.read_file(token, file_path(path)))
 

@@ -29,7 +29,8 @@ __all__ = [
 # Loose outer bounds only; the domain rules give the precise, friendly errors.
 NameIn = Annotated[str, Meta(max_length=1000, examples=["My portfolio"])]
 DescriptionIn = Annotated[str, Meta(max_length=10_000)]
-VersionNumber = Annotated[int, Meta(ge=0)]
+# extra_json_schema: Litestar drops `ge` from the documented schema of an optional int
+VersionNumber = Annotated[int, Meta(ge=0, extra_json_schema={"extra": {"minimum": 0}})]
 
 
 class ProjectIn(msgspec.Struct):

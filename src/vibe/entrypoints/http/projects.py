@@ -24,6 +24,7 @@ from vibe.domain.projects import Visibility
 from vibe.domain.users import User
 from vibe.entrypoints.http.deps import optional_principal, principal
 from vibe.entrypoints.http.middleware import NO_GZIP
+from vibe.entrypoints.http.openapi import BEARER, FILE, OPTIONAL_BEARER, ZIP, problems
 from vibe.entrypoints.http.preview import (
     VersionQuery,
     preview_links,
@@ -80,23 +81,44 @@ def zip_response(snapshot: Snapshot) -> Stream:
     return Stream(archive, media_type="application/zip", headers=headers)
 
 
-@post("/projects", status_code=201, summary="Create a project (empty, at version 0)")
+@post(
+    "/projects",
+    status_code=201,
+    summary="Create a project (empty, at version 0)",
+    responses=problems(401, 413, 422),
+    security=BEARER,
+)
 async def create_project(data: JSONBody[ProjectIn], vibe: App, principal: Me) -> ProjectOut:
     return project_out(await vibe.projects.create(principal.user, data.name, data.description))
 
 
-@get("/projects", summary="The caller's projects, newest first")
+@get(
+    "/projects",
+    summary="The caller's projects, newest first",
+    responses=problems(401, 422),
+    security=BEARER,
+)
 async def list_projects(vibe: App, principal: Me, limit: Limit = 20, offset: Offset = 0) -> ProjectPage:
     page = await vibe.projects.list_projects(principal.user, limit, offset)
     return ProjectPage(items=[project_out(p) for p in page.items], total=page.total)
 
 
-@get("/projects/{project_id:str}", summary="A project with the files of its current version")
+@get(
+    "/projects/{project_id:str}",
+    summary="A project with the files of its current version",
+    responses=problems(401, 404),
+    security=OPTIONAL_BEARER,
+)
 async def get_project(project_id: FromPath[str], vibe: App, reader: Reader) -> ProjectDetailOut:
     return project_detail_out(*await vibe.projects.get(reader, project_id))
 
 
-@patch("/projects/{project_id:str}", summary="Rename, describe, or publish a project (owner only)")
+@patch(
+    "/projects/{project_id:str}",
+    summary="Rename, describe, or publish a project (owner only)",
+    responses=problems(401, 403, 404, 413, 422),
+    security=BEARER,
+)
 async def update_project(
     project_id: FromPath[str], data: JSONBody[ProjectPatch], vibe: App, principal: Me
 ) -> ProjectOut:
@@ -107,7 +129,13 @@ async def update_project(
     return project_out(project)
 
 
-@delete("/projects/{project_id:str}", status_code=204, summary="Delete a project with its versions")
+@delete(
+    "/projects/{project_id:str}",
+    status_code=204,
+    summary="Delete a project with its versions",
+    responses=problems(401, 403, 404),
+    security=BEARER,
+)
 async def delete_project(project_id: FromPath[str], vibe: App, principal: Me) -> None:
     await vibe.projects.delete(principal.user, project_id)
 
@@ -116,6 +144,8 @@ async def delete_project(project_id: FromPath[str], vibe: App, principal: Me) ->
     "/projects/{project_id:str}/files/{path:path}",
     guards=[refuse_service_workers],
     summary="The raw bytes of a file (untrusted: served sandboxed)",
+    responses={200: FILE, **problems(401, 403, 404, 422)},
+    security=OPTIONAL_BEARER,
 )
 async def read_file(
     project_id: FromPath[str], path: FromPath[str], vibe: App, reader: Reader, version: VersionQuery = None
@@ -124,7 +154,12 @@ async def read_file(
     return untrusted_file(*found)
 
 
-@get("/projects/{project_id:str}/versions", summary="Every version, newest first")
+@get(
+    "/projects/{project_id:str}/versions",
+    summary="Every version, newest first",
+    responses=problems(401, 404),
+    security=OPTIONAL_BEARER,
+)
 async def list_versions(project_id: FromPath[str], vibe: App, reader: Reader) -> VersionList:
     return VersionList(items=[version_out(v) for v in await vibe.projects.versions(reader, project_id)])
 
@@ -133,6 +168,8 @@ async def list_versions(project_id: FromPath[str], vibe: App, reader: Reader) ->
     "/projects/{project_id:str}/versions/{number:int}/restore",
     status_code=201,
     summary="A new version whose files equal version n's",
+    responses=problems(401, 403, 404),
+    security=BEARER,
 )
 async def restore_version(
     project_id: FromPath[str], number: FromPath[int], vibe: App, principal: Me
@@ -140,7 +177,13 @@ async def restore_version(
     return version_out(await vibe.projects.restore(principal.user, project_id, number))
 
 
-@get("/projects/{project_id:str}/archive", opt={NO_GZIP: True}, summary="A version as a zip")
+@get(
+    "/projects/{project_id:str}/archive",
+    opt={NO_GZIP: True},
+    summary="A version as a zip",
+    responses={200: ZIP, **problems(401, 404, 422)},
+    security=OPTIONAL_BEARER,
+)
 async def archive(
     project_id: FromPath[str], vibe: App, reader: Reader, version: VersionQuery = None
 ) -> Stream:
@@ -151,6 +194,8 @@ async def archive(
     "/projects/{project_id:str}/preview-link",
     status_code=201,
     summary="A link (valid one hour) that serves a version's files without a session",
+    responses=problems(401, 404, 413, 422),
+    security=OPTIONAL_BEARER,
 )
 async def create_preview_link(
     project_id: FromPath[str], links: Links, reader: Reader, data: JSONBody[PreviewLinkIn | None] = None

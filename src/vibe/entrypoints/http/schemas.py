@@ -25,7 +25,15 @@ __all__ = [
 
 # Loose outer bounds only; the domain rules give the precise, friendly errors.
 Email = Annotated[str, Meta(max_length=320, examples=["ada@example.com"])]
-Password = Annotated[str, Meta(max_length=1024, examples=["correct horse battery staple"])]
+Password = Annotated[
+    str,
+    Meta(
+        max_length=1024,
+        examples=["correct horse battery staple"],
+        # documented as the policy the domain enforces (8 to 128 characters, never truncated)
+        extra_json_schema={"extra": {"min_length": 8, "max_length": 128}},
+    ),
+]
 DisplayNameIn = Annotated[str, Meta(max_length=200)]
 
 

@@ -17,12 +17,14 @@ from typing import Any
 from litestar import Request, Response, Router, delete, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
 from vibe.bootstrap import Vibe
 from vibe.domain.auth import ACCESS_TOKEN_TTL, FAMILY_TTL, Principal, TokenPair
 from vibe.domain.errors import AuthenticationError, PermissionDeniedError
 from vibe.entrypoints.http.deps import ACCESS_COOKIE, REFRESH_COOKIE, client_address, same_origin
+from vibe.entrypoints.http.openapi import problems
 from vibe.entrypoints.http.problems import problem_response
 from vibe.entrypoints.http.schemas import LoginIn, UserOut, user_out
 
@@ -98,14 +100,24 @@ async def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair) -> Response
     return Response(user_out(principal.user), cookies=_cookies(request, vibe, pair))
 
 
-@post("/auth/session", status_code=200, summary="Sign in with cookies (web UI)")
+@post(
+    "/auth/session",
+    status_code=200,
+    summary="Sign in with cookies (web UI)",
+    responses=problems(401, 403, 413, 422, 429),
+)
 async def start_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest) -> Response[UserOut]:
     _check_origin(request, strict=False)
     pair = await vibe.accounts.login(data.email, data.password, client=client_address(request, vibe))
     return await _started(request, vibe, pair)
 
 
-@post("/auth/session/refresh", status_code=200, summary="Rotate the session cookies")
+@post(
+    "/auth/session/refresh",
+    status_code=200,
+    summary="Rotate the session cookies",
+    responses={200: ResponseSpec(UserOut, description="Signed in again"), **problems(401, 403)},
+)
 async def refresh_session(vibe: App, request: AnyRequest) -> Response[Any]:
     _check_origin(request, strict=True)
     try:
@@ -120,7 +132,12 @@ async def refresh_session(vibe: App, request: AnyRequest) -> Response[Any]:
         return refused
 
 
-@delete("/auth/session", status_code=204, summary="Sign out: end the login and forget the cookies")
+@delete(
+    "/auth/session",
+    status_code=204,
+    summary="Sign out: end the login and forget the cookies",
+    responses={204: ResponseSpec(None, description="Signed out"), **problems(403)},
+)
 async def end_session(vibe: App, request: AnyRequest) -> Response[None]:
     _check_origin(request, strict=True)
     principal = await _signed_in(request, vibe)

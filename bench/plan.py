@@ -1,0 +1,33 @@
+"""How long and how big each benchmark runs: the full plan (about 5 minutes, both setups) or ``--quick``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Plan"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    warmup_seconds: float = 2.0
+    seconds: float = 8.0  # each wrk measurement
+    connections: int = 64
+    login_rate: float = 20.0
+    login_seconds: float = 12.0
+    streams: int = 1000
+    stream_sessions: int = 20  # the streams are spread evenly over this many generation sessions
+    stream_events: int = 200  # text deltas per session, at 20/s: 10 s of streaming
+    stream_rate: float = 20.0
+    generations: int = 100
+
+    @classmethod
+    def quick(cls) -> Plan:
+        return cls(
+            warmup_seconds=1.0,
+            seconds=3.0,
+            login_seconds=5.0,
+            streams=200,
+            stream_sessions=10,
+            stream_events=80,
+            generations=30,
+        )

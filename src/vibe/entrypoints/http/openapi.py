@@ -1,0 +1,100 @@
+"""What the OpenAPI document says that the handlers' signatures cannot: the errors each route may answer
+(all ``application/problem+json``), the bearer scheme, and the exact media types of the routes that do
+not answer JSON (raw files, the zip archive, the event stream).
+
+Routes pass ``responses=problems(401, 404, ...)``; Schemathesis holds the document to it
+(tests/integration/test_openapi.py).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Literal
+
+import msgspec
+from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
+from msgspec import Meta
+
+from vibe.domain.projects import CONTENT_TYPES
+from vibe.entrypoints.http.problems import PROBLEM_JSON, Problem
+
+__all__ = [
+    "BEARER",
+    "COMPONENTS",
+    "EVENT_STREAM",
+    "FILE",
+    "OPTIONAL_BEARER",
+    "ZIP",
+    "StreamEvent",
+    "problems",
+]
+
+BEARER: list[SecurityRequirement] = [{"bearer": []}]
+OPTIONAL_BEARER: list[SecurityRequirement] = [{"bearer": []}, {}]  # public projects need none
+COMPONENTS = Components(
+    security_schemes={
+        "bearer": SecurityScheme(
+            type="http",
+            scheme="bearer",
+            bearer_format="JWT",
+            description="The access_token of POST /api/v1/auth/login (the web UI sends a cookie instead).",
+        )
+    }
+)
+
+# Statuses any route that reaches the store may answer: a malformed request, a crash (logged, with
+# the request id), the database or Redis away.
+_ALWAYS = (400, 500, 503)
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """``responses=`` for a route: each of ``statuses`` (and 400, 500, 503) as problem+json."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            media_type=PROBLEM_JSON,
+            description=HTTPStatus(status).phrase,
+            generate_examples=False,
+        )
+        for status in sorted({*statuses, *_ALWAYS})
+    }
+
+
+FILE = ResponseSpec(
+    data_container=bytes,
+    media_type="*/*",
+    description=(
+        "The file's bytes, served sandboxed with its exact content type: "
+        + ", ".join(sorted(set(CONTENT_TYPES.values())))
+    ),
+    generate_examples=False,
+)
+ZIP = ResponseSpec(
+    data_container=bytes,
+    media_type="application/zip",
+    description="The version's files as a zip archive (streamed; Content-Disposition names it).",
+    generate_examples=False,
+)
+
+
+class StreamEvent(msgspec.Struct):
+    """One event of a session's stream, as an EventSource parses it (the schema of each event)."""
+
+    id: Annotated[str, Meta(pattern="^[1-9][0-9]*$", description="1, 2, 3... within the session")]
+    event: Literal[
+        "status", "text", "file_start", "file_delta", "file_end", "file_edit", "usage", "done", "error"
+    ]
+    data: Annotated[str, Meta(description="The event's data: one line of JSON (CONTRACT §2)")]
+
+
+EVENT_STREAM = ResponseSpec(
+    data_container=StreamEvent,
+    media_type="text/event-stream",
+    description=(
+        "Server-sent events: each has `id:` (1, 2, 3... within the session), `event:` (status, text, "
+        "file_start, file_delta, file_end, file_edit, usage, done or error) and a JSON `data:` line; "
+        "comment lines keep an idle stream alive. Send Last-Event-ID: N to resume after event N."
+    ),
+    generate_examples=False,
+)

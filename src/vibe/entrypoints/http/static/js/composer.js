@@ -1,0 +1,125 @@
+/**
+ * The prompt box: Enter sends, Shift+Enter starts a new line (and Enter while an input method is
+ * composing does neither); suggestion chips fill it in; Stop cancels the running generation.
+ */
+
+import { byId, h } from "./dom.js";
+import { icon } from "./icons.js";
+import { onLanguageChange, t } from "./i18n.js";
+
+/** Starter prompts, one per template of the offline model (which reads their English keywords). */
+const STARTERS = ["landing", "dashboard", "login", "blog", "portfolio", "shop", "pricing", "docs"];
+/** Follow-ups the offline model understands too. */
+const FOLLOW_UPS = ["dark", "faq", "testimonials", "rename", "accent"];
+
+/**
+ * @param {{onSubmit: (prompt: string) => Promise<boolean>, onStop: () => void}} handlers
+ *   `onSubmit` resolves true when the prompt was taken (the box is then cleared)
+ */
+export function createComposer({ onSubmit, onStop }) {
+  const form = /** @type {HTMLFormElement} */ (byId("composer"));
+  const box = /** @type {HTMLTextAreaElement} */ (byId("prompt"));
+  const send = /** @type {HTMLButtonElement} */ (byId("send"));
+  const stop = /** @type {HTMLButtonElement} */ (byId("stop"));
+  const chips = byId("chips");
+  let busy = false;
+  let sending = false;
+  /** @type {"starters" | "follow-ups"} */
+  let mode = "starters";
+
+  function fit() {
+    box.style.height = "auto";
+    box.style.height = `${Math.min(box.scrollHeight, 240)}px`;
+  }
+
+  function drawChips() {
+    const keys =
+      mode === "starters" ? STARTERS.map((k) => `starters.${k}`) : FOLLOW_UPS.map((k) => `followUps.${k}`);
+    chips.replaceChildren(
+      ...keys.map((key) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "chip",
+            dataset: { chip: key },
+            onclick: () => {
+              box.value = t(`${key}.prompt`);
+              fit();
+              box.focus();
+              box.setSelectionRange(box.value.length, box.value.length);
+            },
+          },
+          mode === "starters" ? icon("sparkles", 14) : null,
+          h("span", { text: t(`${key}.label`) }),
+        ),
+      ),
+    );
+  }
+
+  function drawButtons() {
+    stop.hidden = !busy;
+    send.hidden = busy;
+    send.disabled = sending || !box.value.trim();
+  }
+
+  async function submit() {
+    const prompt = box.value.trim();
+    if (!prompt || busy || sending) return;
+    sending = true;
+    drawButtons();
+    try {
+      if (await onSubmit(prompt)) {
+        box.value = "";
+        fit();
+      }
+    } finally {
+      sending = false;
+      drawButtons();
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void submit();
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      void submit();
+    }
+  });
+  box.addEventListener("input", () => {
+    fit();
+    drawButtons();
+  });
+  stop.addEventListener("click", () => onStop());
+  onLanguageChange(drawChips);
+  drawChips();
+  drawButtons();
+
+  return {
+    /** @param {boolean} running a generation of this project is running */
+    setBusy(running) {
+      const wasBusy = busy;
+      busy = running;
+      drawButtons();
+      if (wasBusy && !running && document.activeElement === stop) box.focus();
+      if (!wasBusy && running && document.activeElement === send) stop.focus();
+    },
+    /** @param {"starters" | "follow-ups"} next */
+    setMode(next) {
+      if (mode === next) return;
+      mode = next;
+      drawChips();
+    },
+    focus() {
+      box.focus();
+    },
+    clear() {
+      box.value = "";
+      fit();
+      drawButtons();
+    },
+  };
+}

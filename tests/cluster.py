@@ -1,0 +1,116 @@
+"""A real deployment for tests: ``vibe serve --workers N`` and ``vibe worker`` processes on a fresh
+MariaDB database and a Redis database of their own."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymysql
+from redis import Redis
+from sqlalchemy.engine import make_url
+
+from tests.cli import VIBE, clean_env, free_port, run_vibe, wait_until_ready
+from tests.services import fresh_mysql_database
+from vibe.adapters.sql.tables import metadata
+from vibe.config import Settings
+
+CLUSTER_JWT_SECRET = "cluster-secret-that-is-long-enough-for-hs256-0123456789"
+REDIS_DB = 14
+
+
+@dataclass
+class Cluster:
+    url: str
+    settings: Settings
+    env: dict[str, str]
+    folder: Path
+    serve: subprocess.Popen[bytes] | None = None
+    workers: list[subprocess.Popen[bytes] | None] = field(default_factory=list)
+
+    def start_worker(self, index: int) -> None:
+        log = (self.folder / f"worker{index}.log").open("a")
+        self.workers[index] = subprocess.Popen(
+            [*VIBE, "worker", "--concurrency", "2"], cwd=self.folder, env=self.env, stdout=log, stderr=log
+        )
+
+    def kill_worker(self, index: int) -> None:
+        process = self.workers[index]
+        if process is not None:
+            process.kill()
+            process.wait(timeout=10)
+
+    def wipe(self) -> None:
+        """Empty every table and the Redis database (between tests: the processes keep running)."""
+        url = make_url(self.settings.database_url)
+        connection = pymysql.connect(
+            host=url.host, port=url.port or 3306, user=url.username, database=url.database
+        )
+        with connection, connection.cursor() as cursor:
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
+            for table in reversed(metadata.sorted_tables):
+                cursor.execute(f"DELETE FROM `{table.name}`")
+            cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+            connection.commit()
+        with Redis.from_url(self.settings.redis_url or "") as redis:
+            redis.flushdb()
+
+    def stop(self) -> None:
+        for process in [self.serve, *self.workers]:
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process in [self.serve, *self.workers]:
+            if process is not None:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+@contextlib.contextmanager
+def running_cluster(
+    folder: Path,
+    mysql_admin_url: str,
+    redis_url: str,
+    *,
+    serve_workers: int = 2,
+    workers: int = 2,
+    **env: str,
+) -> Iterator[Cluster]:
+    with fresh_mysql_database(mysql_admin_url) as database_url:
+        redis = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}"
+        with Redis.from_url(redis) as client:
+            client.flushdb()
+        defaults = {"VIBE_OFFLINE_PACE_SECONDS": "0.002"}
+        cluster_env = clean_env(
+            VIBE_DATABASE_URL=database_url,
+            VIBE_REDIS_URL=redis,
+            VIBE_QUEUE="redis",
+            VIBE_JWT_SECRET=CLUSTER_JWT_SECRET,
+            **(defaults | env),
+        )
+        upgraded = run_vibe("db", "upgrade", cwd=folder, env=cluster_env)
+        assert upgraded.returncode == 0, upgraded.stderr
+        port = free_port()
+        settings = Settings(
+            database_url=database_url, redis_url=redis, queue="redis", jwt_secret=CLUSTER_JWT_SECRET
+        )
+        cluster = Cluster(f"http://127.0.0.1:{port}", settings, cluster_env, folder, workers=[None] * workers)
+        try:
+            log = (folder / "serve.log").open("a")
+            cluster.serve = subprocess.Popen(
+                [*VIBE, "serve", "--port", str(port), "--workers", str(serve_workers)],
+                cwd=folder,
+                env=cluster_env,
+                stdout=log,
+                stderr=log,
+            )
+            for index in range(workers):
+                cluster.start_worker(index)
+            wait_until_ready(f"{cluster.url}/readyz", timeout=30)
+            yield cluster
+        finally:
+            cluster.stop()

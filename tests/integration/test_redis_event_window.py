@@ -1,0 +1,150 @@
+"""The Redis live log serves caught-up readers from the window its one XREAD loop keeps, so a thousand
+streams of one session do not each go back to Redis for every event; readers that are behind, or a
+stream with a gap, still get exactly what Redis holds."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from vibe.adapters.redis import events as redis_events
+from vibe.adapters.redis.client import redis_client
+from vibe.adapters.redis.events import RedisEventLog
+from vibe.domain.events import StoredEvent
+
+pytestmark = pytest.mark.redis
+
+
+class CountingRedis:
+    """The real client, counting the range reads readers make."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self.ranges = 0
+
+    async def xrange(self, *args: Any, **kwargs: Any) -> Any:
+        self.ranges += 1
+        return await self._redis.xrange(*args, **kwargs)
+
+    async def xrevrange(self, *args: Any, **kwargs: Any) -> Any:
+        self.ranges += 1
+        return await self._redis.xrevrange(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._redis, name)
+
+
+@pytest.fixture
+async def counted(redis_test_url: str) -> AsyncIterator[tuple[RedisEventLog, CountingRedis]]:
+    async with redis_client(redis_test_url) as client:
+        counting = CountingRedis(client)
+        log = RedisEventLog(counting, block_ms=50)  # type: ignore[arg-type]
+        yield log, counting
+        await log.aclose()
+
+
+def _event(seq: int, name: str = "text") -> StoredEvent:
+    return StoredEvent(seq, name, b'{"delta":"%d"}' % seq)
+
+
+async def _later(log: RedisEventLog, *events: StoredEvent) -> None:
+    await asyncio.sleep(0.1)
+    await log.publish("s", list(events))
+
+
+async def test_caught_up_readers_take_new_events_from_the_window(
+    counted: tuple[RedisEventLog, CountingRedis],
+) -> None:
+    log, redis = counted
+    await log.publish("s", [_event(1)])
+    readers = 200
+    first = asyncio.gather(*(log.read("s", 1, timeout=5) for _ in range(readers)))
+    await _later(log, _event(2))
+    assert all([e.seq for e in batch or []] == [2] for batch in await first)
+    cold = redis.ranges
+    for seq in range(3, 8):  # every reader now caught up at seq - 1: no range read at all
+        batches = asyncio.gather(*(log.read("s", seq - 1, timeout=5) for _ in range(readers)))
+        await _later(log, _event(seq))
+        assert all([e.seq for e in batch or []] == [seq] for batch in await batches)
+    assert redis.ranges == cold
+
+
+async def test_a_reader_behind_the_window_gets_every_event_from_redis(
+    counted: tuple[RedisEventLog, CountingRedis],
+) -> None:
+    log, _ = counted
+    await log.publish("s", [_event(1)])
+    waiting = asyncio.create_task(log.read("s", 1, timeout=5))
+    await _later(log, *[_event(seq) for seq in range(2, 300)])
+    got = [e.seq for e in await waiting or []]
+    while got[-1] < 299:  # a batch may arrive in parts: read on from the last seen, like a stream
+        got += [e.seq for e in await log.read("s", got[-1], timeout=5) or []]
+    assert got == list(range(2, 300))
+    assert [e.seq for e in await log.read("s", 0) or []][:3] == [1, 2, 3]  # older than the window
+    assert [e.seq for e in await log.read("s", 295) or []] == [296, 297, 298, 299]  # inside it
+
+
+async def test_a_gap_in_the_stream_restarts_the_window(counted: tuple[RedisEventLog, CountingRedis]) -> None:
+    log, redis = counted
+    await log.publish("s", [_event(1)])
+    waiting = asyncio.create_task(log.read("s", 1, timeout=5))
+    await _later(log, _event(2))
+    assert [e.seq for e in await waiting or []] == [2]
+    await redis.xadd("vibe:events:s", {"n": "text", "d": b"{}"}, id="0-4")  # 3 never made it to Redis
+    waiting = asyncio.create_task(log.read("s", 2, timeout=5))
+    await _later(log, _event(5))
+    assert [e.seq for e in await waiting or []] in ([4], [4, 5])
+    assert [e.seq for e in await log.read("s", 2) or []] == [4, 5]  # what Redis holds, as before
+
+
+async def test_an_ended_session_answers_at_once(counted: tuple[RedisEventLog, CountingRedis]) -> None:
+    log, _ = counted
+    await log.publish("s", [_event(1)])
+    waiting = asyncio.create_task(log.read("s", 1, timeout=5))
+    await _later(log, _event(2, "done"))
+    assert [e.seq for e in await waiting or []] == [2]
+    started = asyncio.get_running_loop().time()
+    assert await log.read("s", 2, timeout=5) == []
+    assert asyncio.get_running_loop().time() - started < 0.5
+
+
+async def test_a_session_nobody_reads_is_no_longer_tailed(
+    counted: tuple[RedisEventLog, CountingRedis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(redis_events, "_UNWATCH_AFTER", 0.1)
+    log, _ = counted
+    await log.publish("s", [_event(1)])
+    waiting = asyncio.create_task(log.read("s", 1, timeout=5))
+    await _later(log, _event(2))
+    await waiting
+    await asyncio.sleep(0.5)
+    assert log._tail is not None
+    assert log._tail.done()  # the loop ended with its last watch
+    assert not log._watched
+    follow = asyncio.create_task(log.read("s", 2, timeout=5))  # and starts again for a new reader
+    await _later(log, _event(3))
+    assert [e.seq for e in await follow or []] == [3]
+
+
+async def test_a_new_session_is_read_at_once_while_others_are_tailed(redis_test_url: str) -> None:
+    async with redis_client(redis_test_url) as client:
+        log = RedisEventLog(client, block_ms=2000)  # the loop blocks long on the sessions it tails
+        try:
+            await log.publish("old", [_event(1)])
+            old = asyncio.create_task(log.read("old", 1, timeout=10))
+            await asyncio.sleep(0.2)  # the loop is now blocked in XREAD on "old" only
+            await log.publish("new", [_event(1)])
+            new = asyncio.create_task(log.read("new", 1, timeout=10))
+            await asyncio.sleep(0.2)
+            started = asyncio.get_running_loop().time()
+            await log.publish("new", [_event(2)])
+            assert [e.seq for e in await new or []] == [2]
+            assert asyncio.get_running_loop().time() - started < 0.5  # not after the 2 s block
+            await log.publish("old", [_event(2)])
+            assert [e.seq for e in await old or []] == [2]  # the restarted loop still tails "old"
+        finally:
+            await log.aclose()
