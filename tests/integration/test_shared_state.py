@@ -106,6 +106,19 @@ async def test_a_restarted_redis_is_noticed(redis: Redis) -> None:
         await denylist.is_denied("fam:1")
 
 
+async def test_entries_without_the_marker_are_not_trusted(redis: Redis) -> None:
+    # A restore under way writes the entries before the marker: until the marker is there, neither
+    # a present nor an absent entry is an answer.
+    denylist = RedisTokenBlacklist(redis)
+    await denylist.deny("fam:1", 900)
+    for keys in (("fam:1",), ("fam:2",), ("jti:x", "fam:1"), ()):
+        with pytest.raises(DenylistForgotten):
+            await denylist.is_denied(*keys)
+    await denylist.mark_restored()
+    assert await denylist.is_denied("jti:x", "fam:1")
+    assert not await denylist.is_denied("jti:x", "fam:2")
+
+
 async def test_redis_denylist_entries_carry_their_ttl(redis: Redis) -> None:
     await RedisTokenBlacklist(redis).deny("fam:1", 900)
     assert 890 < await redis.ttl("vibe:deny:fam:1") <= 900
