@@ -12,7 +12,7 @@ from typing import Any
 
 __all__ = ["describe"]
 
-PACKAGES = ("vibe", "uvicorn", "litestar", "uvloop", "httptools", "sqlalchemy", "aiosqlite", "redis")
+PACKAGES = ("vibe", "uvicorn", "litestar", "uvloop", "httptools", "sqlalchemy", "aiosqlite", "redis", "hiredis")
 
 
 def _read(path: str) -> str:
