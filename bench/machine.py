@@ -12,7 +12,17 @@ from typing import Any
 
 __all__ = ["describe"]
 
-PACKAGES = ("vibe", "uvicorn", "litestar", "uvloop", "httptools", "sqlalchemy", "aiosqlite", "redis", "hiredis")
+PACKAGES = (
+    "vibe",
+    "uvicorn",
+    "litestar",
+    "uvloop",
+    "httptools",
+    "sqlalchemy",
+    "aiosqlite",
+    "redis",
+    "hiredis",
+)
 
 
 def _read(path: str) -> str:

@@ -130,6 +130,20 @@ async def test_a_request_that_went_away_does_not_disturb_the_others(redis: Redis
         assert await denylist.is_denied("jti:2")
 
 
+async def test_a_flush_cancelled_before_it_ran_leaves_nothing_waiting(redis: Redis) -> None:
+    async with asyncio.timeout(DEADLINE):
+        denylist, spy = await restored(redis)
+        check = asyncio.create_task(denylist.is_denied("jti:1"))
+        await asyncio.sleep(0)  # the check has joined a batch; its flush has not run yet
+        for flush in list(denylist._flushes):
+            flush.cancel()  # what a loop shutting down does
+        await asyncio.wait({check}, timeout=1)
+        assert check.cancelled()  # not left waiting for an answer that will never come
+        assert spy.mgets == []
+        assert not await denylist.is_denied("jti:1")  # later checks are sent, not stuck
+        assert spy.mgets == [2]
+
+
 keys = st.sampled_from([f"{kind}:{n}" for kind in ("jti", "fam") for n in range(6)])
 
 

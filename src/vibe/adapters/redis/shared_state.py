@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from redis.asyncio import Redis
 
@@ -84,7 +85,7 @@ class RedisTokenBlacklist(TokenBlacklist):
             # The task's first step runs on the next turn: every check asked before then joins it.
             flush = asyncio.create_task(self._flush(batch))
             self._flushes.add(flush)
-            flush.add_done_callback(self._flushes.discard)
+            flush.add_done_callback(functools.partial(self._flushed, batch))
         batch.append((keys, future))
         if len(batch) >= self.MAX_BATCH:
             self._batch = []
@@ -96,10 +97,6 @@ class RedisTokenBlacklist(TokenBlacklist):
         names = list(dict.fromkeys(self._prefix + key for keys, _ in batch for key in keys))
         try:
             marker, *values = await self._redis.mget(self._marker, *names)
-        except asyncio.CancelledError:
-            for _, future in batch:
-                future.cancel()
-            raise
         except Exception as error:
             for _, future in batch:
                 if not future.done():
@@ -113,6 +110,18 @@ class RedisTokenBlacklist(TokenBlacklist):
                 future.set_exception(DenylistForgotten())
             else:
                 future.set_result(any(self._prefix + key in denied for key in keys))
+
+    def _flushed(
+        self, batch: list[tuple[tuple[str, ...], asyncio.Future[bool]]], flush: asyncio.Task[None]
+    ) -> None:
+        """A flush cancelled (even before its first step, at shutdown) must leave no check waiting
+        and no batch that later checks would join without a flush to send it."""
+        self._flushes.discard(flush)
+        if self._batch is batch:
+            self._batch = []
+        for _, future in batch:
+            if not future.done():
+                future.cancel()
 
     @fail_closed
     async def mark_restored(self) -> None:
