@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from vibe.testing.mysql import fresh_mysql_database
 
 __all__ = [
     "BENCH_JWT_SECRET",
@@ -209,30 +210,6 @@ def _migrate(folder: Path, env: Mapping[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def _mariadb(admin_url: str) -> Iterator[str]:
-    """A fresh database on the server of ``admin_url``; its async URL; dropped after."""
-    import pymysql  # type: ignore[import-untyped]
-    from sqlalchemy.engine import make_url
-
-    url = make_url(admin_url)
-    name = f"vibe_bench_{secrets.token_hex(4)}"
-    connection = pymysql.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 3306,
-        user=url.username or "root",
-        password=url.password or "",
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-        yield url.set(drivername="mysql+aiomysql", database=name).render_as_string(hide_password=False)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        connection.close()
-
-
-@contextlib.contextmanager
 def deployment(setup: Setup, folder: Path) -> Iterator[Deployment]:
     """The stores of ``setup`` (migrated) and the environment of its processes; torn down after."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -249,7 +226,7 @@ def deployment(setup: Setup, folder: Path) -> Iterator[Deployment]:
         return
     admin = os.environ.get("BENCH_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/")
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-    with _mariadb(admin) as database_url:
+    with fresh_mysql_database(admin, prefix="vibe_bench") as database_url:
         env |= {"VIBE_DATABASE_URL": database_url, "VIBE_REDIS_URL": redis, "VIBE_QUEUE": "redis"}
         _migrate(folder, env)
         deployed = Deployment(setup, folder, env)

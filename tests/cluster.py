@@ -14,9 +14,9 @@ from redis import Redis
 from sqlalchemy.engine import make_url
 
 from tests.cli import VIBE, clean_env, free_port, run_vibe, wait_until_ready
-from tests.services import fresh_mysql_database
 from vibe.adapters.sql.tables import metadata
 from vibe.config import Settings
+from vibe.testing.mysql import fresh_mysql_database
 
 CLUSTER_JWT_SECRET = "cluster-secret-that-is-long-enough-for-hs256-0123456789"
 REDIS_DB = 14

@@ -105,7 +105,7 @@ def redis_url() -> str:
 
 @pytest.fixture
 def mysql_url(mysql_admin_url: str) -> Iterator[str]:
-    from tests.services import fresh_mysql_database
+    from vibe.testing.mysql import fresh_mysql_database
 
     with fresh_mysql_database(mysql_admin_url) as url:
         yield url

@@ -1,4 +1,4 @@
-"""Throwaway databases on the real MariaDB for integration tests."""
+"""Throwaway databases on a real MariaDB or MySQL server, for integration tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ import contextlib
 import secrets
 from collections.abc import Iterator
 
-import pymysql
+import pymysql  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url
+
+__all__ = ["fresh_mysql_database"]
 
 
 @contextlib.contextmanager
-def fresh_mysql_database(admin_url: str) -> Iterator[str]:
+def fresh_mysql_database(admin_url: str, prefix: str = "vibe_test") -> Iterator[str]:
     """Create an empty database on the server of ``admin_url``, yield its async URL, drop it after."""
     url = make_url(admin_url)
-    name = f"vibe_test_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     connection = pymysql.connect(
         host=url.host or "127.0.0.1",
         port=url.port or 3306,
