@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import socket
 import sys
 
 from litestar import Litestar
@@ -24,6 +22,7 @@ from vibe.domain.ports import ModelClient
 from vibe.entrypoints.http.app import create_app
 from vibe.entrypoints.http.asgi import freeze_startup_objects
 from vibe.entrypoints.logs import configure_logging
+from vibe.entrypoints.worker import run_worker
 
 __all__ = ["app", "bench_model", "main"]
 
@@ -51,26 +50,10 @@ def app() -> Litestar:
 
 
 async def _worker(concurrency: int) -> None:
-    """``vibe.entrypoints.worker.run_worker`` with the bench model."""
-    from vibe.adapters.redis.queue import RedisWorker
-
+    """``vibe worker`` with the bench model."""
     settings = Settings.from_env(os.environ)
     configure_logging(settings.log_level)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    async with connect(settings, model=bench_model()) as vibe:
-        worker = RedisWorker(
-            vibe.container.redis(),
-            vibe.generations.run,
-            vibe.container.cancel_bus(),
-            consumer=f"bench-{socket.gethostname()}-{os.getpid()}",
-            concurrency=concurrency,
-            touch_seconds=settings.generation_lease_seconds / 6,
-            idle_ms=int(settings.generation_lease_seconds * 1000),
-        )
-        await worker.run(stop)
+    await run_worker(settings, concurrency, model=bench_model())
 
 
 def main(argv: list[str]) -> None:

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import socket
+from typing import Any
 
 from vibe.adapters.redis.queue import RedisWorker
 from vibe.bootstrap import connect
@@ -23,13 +24,17 @@ __all__ = ["run_worker"]
 log = logging.getLogger("vibe.worker")
 
 
-async def run_worker(settings: Settings, concurrency: int, stop: asyncio.Event | None = None) -> None:
+async def run_worker(
+    settings: Settings, concurrency: int, stop: asyncio.Event | None = None, **overrides: Any
+) -> None:
+    """Run until ``stop`` is set (or SIGTERM/SIGINT); ``overrides`` replace container providers as in
+    ``vibe.connect`` (the benchmarks pass their own model)."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    async with connect(settings) as app:
+    async with connect(settings, **overrides) as app:
         worker = RedisWorker(
             app.container.redis(),
             app.generations.run,
