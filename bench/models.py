@@ -21,9 +21,9 @@ from vibe.domain.model import (
     ToolCallStart,
     ToolResultBlock,
     TurnEnd,
-    TurnUsage,
 )
 from vibe.domain.ports import ModelClient
+from vibe.domain.usage import Usage
 
 __all__ = ["PAGE", "InstantModel", "PacedModel", "parse_stamp"]
 
@@ -35,7 +35,7 @@ _STAMP = "t="
 
 
 def _closing_turn() -> list[ModelChunk]:
-    return [TextDelta("Done: one page."), TurnEnd("end_turn", TurnUsage(input_tokens=50, output_tokens=5))]
+    return [TextDelta("Done: one page."), TurnEnd("end_turn", Usage(input_tokens=50, output_tokens=5))]
 
 
 def _write_page() -> list[ModelChunk]:
@@ -44,7 +44,7 @@ def _write_page() -> list[ModelChunk]:
         ToolCallStart(0, "toolu_bench_0", "write_file"),
         ToolCallDelta(0, raw),
         ToolCallEnd(0),
-        TurnEnd("tool_use", TurnUsage(input_tokens=50, output_tokens=len(raw) // 4)),
+        TurnEnd("tool_use", Usage(input_tokens=50, output_tokens=len(raw) // 4)),
     ]
 
 

@@ -10,10 +10,12 @@ import ipaddress
 import math
 import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, overload
 from urllib.parse import urlsplit
 
 import msgspec
+
+from vibe.domain.generations import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_TURNS
 
 __all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError"]
 
@@ -48,6 +50,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
     model: str = DEFAULT_MODEL
+    max_output_tokens: int | None = None  # None: what the model allows for one streamed turn
+    effort: Literal["low", "medium", "high"] = "medium"
+    thinking: Literal["adaptive", "between_tools"] = "adaptive"
     cors_origins: tuple[str, ...] = ()
     max_concurrent_generations: int = 2
     # vibe's own additions (README, "Configuration")
@@ -55,8 +60,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sse_heartbeat_seconds: float = 15.0
     offline_pace_seconds: float = 0.01
     max_body_bytes: int = 1024 * 1024
-    agent_max_turns: int = 8
-    generation_lease_seconds: float = 30.0
+    agent_max_turns: int = DEFAULT_MAX_TURNS
+    generation_lease_seconds: float = DEFAULT_LEASE_SECONDS
     log_level: str = "INFO"
 
     def __repr__(self) -> str:  # never print secrets
@@ -97,14 +102,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             anthropic_api_key=api_key,
             anthropic_base_url=env.get("ANTHROPIC_BASE_URL"),
             model=env.get("VIBE_MODEL", DEFAULT_MODEL),
+            max_output_tokens=_int(env, "VIBE_MAX_OUTPUT_TOKENS", None, 1024, 1_000_000),
+            effort=_choice(env, "VIBE_EFFORT", ("low", "medium", "high"), "medium"),  # type: ignore[arg-type]
+            thinking=_choice(env, "VIBE_THINKING", ("adaptive", "between_tools"), "adaptive"),  # type: ignore[arg-type]
             cors_origins=_origins(env.get("VIBE_CORS_ORIGINS", "")),
             max_concurrent_generations=_int(env, "VIBE_MAX_CONCURRENT_GENERATIONS", 2, 1, 1000),
             trusted_proxies=_networks(env.get("VIBE_TRUSTED_PROXIES", "")),
             sse_heartbeat_seconds=_float(env, "VIBE_SSE_HEARTBEAT_SECONDS", 15.0, 0.01, 3600),
             offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.01, 0, 10),
             max_body_bytes=_int(env, "VIBE_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
-            agent_max_turns=_int(env, "VIBE_AGENT_MAX_TURNS", 8, 1, 50),
-            generation_lease_seconds=_float(env, "VIBE_GENERATION_LEASE_SECONDS", 30.0, 1, 3600),
+            agent_max_turns=_int(env, "VIBE_AGENT_MAX_TURNS", DEFAULT_MAX_TURNS, 1, 50),
+            generation_lease_seconds=_float(
+                env, "VIBE_GENERATION_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 1, 3600
+            ),
             log_level=_choice(
                 env, "VIBE_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True
             ),
@@ -170,7 +180,11 @@ def _choice(
     return value
 
 
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+@overload
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int: ...
+@overload
+def _int(env: Mapping[str, str], name: str, default: None, low: int, high: int) -> int | None: ...
+def _int(env: Mapping[str, str], name: str, default: int | None, low: int, high: int) -> int | None:
     if name not in env:
         return default
     try:

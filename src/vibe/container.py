@@ -25,8 +25,10 @@ from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
 from vibe.application.generations import Generations, GenerationsConfig
+from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
+from vibe.application.runner import Runner
 from vibe.config import Settings
 from vibe.domain.ports import JobQueue, ModelClient
 
@@ -39,7 +41,7 @@ __all__ = ["Container"]
 def _claude_model(settings: Settings) -> ModelClient:
     import anthropic
 
-    from vibe.adapters.claude import ClaudeModel
+    from vibe.adapters.claude import ClaudeModel, ClaudeOptions
 
     client = anthropic.AsyncAnthropic(
         api_key=settings.anthropic_api_key,
@@ -47,7 +49,10 @@ def _claude_model(settings: Settings) -> ModelClient:
         max_retries=0,  # the adapter retries; the SDK's tries would multiply ours
         timeout=anthropic.Timeout(600.0, connect=10.0),
     )
-    return ClaudeModel(client, settings.model)
+    options = ClaudeOptions(
+        max_output_tokens=settings.max_output_tokens, effort=settings.effort, thinking=settings.thinking
+    )
+    return ClaudeModel(client, settings.model, options)
 
 
 def _offline_model(settings: Settings) -> ModelClient:
@@ -59,9 +64,7 @@ def _offline_model(settings: Settings) -> ModelClient:
 def _generations_config(settings: Settings) -> GenerationsConfig:
     return GenerationsConfig(
         max_concurrent=settings.max_concurrent_generations,
-        max_turns=settings.agent_max_turns,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
-        lease_seconds=settings.generation_lease_seconds,
     )
 
 
@@ -157,13 +160,26 @@ class Container(containers.DeclarativeContainer):
         claude=providers.Singleton(_claude_model, settings),
         offline=providers.Singleton(_offline_model, settings),
     )
+    outcomes = providers.Singleton(Outcomes, uow=uow, live=live_events, projects=projects, clock=clock)
+    runner = providers.Singleton(
+        Runner,
+        uow=uow,
+        projects=projects,
+        outcomes=outcomes,
+        live=live_events,
+        model=model,
+        clock=clock,
+        max_turns=settings.provided.agent_max_turns,
+        lease_seconds=settings.provided.generation_lease_seconds,
+    )
     generations = providers.Singleton(
         Generations,
         uow=uow,
         projects=projects,
+        runner=runner,
+        outcomes=outcomes,
         queue=queue,
         live=live_events,
-        model=model,
         clock=clock,
         ids=ids,
         config=providers.Callable(_generations_config, settings),

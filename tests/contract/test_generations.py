@@ -1,6 +1,7 @@
 """GenerationRepository: the fake and SQL agree on the per-user limit of unfinished sessions, paging
-with filters, fenced saves (the attempt must match and the session be unfinished), and ``unfinished``
-with and without a lease deadline."""
+with filters, fenced saves (the attempt must match and the session be unfinished), usage added
+whatever the session's state, totals by model, the latest context version, and ``unfinished`` with and
+without a lease deadline."""
 
 from __future__ import annotations
 
@@ -11,14 +12,22 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
 from tests.contract.side_by_side import MISSING, SideBySide, run_machine, ticks
-from vibe.domain.generations import Generation, GenerationStatus, Usage
+from vibe.domain.generations import Generation, GenerationStatus
+from vibe.domain.usage import Usage
 from vibe.domain.ports import UnitOfWork
 from vibe.domain.projects import Project
 from vibe.domain.users import User
 
 prompts = st.text(min_size=1, max_size=60)
 leases = st.none() | st.timedeltas(-timedelta(minutes=1), timedelta(minutes=2))
-usages = st.builds(Usage, input_tokens=st.integers(0, 10**6), output_tokens=st.integers(0, 10**6))
+counts = st.integers(0, 10**6)
+usages = st.builds(
+    Usage,
+    input_tokens=counts,
+    output_tokens=counts,
+    cache_creation_input_tokens=counts,
+    cache_read_input_tokens=counts,
+)
 
 
 def in_order(generations: list[Generation]) -> list[Generation]:
@@ -42,7 +51,7 @@ class Generations(SideBySide):
             project_id=project.id,
             prompt=prompt,
             status=GenerationStatus.QUEUED,
-            model="scripted",
+            model=data.draw(st.sampled_from(["scripted", "offline"])),
             created_at=self.tick(delta),
         )
         added = self.both(lambda uow: uow.generations.add_within_limit(generation, limit))
@@ -56,7 +65,7 @@ class Generations(SideBySide):
     def save(self, data: st.DataObject, delta: timedelta, lease: timedelta | None, stale: bool) -> None:
         current = self.sessions[data.draw(st.sampled_from(sorted(self.sessions)))]
         now = self.tick(delta)
-        move = data.draw(st.sampled_from(["start", "succeed", "fail", "cancel", "usage", "lease"]))
+        move = data.draw(st.sampled_from(["start", "succeed", "fail", "cancel", "lease"]))
         changed = self._moved(current, move, now, None if lease is None else now + lease, data)
         if changed is None:
             return
@@ -72,7 +81,8 @@ class Generations(SideBySide):
     ) -> Generation | None:
         """The session after ``move``; None when the domain forbids it (no caller would save that)."""
         if move == "start":
-            return g.start(now, lease) if g.claimable(now) else None
+            context = data.draw(st.none() | st.integers(1, 9))
+            return g.start(now, lease, context) if g.claimable(now) else None
         if move in ("succeed",) and g.status is not GenerationStatus.RUNNING:
             return None
         if move in ("fail", "cancel") and g.finished:
@@ -84,9 +94,38 @@ class Generations(SideBySide):
             return g.fail(data.draw(st.sampled_from(["upstream", "no_output"])), "It failed.", now)
         if move == "cancel":
             return g.cancel(now)
-        if move == "usage":
-            return g.add_usage(data.draw(usages))
         return msgspec.structs.replace(g, lease_until=lease)
+
+    @precondition(lambda self: self.sessions)
+    @rule(data=st.data(), usage=usages)
+    def add_usage(self, data: st.DataObject, usage: Usage) -> None:
+        """Billed usage is added whatever the session's state or attempt."""
+        generation_id = data.draw(st.sampled_from(sorted(self.sessions)))
+        self.both(lambda uow: uow.generations.add_usage(generation_id, usage))
+        self.sessions[generation_id] = self.sessions[generation_id].add_usage(usage)
+
+    @rule()
+    def totals(self) -> None:
+        totals = self.read(lambda uow: uow.generations.totals())
+        by_model: dict[str, Usage] = {}
+        for g in self.sessions.values():
+            by_model[g.model] = by_model.get(g.model, Usage()) + g.usage
+        assert totals.usage_by_model == by_model
+
+    @rule(data=st.data())
+    def last_context(self, data: st.DataObject) -> None:
+        project = data.draw(st.sampled_from(self.sites))
+        found = self.read(lambda uow: uow.generations.last_context(project.id))
+        recorded = [
+            g
+            for g in self.sessions.values()
+            if g.project_id == project.id and g.context_version is not None and g.started_at is not None
+        ]
+        if not recorded:
+            assert found is None
+        else:
+            assert found is not None
+            assert found[1] == max(g.started_at for g in recorded if g.started_at is not None)
 
     @rule(
         data=st.data(),

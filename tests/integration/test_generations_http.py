@@ -103,7 +103,12 @@ async def test_generate_then_stream_to_done(http: httpx.AsyncClient, model: Scri
     assert session["version"] == 1
     assert set(session) >= {"id", "project_id", "prompt", "status", "created_at", "started_at", "finished_at",
                             "version", "error", "usage"}  # fmt: skip
-    assert set(session["usage"]) == {"input_tokens", "output_tokens"}
+    assert set(session["usage"]) == {
+        "input_tokens",
+        "output_tokens",
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+    }
     project = (await http.get(f"/api/v1/projects/{started['project_id']}", headers=ada["headers"])).json()
     assert project["name"] == "A landing page for my bakery"
     assert project["current_version"] == 1

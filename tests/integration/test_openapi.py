@@ -341,6 +341,7 @@ async def test_the_event_stream_is_documented_event_by_event(document: dict[str,
         "file_end",
         "file_edit",
         "usage",
+        "restart",
         "done",
         "error",
     }

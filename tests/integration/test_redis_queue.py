@@ -16,7 +16,8 @@ from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.domain.events import Done, ErrorEvent, decode
 from vibe.domain.generations import GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest, TextDelta, TurnEnd, TurnUsage
+from vibe.domain.model import ModelChunk, ModelRequest, TextDelta, TurnEnd
+from vibe.domain.usage import Usage
 from vibe.domain.users import User
 from vibe.testing import FastHasher, ScriptedModel, turn
 
@@ -104,7 +105,7 @@ class StallingModel(ScriptedModel):
         yield TextDelta("Thinking")
         self.stalled.set()
         await asyncio.sleep(60)
-        yield TurnEnd("end_turn", TurnUsage())
+        yield TurnEnd("end_turn", Usage())
 
     stalled = asyncio.Event()
 

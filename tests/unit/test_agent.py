@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from vibe.application.agent import run_agent
 from vibe.application.workspace import Workspace
 from vibe.domain.events import Event, FileDelta, FileEdit, FileEnd, FileStart, Text, UsageEvent
-from vibe.domain.model import Message, Restart, TextBlock, ToolResultBlock
+from vibe.domain.model import CallRetry, Message, TextBlock, ToolResultBlock
 from vibe.testing.scripted_model import ScriptedModel, turn
 from vibe.testing.strategies import safe_paths, unsafe_paths
 
@@ -222,7 +222,7 @@ async def test_a_retry_never_repeats_what_went_out(cut: int, diverge: bool, size
         sizes=sizes[::-1],
     )
     cut = min(cut, len(first) - 1)
-    model = ScriptedModel([[*first[:cut], Restart("overloaded"), *second], turn("done")])
+    model = ScriptedModel([[*first[:cut], CallRetry("overloaded"), *second], turn("done")])
     workspace = Workspace()
     events = await collect(model, workspace)
     assert workspace.files == {"index.html": page, "style.css": CSS}
@@ -240,7 +240,7 @@ async def test_a_retry_rolls_back_what_the_failed_attempt_applied() -> None:
     workspace = Workspace({"index.html": "<h1>A</h1>"})
     edit = ("edit_file", {"path": "index.html", "old_string": "A", "new_string": "AB"})
     once = turn("", [edit])
-    model = ScriptedModel([[*once[:-1], Restart("overloaded"), *once], turn("ok")])
+    model = ScriptedModel([[*once[:-1], CallRetry("overloaded"), *once], turn("ok")])
     events = await collect(model, workspace)
     assert workspace.files == {"index.html": "<h1>AB</h1>"}  # applied once, not twice
     assert len([e for e in events if isinstance(e, FileEdit)]) == 1

@@ -1,14 +1,37 @@
 """The Claude Messages API through the official ``anthropic`` async client, streaming, with retries.
 
+It reads the raw event stream (``messages.create(stream=True)``) rather than the SDK's
+``messages.stream()`` helper, which re-parses the whole tool input on every delta (quadratic in the
+input) and raises a plain ValueError on the malformed JSON that eager tool streaming may send
+(https://platform.claude.com/docs/en/agents-and-tools/tool-use/fine-grained-tool-streaming). Tool
+input goes to the agent as it arrives; the agent decodes it with its own linear parser.
+
+What goes back into the conversation is each assistant turn exactly as the API returned it:
+``thinking`` and ``redacted_thinking`` blocks with their signatures (as opaque blocks), text and
+tool_use, in order. On current models these blocks are bound to the model and to the conversation
+before them, and a turn sent back with one changed or missing fails
+(https://platform.claude.com/docs/en/build-with-claude/preserved-thinking).
+
+The request shape (``request_params``) is chosen on purpose for current models
+(https://platform.claude.com/docs/en/models/sonnet-5-5/migration-guide): adaptive thinking with
+``display: "summarized"`` (or ``between_tools``), so the notes the model writes between tool calls,
+which come back inside thinking blocks, reach the user; ``output_config.effort``; ``max_tokens`` from
+``VIBE_MAX_OUTPUT_TOKENS``; ``eager_input_streaming`` on the tools that carry file content; never
+``thinking.type: disabled`` or a budget, a forced ``tool_choice``, sampling parameters or an
+assistant prefill, which these models reject.
+
+Prompt caching (https://platform.claude.com/docs/en/build-with-claude/prompt-caching): the system
+prompt (after the tools, so it caches both) and the first message block the agent marked (the
+project's files) carry 1-hour breakpoints: every generation reads the first, and the next follow-up
+the second. The last marked block (the latest tool results) carries a 5-minute one, for the next
+call of the same generation. 1-hour breakpoints come first, as the API requires.
+
 The adapter owns the retry policy: the SDK retries only before a stream starts and knows nothing of a
 mid-stream ``error`` event, so its own retries are switched off (``max_retries=0``) and every try is
 counted here. 429, 529, 5xx, connection failures and mid-stream ``overloaded_error``/``api_error`` are
 retried with exponential backoff and jitter, honouring ``retry-after``, at most ``max_tries`` times.
-A retry after chunks went out is announced with ``Restart`` so the agent can replay without repeats.
-
-Prompt caching: the tool definitions and the system prompt carry ``cache_control``, and so do the first
-and the last message blocks the agent marked (the project's files, and the latest tool results): four
-breakpoints, the API's maximum.
+A retry after chunks went out is announced with ``CallRetry``; what the failed call billed was
+already reported and stays billed.
 """
 
 from __future__ import annotations
@@ -19,37 +42,39 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anthropic
-from anthropic.types import (
-    RawContentBlockDeltaEvent,
-    RawContentBlockStartEvent,
-    RawContentBlockStopEvent,
-    RawMessageDeltaEvent,
-    RawMessageStartEvent,
-)
+import msgspec
 
+from vibe.adapters.claude_models import ModelTraits, traits_of
+from vibe.adapters.claude_turn import TurnReader
 from vibe.domain.errors import UpstreamError
 from vibe.domain.model import (
+    CallRetry,
     ContentBlock,
     ModelChunk,
     ModelRequest,
-    Restart,
+    OpaqueBlock,
     TextBlock,
-    TextDelta,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     ToolResultBlock,
-    TurnEnd,
-    TurnUsage,
+    ToolUseBlock,
 )
 from vibe.domain.ports import ModelClient
 
-__all__ = ["ClaudeModel", "request_params"]
+__all__ = ["PROVIDER", "ClaudeModel", "ClaudeOptions", "request_params"]
 
-_EPHEMERAL = {"type": "ephemeral"}
+PROVIDER = "anthropic"
+_ONE_HOUR = {"type": "ephemeral", "ttl": "1h"}
+_FIVE_MINUTES = {"type": "ephemeral"}
 _RETRIABLE_TYPES = frozenset({"overloaded_error", "api_error", "rate_limit_error", "timeout_error"})
 _RETRIABLE_STATUS = frozenset({408, 409, 429})
 MAX_RETRY_AFTER = 60.0
+
+
+class ClaudeOptions(msgspec.Struct, frozen=True, kw_only=True):
+    """What every call sends besides the conversation (CONTRACT §5, README "Configuration")."""
+
+    max_output_tokens: int | None = None  # None: what the model allows for one streamed turn
+    effort: str = "medium"
+    thinking: str = "adaptive"  # or "between_tools"
 
 
 class ClaudeModel(ModelClient):
@@ -57,6 +82,7 @@ class ClaudeModel(ModelClient):
         self,
         client: anthropic.AsyncAnthropic,
         model: str,
+        options: ClaudeOptions | None = None,
         *,
         max_tries: int = 4,
         base_delay: float = 1.0,
@@ -66,6 +92,8 @@ class ClaudeModel(ModelClient):
     ) -> None:
         self._client = client
         self._model = model
+        self._options = options or ClaudeOptions()
+        self._traits = traits_of(model)
         self._max_tries = max_tries
         self._base_delay = base_delay
         self._max_delay = max_delay
@@ -76,26 +104,29 @@ class ClaudeModel(ModelClient):
     def name(self) -> str:
         return self._model
 
+    @property
+    def max_output_tokens(self) -> int:
+        return self._options.max_output_tokens or self._traits.max_output_tokens
+
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
-        params = request_params(request, self._model)
+        params = request_params(request, self._model, self._options, self._traits)
         for attempt in range(1, self._max_tries + 1):
-            sent = False
+            reader = TurnReader(PROVIDER)
             try:
-                async for chunk in self._once(params):
-                    sent = True
+                async for chunk in self._once(params, reader):
                     yield chunk
                 return
             except anthropic.APIError as error:
-                retriable, wait, reason = _classify(error)
+                retriable, wait, reason, code = _classify(error)
                 if not retriable:
-                    raise UpstreamError(reason, code="model_refused") from error
+                    raise UpstreamError(reason, code=code) from error
                 if attempt == self._max_tries:
                     raise UpstreamError(
                         f"{reason} It failed {self._max_tries} times; please try again later.",
                         code="model_unavailable",
                     ) from error
-                if sent:
-                    yield Restart(reason)
+                if reader.started:
+                    yield CallRetry(reason)
                 await self._sleep(self._delay(attempt, wait))
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
@@ -104,53 +135,36 @@ class ClaudeModel(ModelClient):
         )
         return max(backoff, min(retry_after, MAX_RETRY_AFTER)) if retry_after is not None else backoff
 
-    async def _once(self, params: dict[str, Any]) -> AsyncIterator[ModelChunk]:
-        usage: dict[str, int] = {}
-        stop_reason = "end_turn"
-        tool_blocks: set[int] = set()
-        async with self._client.messages.stream(**params) as stream:
+    async def _once(self, params: dict[str, Any], reader: TurnReader) -> AsyncIterator[ModelChunk]:
+        stream = await self._client.messages.create(**params)
+        async with stream:  # closes the HTTP response however the iteration ends
             async for event in stream:
-                if isinstance(event, RawMessageStartEvent):
-                    usage.update(_counts(event.message.usage))
-                elif isinstance(event, RawContentBlockStartEvent) and event.content_block.type == "tool_use":
-                    tool_blocks.add(event.index)
-                    yield ToolCallStart(event.index, event.content_block.id, event.content_block.name)
-                elif isinstance(event, RawContentBlockDeltaEvent):
-                    if event.delta.type == "text_delta":
-                        yield TextDelta(event.delta.text)
-                    elif event.delta.type == "input_json_delta":
-                        yield ToolCallDelta(event.index, event.delta.partial_json)
-                elif isinstance(event, RawContentBlockStopEvent) and event.index in tool_blocks:
-                    yield ToolCallEnd(event.index)
-                elif isinstance(event, RawMessageDeltaEvent):
-                    stop_reason = event.delta.stop_reason or stop_reason
-                    usage.update({k: v for k, v in _counts(event.usage).items() if v})
-        yield TurnEnd(stop_reason, TurnUsage(**usage))
+                for chunk in reader.read(event):
+                    yield chunk
+        yield reader.end()
 
 
-def _counts(usage: Any) -> dict[str, int]:
-    names = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-    return {name: int(getattr(usage, name, 0) or 0) for name in names}
-
-
-def _classify(error: anthropic.APIError) -> tuple[bool, float | None, str]:
-    """(retry it?, seconds the server asked us to wait, a sentence for the user)."""
+def _classify(error: anthropic.APIError) -> tuple[bool, float | None, str, str]:
+    """(retry it?, seconds the server asked us to wait, a sentence for the user, the error code)."""
     if isinstance(error, anthropic.APIConnectionError):  # includes timeouts
-        return True, None, "The model service could not be reached."
+        return True, None, "The model service could not be reached.", "model_unavailable"
     if not isinstance(error, anthropic.APIStatusError):
-        return False, None, f"The model service failed: {error.message}"
+        return False, None, f"The model service failed: {error.message}", "model_error"
     status = error.status_code
     kind = _error_type(error)
     wait = _retry_after(error)
     if status == 429 or kind == "rate_limit_error":
-        return True, wait, "The model service is rate limiting us."
+        return True, wait, "The model service is rate limiting us.", "model_unavailable"
     if status == 529 or kind == "overloaded_error":
-        return True, wait, "The model service is overloaded."
+        return True, wait, "The model service is overloaded.", "model_unavailable"
     if status >= 500 or status in _RETRIABLE_STATUS or (status == 200 and kind in _RETRIABLE_TYPES):
-        return True, wait, "The model service had an error."
+        return True, wait, "The model service had an error.", "model_unavailable"
     if status == 401:
-        return False, None, "The model service rejected the API key (ANTHROPIC_API_KEY)."
-    return False, None, f"The model service refused the request ({status}): {error.message}"
+        return False, None, "The model service rejected the API key (ANTHROPIC_API_KEY).", "model_error"
+    if status == 413 or "prompt is too long" in str(error.message).lower():
+        message = "The conversation is too large for the model; try a smaller change."
+        return False, None, message, "context_window_exceeded"
+    return False, None, f"The model service refused the request ({status}): {error.message}", "model_error"
 
 
 def _error_type(error: anthropic.APIStatusError) -> str | None:
@@ -170,17 +184,24 @@ def _retry_after(error: anthropic.APIStatusError) -> float | None:
         return None
 
 
-def request_params(request: ModelRequest, model: str) -> dict[str, Any]:
-    """The Messages API parameters of ``request``, with the cache breakpoints placed."""
+def request_params(
+    request: ModelRequest, model: str, options: ClaudeOptions, traits: ModelTraits | None = None
+) -> dict[str, Any]:
+    """The Messages API parameters of ``request``: the model's shape, and the cache breakpoints."""
+    traits = traits or traits_of(model)
     system: list[dict[str, Any]] = [{"type": "text", "text": block.text} for block in request.system]
-    if any(block.cache for block in request.system):
-        system[-1]["cache_control"] = _EPHEMERAL
-    tools: list[dict[str, Any]] = [
-        {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
-        for tool in request.tools
-    ]
-    if tools and request.cache_tools:
-        tools[-1]["cache_control"] = _EPHEMERAL
+    if system and any(block.cache for block in request.system):
+        system[-1]["cache_control"] = _ONE_HOUR
+    tools: list[dict[str, Any]] = []
+    for tool in request.tools:
+        spec: dict[str, Any] = {
+            "name": tool.name,
+            "description": tool.description,
+            "input_schema": tool.input_schema,
+        }
+        if tool.streams_content:
+            spec["eager_input_streaming"] = True
+        tools.append(spec)
     messages: list[dict[str, Any]] = [
         {"role": message.role, "content": [_block(block) for block in message.content]}
         for message in request.messages
@@ -191,13 +212,27 @@ def request_params(request: ModelRequest, model: str) -> dict[str, Any]:
         for b, block in enumerate(message.content)
         if isinstance(block, (TextBlock, ToolResultBlock)) and block.cache
     ]
-    for m, b in dict.fromkeys(marked[:1] + marked[-1:]):
-        messages[m]["content"][b]["cache_control"] = _EPHEMERAL
-    params: dict[str, Any] = {"model": model, "max_tokens": request.max_tokens, "messages": messages}
+    if marked:
+        first, last = marked[0], marked[-1]
+        messages[first[0]]["content"][first[1]]["cache_control"] = _ONE_HOUR
+        if last != first:
+            messages[last[0]]["content"][last[1]]["cache_control"] = _FIVE_MINUTES
+    params: dict[str, Any] = {
+        "model": model,
+        "max_tokens": request.max_tokens or options.max_output_tokens or traits.max_output_tokens,
+        "messages": messages,
+        "stream": True,
+    }
     if system:
         params["system"] = system
     if tools:
         params["tools"] = tools
+    if traits.adaptive_thinking:
+        if options.thinking == "between_tools" and traits.between_tools:
+            params["thinking"] = {"type": "between_tools"}
+        else:
+            params["thinking"] = {"type": "adaptive", "display": "summarized"}
+        params["output_config"] = {"effort": options.effort}
     return params
 
 
@@ -211,4 +246,7 @@ def _block(block: ContentBlock) -> dict[str, Any]:
             "content": block.content,
             "is_error": block.is_error,
         }
+    if isinstance(block, OpaqueBlock):
+        return dict(block.data)  # exactly as the API returned it
+    assert isinstance(block, ToolUseBlock)
     return {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}

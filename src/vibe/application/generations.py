@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
+import msgspec
+
+from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects
-from vibe.application.runner import Runner, end_session
+from vibe.application.runner import Runner
 from vibe.application.session_events import follow
 from vibe.domain.errors import (
     InvalidStateError,
@@ -29,32 +32,21 @@ from vibe.domain.ports import (
     GenerationTotals,
     IdFactory,
     JobQueue,
-    ModelClient,
     Page,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
-from vibe.domain.projects import Project, ProjectName, Visibility
+from vibe.domain.projects import Project, ProjectName
 from vibe.domain.users import User
 
 __all__ = ["Generations", "GenerationsConfig"]
 
 log = logging.getLogger("vibe.generations")
-LEASE = timedelta(seconds=30)
 
 
-class GenerationsConfig:
-    def __init__(
-        self,
-        *,
-        max_concurrent: int = 2,
-        max_turns: int = 8,
-        heartbeat_seconds: float = 15.0,
-        lease_seconds: float = 30.0,
-    ) -> None:
-        self.max_concurrent = max_concurrent
-        self.max_turns = max_turns
-        self.heartbeat_seconds = heartbeat_seconds
-        self.lease = timedelta(seconds=lease_seconds)
+class GenerationsConfig(msgspec.Struct, frozen=True, kw_only=True):
+    max_concurrent: int = 2
+    heartbeat_seconds: float = 15.0
 
 
 class Generations:
@@ -62,74 +54,74 @@ class Generations:
         self,
         uow: UnitOfWorkFactory,
         projects: Projects,
+        runner: Runner,
+        outcomes: Outcomes,
         queue: JobQueue,
         live: EventLog,
-        model: ModelClient,
         clock: Clock,
         ids: IdFactory,
         config: GenerationsConfig,
     ) -> None:
         self._uow = uow
         self._projects = projects
+        self._runner = runner
+        self._outcomes = outcomes
         self._queue = queue
         self._live = live
-        self._model = model
         self._clock = clock
         self._ids = ids
         self._config = config
-        self._runner = Runner(uow, projects, live, model, clock, config.max_turns, config.lease)
 
     # --- starting ---------------------------------------------------------------------------------
 
     async def start(self, actor: User, prompt: str, project_id: str | None = None) -> Generation:
         """Queue a generation; without ``project_id`` a new project named from the prompt is made."""
         text = Prompt.parse(prompt)
-        project = await self._target(actor, project_id, text)
-        generation = Generation(
+        queued: list[Generation] = []
+        stored: list[StoredEvent] = []
+
+        async def queue_on(uow: UnitOfWork, project: Project) -> None:
+            generation = self._new(actor, project.id, text)
+            stored.extend(await self._add_within_limit(uow, generation))
+            queued.append(generation)
+
+        if project_id is None:
+            await self._projects.create(actor, ProjectName.from_prompt(text), together=queue_on)
+        else:
+            project = await self._writable(actor, project_id)
+            async with self._uow() as uow:
+                # The user's row first, as every start does: it serialises the limit's check.
+                await uow.users.lock(actor.id)
+                await queue_on(uow, project)
+                await uow.commit()
+        await self._live.publish(queued[0].id, stored)
+        await self._queue.enqueue(queued[0].id)
+        return queued[0]
+
+    def _new(self, actor: User, project_id: str, prompt: str) -> Generation:
+        return Generation(
             id=self._ids.new_id(),
             user_id=actor.id,
-            project_id=project.id,
-            prompt=text,
+            project_id=project_id,
+            prompt=prompt,
             status=GenerationStatus.QUEUED,
-            model=self._model.name,
+            model=self._runner.model_name,
             created_at=self._clock.now(),
         )
-        async with self._uow() as uow:
-            # Lock the user first: inserting the project would take a shared lock on the user's row
-            # (its foreign key), and concurrent starts upgrading it would deadlock on MySQL.
-            await uow.users.lock(actor.id)
-            if project_id is None:
-                await uow.projects.add(project)
-            if not await uow.generations.add_within_limit(generation, self._config.max_concurrent):
-                limit = self._config.max_concurrent
-                raise RateLimitedError(
-                    f"You already have {limit} generations running; wait for one to finish.", retry_after=10
-                )
-            stored = await uow.events.append(generation.id, 0, [Status(status="queued")])
-            await uow.commit()
-        if project_id is None:
-            await self._projects.forget(project.id, actor.id)  # a new project: the owner's list changed
-        await self._live.publish(generation.id, stored or [])
-        await self._queue.enqueue(generation.id)
-        return generation
 
-    async def _target(self, actor: User, project_id: str | None, prompt: str) -> Project:
-        if project_id is not None:
-            project, _ = await self._projects.get(actor, project_id)
-            if project.owner_id != actor.id:
-                raise PermissionDeniedError("Only the owner may change this project.")
-            return project
-        now = self._clock.now()
-        return Project(
-            id=self._ids.new_id(),
-            owner_id=actor.id,
-            name=ProjectName.from_prompt(prompt),
-            description="",
-            visibility=Visibility.PRIVATE,
-            current_version=0,
-            created_at=now,
-            updated_at=now,
-        )
+    async def _add_within_limit(self, uow: UnitOfWork, generation: Generation) -> list[StoredEvent]:
+        if not await uow.generations.add_within_limit(generation, self._config.max_concurrent):
+            limit = self._config.max_concurrent
+            raise RateLimitedError(
+                f"You already have {limit} generations running; wait for one to finish.", retry_after=10
+            )
+        return await uow.events.append(generation.id, 0, [Status(status="queued")]) or []
+
+    async def _writable(self, actor: User, project_id: str) -> Project:
+        project, _ = await self._projects.get(actor, project_id)
+        if project.owner_id != actor.id:
+            raise PermissionDeniedError("Only the owner may change this project.")
+        return project
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -166,15 +158,12 @@ class Generations:
         for _ in range(3):
             if generation.finished:
                 raise InvalidStateError(f"The session already {generation.status.value}.")
-            ended = await self._end(generation, generation.cancel(self._clock.now()))
+            ended = await self._outcomes.cancel(generation)
             if ended is not None:
                 await self._queue.cancel(generation_id)
                 return ended
             generation = await self.get(actor, generation_id)  # it moved on meanwhile; look again
         raise InvalidStateError("The session is changing; try again.")  # pragma: no cover
-
-    async def _end(self, current: Generation, ended: Generation) -> Generation | None:
-        return await end_session(self._uow, self._live, current, ended)
 
     async def recover(self, created_before: datetime) -> int:
         """Fail the unfinished sessions created before ``created_before``: with the inline queue, a
@@ -184,7 +173,7 @@ class Generations:
             stale = [g for g in await uow.generations.unfinished() if g.created_at < created_before]
         for generation in stale:
             message = "The server stopped during this generation; please start it again."
-            await self._end(generation, generation.fail("interrupted", message, self._clock.now()))
+            await self._outcomes.fail(generation, "interrupted", message)
         return len(stale)
 
     async def run(self, generation_id: str) -> bool:

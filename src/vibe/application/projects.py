@@ -8,7 +8,7 @@ leaks nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import msgspec
 
@@ -88,7 +88,16 @@ class Projects:
 
     # --- the project ------------------------------------------------------------------------------
 
-    async def create(self, actor: User, name: str, description: str = "") -> Project:
+    async def create(
+        self,
+        actor: User,
+        name: str,
+        description: str = "",
+        *,
+        together: Callable[[UnitOfWork, Project], Awaitable[None]] | None = None,
+    ) -> Project:
+        """A new, empty project of ``actor``. ``together`` runs in the same transaction (a generation
+        queued on the new project commits with it, or neither does)."""
         now = self._clock.now()
         project = Project(
             id=self._ids.new_id(),
@@ -101,7 +110,12 @@ class Projects:
             updated_at=now,
         )
         async with self._uow() as uow:
+            # The owner's row first: inserting the project takes a shared lock on it (the foreign
+            # key), and concurrent transactions upgrading that lock would deadlock on MySQL.
+            await uow.users.lock(actor.id)
             await uow.projects.add(project)
+            if together is not None:
+                await together(uow, project)
             await uow.commit()
         await self.forget(project.id, actor.id)
         return project
@@ -222,30 +236,31 @@ class Projects:
         return await self.commit(project.id, files, f"Restored version {number}")
 
     async def commit(
-        self, project_id: str, files: Mapping[str, str], summary: str, generation_id: str | None = None
-    ) -> Version:
-        """Store ``files`` as the project's next version (numbered after whatever is current)."""
-        async with self._uow() as uow:
-            version = await self.commit_in(uow, project_id, files, summary, generation_id)
-            await uow.commit()
-        await self.forget(project_id)
-        return version
-
-    async def commit_in(
         self,
-        uow: UnitOfWork,
         project_id: str,
         files: Mapping[str, str],
         summary: str,
         generation_id: str | None = None,
+        *,
+        together: Callable[[UnitOfWork, Version], Awaitable[None]] | None = None,
     ) -> Version:
-        """``commit`` inside the caller's unit of work (the generation engine commits the version and
-        the session's success together; it calls ``forget`` after its commit). Paths and sizes are
-        checked here too, so no caller can store what the rules refuse."""
+        """Store ``files`` as the project's next version (numbered after whatever is current).
+
+        ``together`` runs in the same transaction once the version exists: what it writes commits
+        with the version or not at all (the generation engine ends its session there), and it may
+        raise to abandon both. Paths and sizes are checked here, so no caller can store what the
+        rules refuse."""
         checked = {ProjectPath.parse(path): content for path, content in files.items()}
         check_file_set(checked)
         text = summary.strip()[:2000] or "Updated"
-        version = await uow.projects.add_version(project_id, checked, text, generation_id, self._clock.now())
-        if version is None:
-            raise NotFoundError("No such project.")
+        async with self._uow() as uow:
+            version = await uow.projects.add_version(
+                project_id, checked, text, generation_id, self._clock.now()
+            )
+            if version is None:
+                raise NotFoundError("No such project.")
+            if together is not None:
+                await together(uow, version)
+            await uow.commit()
+        await self.forget(project_id)
         return version

@@ -1,19 +1,19 @@
-"""What vibe tells the model: the system prompt, the tools it offers, and how a project's current files
-are shown to it. The offline model reads the same context back with ``parse_project_context``.
+"""What vibe tells the model: the system prompt, the tools it offers, and the turn that opens a
+generation (the project's files in the shared format of ``vibe.domain.project_context``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
-from vibe.domain.model import ToolSpec
+from vibe.domain.model import Message, TextBlock, ToolSpec
+from vibe.domain.project_context import parse_project_context, render_changes, render_project_context
 from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES
 
 __all__ = [
     "SYSTEM_PROMPT",
     "TOOLS",
-    "TOOL_NAMES",
+    "first_message",
     "followup_instructions",
     "parse_project_context",
     "render_project_context",
@@ -33,6 +33,7 @@ TOOLS: tuple[ToolSpec, ...] = (
             "properties": {"path": _PATH, "content": {"type": "string", "description": "The complete file."}},
             "required": ["path", "content"],
         },
+        streams_content=True,
     ),
     ToolSpec(
         name="edit_file",
@@ -47,8 +48,24 @@ TOOLS: tuple[ToolSpec, ...] = (
         },
     ),
     ToolSpec(
+        name="append_file",
+        description=(
+            "Continue a file whose writing was cut off by the output limit: content is appended exactly "
+            "where the file stopped. Only for a file the tool results say was cut off."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "path": _PATH,
+                "content": {"type": "string", "description": "The rest of the file, from the cut on."},
+            },
+            "required": ["path", "content"],
+        },
+        streams_content=True,
+    ),
+    ToolSpec(
         name="read_file",
-        description="Read a file of the project.",
+        description="Read a file of the project (only needed for a file not shown in the conversation).",
         input_schema={"type": "object", "properties": {"path": _PATH}, "required": ["path"]},
     ),
     ToolSpec(
@@ -62,7 +79,6 @@ TOOLS: tuple[ToolSpec, ...] = (
         input_schema={"type": "object", "properties": {}},
     ),
 )
-TOOL_NAMES = frozenset(tool.name for tool in TOOLS)
 
 SYSTEM_PROMPT = f"""You are vibe, an expert web designer and front-end engineer. You build small, \
 polished, self-contained websites from a person's description, as a set of text files.
@@ -76,40 +92,30 @@ file you wrote.
 - Modern, accessible, responsive HTML and CSS; plain JavaScript, no build step.
 - Paths are relative, inside the project, without '..'. Known types only: \
 {", ".join(sorted(CONTENT_TYPES))}. At most {MAX_FILES} files of {MAX_FILE_BYTES // 1024} KiB each.
-- For a change to an existing site, read what you need and use edit_file for small changes; rewrite a \
-file only when most of it changes. Never regenerate files that do not change.
+- For a change to an existing site, the conversation already holds the current content of every \
+file: work from it and do not read those files again. Use edit_file for small changes; rewrite a file \
+only when most of it changes. Never rewrite files that do not change.
+- If a tool result says a file was cut off by the output limit, finish that file with append_file, \
+continuing exactly where it stopped.
 - Before your tool calls, say in one or two sentences what you will build or change. When you are done, \
 end with a one-sentence summary of the result and call no more tools."""
 
 
-def render_project_context(files: Mapping[str, str]) -> str:
-    """The project's current files as the model sees them; ``parse_project_context`` reverses it.
+def first_message(prompt: str, files: Mapping[str, str], base: Mapping[str, str] | None = None) -> Message:
+    """The user turn that starts a generation on a project holding ``files``.
 
-    Each file carries its length in characters, so contents are taken verbatim, whatever they hold.
+    A follow-up shows the files as a listing of ``base`` (default: the files themselves) plus the
+    changes since it. The listing is a prompt-cache breakpoint: a follow-up that shows the same base
+    as the one before it reads the whole site from the cache and pays only for what changed.
     """
     if not files:
-        return "<project_files>\n(the project is empty)\n</project_files>"
-    parts = ["<project_files>"]
-    for path in sorted(files):
-        content = files[path]
-        parts.append(f'<file path="{path}" chars="{len(content)}">\n{content}\n</file>')
-    parts.append("</project_files>")
-    return "\n".join(parts)
-
-
-_FILE_HEADER = re.compile(r'<file path="([^"]*)" chars="(\d+)">\n')
-
-
-def parse_project_context(text: str) -> dict[str, str]:
-    """The files of a context made by ``render_project_context`` (empty when there is none)."""
-    files: dict[str, str] = {}
-    position = 0
-    while match := _FILE_HEADER.search(text, position):
-        start = match.end()
-        end = start + int(match.group(2))
-        files[match.group(1)] = text[start:end]
-        position = end
-    return files
+        return Message(role="user", content=(TextBlock(text=prompt),))
+    shown = files if base is None else base
+    blocks = [TextBlock(text=render_project_context(shown), cache=True)]
+    if shown != files:
+        blocks.append(TextBlock(text=render_changes(shown, files)))
+    blocks.append(TextBlock(text=followup_instructions(prompt)))
+    return Message(role="user", content=tuple(blocks))
 
 
 def followup_instructions(prompt: str) -> str:

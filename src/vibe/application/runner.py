@@ -1,10 +1,11 @@
 """Running one generation: claim it under a lease, run the agent, and end it, fenced all the way.
 
-The claim is one conditional update (attempt + 1, lease until now + the lease, 30 s by default). The
-runner renews the lease three times a lease while it runs; a renewal that fails (the session was
-cancelled, or its lease ran out and another worker took it over) stops the run at once. Every write is
-conditional on the attempt, so a stale runner can never add an event or a version. A session claimed
-``MAX_ATTEMPTS`` times without ending is failed instead of being run again.
+The claim is one conditional update (attempt + 1, lease until now + the lease). The runner renews the
+lease three times a lease while it runs; a renewal that fails (the session was cancelled, or its
+lease ran out and another worker took it over) stops the run at once. Every write is conditional on
+the attempt, so a stale runner can never add an event or a version. A session claimed
+``MAX_ATTEMPTS`` times without ending is failed instead of being run again. A run that starts over
+opens with a ``restart`` event, so clients drop what the dead attempt streamed.
 """
 
 from __future__ import annotations
@@ -12,28 +13,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from enum import Enum
 
-from vibe.application.agent import run_agent
-from vibe.application.projects import Projects
-from vibe.application.prompting import followup_instructions, render_project_context
+import msgspec
+
+from vibe.application.agent import AgentReport, run_agent
+from vibe.application.outcomes import Outcomes
+from vibe.application.projects import Projects, Snapshot
+from vibe.application.prompting import first_message
 from vibe.application.session_events import Fenced, SessionWriter
-from vibe.application.site_check import check_site
 from vibe.application.workspace import Workspace
 from vibe.domain.errors import UpstreamError, VibeError
-from vibe.domain.events import Done, ErrorEvent, Event, Status, Text, UsageEvent
-from vibe.domain.generations import Generation, GenerationStatus, Usage
-from vibe.domain.model import Message, TextBlock
+from vibe.domain.events import Event, Restart, Status
+from vibe.domain.generations import (
+    DEFAULT_LEASE_SECONDS,
+    DEFAULT_MAX_TURNS,
+    MAX_ATTEMPTS,
+    Generation,
+    GenerationStatus,
+)
 from vibe.domain.ports import Clock, EventLog, ModelClient, UnitOfWorkFactory
+from vibe.domain.project_context import render_changes, render_project_context
 
-__all__ = ["DEFAULT_LEASE", "MAX_ATTEMPTS", "Claim", "Runner", "end_session"]
+__all__ = ["Claim", "Runner"]
 
 log = logging.getLogger("vibe.generations")
-DEFAULT_LEASE = timedelta(seconds=30)
-MAX_ATTEMPTS = 3
 STALE_QUEUED = timedelta(seconds=60)
+# A follow-up lists the files its project's previous generation listed (and the changes since), so
+# the prompt cache's copy of that listing serves again: while that copy lives (the 1-hour TTL, less a
+# margin) and while the changes stay small beside it.
+CONTEXT_REUSE = timedelta(minutes=55)
+CONTEXT_MAX_CHANGE = 0.5
 
 
 class Claim(Enum):
@@ -43,49 +54,31 @@ class Claim(Enum):
     BUSY = "busy"  # another runner holds a live lease: try again later
 
 
-async def end_session(
-    uow: UnitOfWorkFactory,
-    live: EventLog,
-    current: Generation,
-    ended: Generation,
-    extra: tuple[Event, ...] = (),
-) -> Generation | None:
-    """Write a final state with its last events (status, then error), fenced on ``current``'s attempt;
-    None when the session moved on meanwhile."""
-    if ended.error_code is None or ended.error is None:
-        raise ValueError("end_session is for failed and cancelled sessions")
-    events = (
-        *extra,
-        Status(status=ended.status.value),
-        ErrorEvent(code=ended.error_code, message=ended.error),
-    )
-    async with uow() as work:
-        stored = await work.events.append(current.id, current.attempt, events)
-        if stored is None or not await work.generations.save(ended, current.attempt):
-            return None
-        await work.commit()
-    await live.publish(current.id, stored)
-    return ended
-
-
 class Runner:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
         projects: Projects,
+        outcomes: Outcomes,
         live: EventLog,
         model: ModelClient,
         clock: Clock,
-        max_turns: int = 8,
-        lease: timedelta = DEFAULT_LEASE,
+        *,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
         self._uow = uow
         self._projects = projects
+        self._outcomes = outcomes
         self._live = live
         self._model = model
         self._clock = clock
         self._max_turns = max_turns
-        self._lease = lease
+        self._lease = timedelta(seconds=lease_seconds)
+
+    @property
+    def model_name(self) -> str:
+        return self._model.name
 
     async def run(self, generation_id: str) -> bool:
         """Claim the session and run it to its end. False when it could not be claimed now (another
@@ -100,21 +93,24 @@ class Runner:
             return claimed is Claim.SETTLED
         lost = asyncio.Event()
         keeper = asyncio.create_task(self._keep_lease(claimed, asyncio.current_task(), lost))
+        writer = SessionWriter(self._uow, self._live, claimed.id, claimed.attempt)
         try:
-            async with SessionWriter(self._uow, self._live, claimed.id, claimed.attempt) as writer:
+            async with writer:
                 await self._run_claimed(claimed, writer)
         except Fenced:
             log.info("session %s was cancelled or taken over", generation_id)
         except asyncio.CancelledError:
+            with contextlib.suppress(Fenced, VibeError):
+                await asyncio.shield(writer.stop())  # what was billed so far is recorded
             if not lost.is_set():  # stopped from outside: cancel request, or shutdown
-                await self._interrupted(
+                await self._outcomes.fail_if_current(
                     claimed, "interrupted", "The generation was interrupted; please start it again."
                 )
                 raise
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
         except Exception:
             log.exception("session %s failed unexpectedly", generation_id)
-            await self._interrupted(
+            await self._outcomes.fail_if_current(
                 claimed, "internal_error", "The generation failed unexpectedly; please try again."
             )
         finally:
@@ -130,17 +126,19 @@ class Runner:
                 return Claim.SETTLED
             if not generation.claimable(now):
                 return Claim.BUSY
-            claimed = generation.start(now, lease_until=now + self._lease)
-            if generation.attempt < MAX_ATTEMPTS:
+            if generation.attempt >= MAX_ATTEMPTS:
+                claimed = None
+            else:
+                claimed = generation.start(now, lease_until=now + self._lease)
                 if not await uow.generations.save(claimed, generation.attempt):
                     return Claim.BUSY
-                stored = await uow.events.append(claimed.id, claimed.attempt, [Status(status="running")])
+                opening: list[Event] = [Restart(attempt=claimed.attempt)] if claimed.attempt > 1 else []
+                opening.append(Status(status="running"))
+                stored = await uow.events.append(claimed.id, claimed.attempt, opening)
                 await uow.commit()
-        if generation.attempt >= MAX_ATTEMPTS:
+        if claimed is None:
             message = f"The generation was started {generation.attempt} times and never finished; giving up."
-            await end_session(
-                self._uow, self._live, generation, generation.fail("too_many_attempts", message, now)
-            )
+            await self._outcomes.fail(generation, "too_many_attempts", message)
             return Claim.SETTLED
         await self._live.publish(claimed.id, stored or [])
         return claimed
@@ -163,62 +161,63 @@ class Runner:
 
     async def _run_claimed(self, generation: Generation, writer: SessionWriter) -> None:
         snapshot = await self._projects.owner_snapshot(generation.project_id)
+        generation, base = await self._context(generation, snapshot)
         workspace = Workspace(snapshot.files)
-        usage, prose = Usage(), [""]
+        report = AgentReport()
+        agent = run_agent(
+            self._model,
+            workspace,
+            first_message(generation.prompt, snapshot.files, base),
+            max_turns=self._max_turns,
+            report=report,
+        )
         try:
-            async for event in self._agent(generation, workspace, snapshot.files):
-                if isinstance(event, UsageEvent):
-                    usage, prose = usage + _usage(event), [*prose, ""]
-                elif isinstance(event, Text):
-                    prose[-1] += event.delta
+            async for event in agent:
                 await writer.emit(event)
             if not workspace.files:
                 raise UpstreamError("The model wrote no files; try a more specific prompt.", code="no_output")
         except VibeError as error:
             await writer.stop()
             code = error.code if isinstance(error, UpstreamError) else "invalid_output"
-            await end_session(
-                self._uow,
-                self._live,
-                generation,
-                generation.add_usage(usage).fail(code, error.detail, self._clock.now()),
-            )
+            await self._outcomes.fail(generation, code, error.detail)
             return
         await writer.stop()
-        await self._succeed(generation.add_usage(usage), workspace.files, _summary(prose), writer)
+        await self._outcomes.succeed(generation, workspace.files, _summary(report), writer)
 
-    def _agent(
-        self, generation: Generation, workspace: Workspace, files: dict[str, str]
-    ) -> AsyncIterator[Event]:
-        first = _first_message(generation.prompt, files)
-        return run_agent(self._model, workspace, first, max_turns=self._max_turns)
+    async def _context(self, generation: Generation, snapshot: Snapshot) -> tuple[Generation, dict[str, str]]:
+        """The files the first prompt lists (the rest shows as changes since), recorded on the
+        session so a takeover shows the model the same prompt."""
+        if not snapshot.files:
+            return generation, {}
+        chosen = generation.context_version
+        if chosen is None:
+            chosen = await self._reusable_base(generation.project_id, snapshot.version)
+        base = snapshot.files
+        if chosen != snapshot.version:
+            older = await self._projects.owner_snapshot(generation.project_id, chosen)
+            listing = len(render_project_context(older.files))
+            if len(render_changes(older.files, snapshot.files)) <= CONTEXT_MAX_CHANGE * listing:
+                base = older.files
+            else:
+                chosen = snapshot.version
+        if chosen != generation.context_version:
+            generation = await self._record_context(generation, chosen)
+        return generation, base
 
-    async def _succeed(
-        self, generation: Generation, files: dict[str, str], summary: str, writer: SessionWriter
-    ) -> None:
-        """The version, the last events and the session's success commit together, or not at all."""
+    async def _reusable_base(self, project_id: str, current: int) -> int:
+        async with self._uow(readonly=True) as uow:
+            last = await uow.generations.last_context(project_id)
+        if last is None or not 0 < last[0] <= current or self._clock.now() - last[1] > CONTEXT_REUSE:
+            return current
+        return last[0]
+
+    async def _record_context(self, generation: Generation, version: int) -> Generation:
+        updated = msgspec.structs.replace(generation, context_version=version)
         async with self._uow() as uow:
-            version = await self._projects.commit_in(
-                uow, generation.project_id, files, summary, generation.id
-            )
-            done = generation.succeed(version.number, self._clock.now(), check_site(files))
-            last = [
-                Status(status="succeeded"),
-                Done(project_id=generation.project_id, version=version.number, files=sorted(files)),
-            ]
-            stored = await writer.take(uow, last)
-            if not await uow.generations.save(done, generation.attempt):
+            if not await uow.generations.save(updated, generation.attempt):
                 raise Fenced(generation.id)
             await uow.commit()
-        await self._projects.forget(generation.project_id)
-        await writer.publish(stored)
-
-    async def _interrupted(self, generation: Generation, code: str, message: str) -> None:
-        """End a run that stopped abnormally, unless someone else already ended or took it."""
-        async with self._uow(readonly=True) as uow:
-            current = await uow.generations.get(generation.id)
-        if current is not None and not current.finished and current.attempt == generation.attempt:
-            await end_session(self._uow, self._live, current, current.fail(code, message, self._clock.now()))
+        return updated
 
     async def stale(self, now: datetime) -> list[str]:
         """Sessions nobody is running: running under a lease that ran out, or queued for a while (their
@@ -232,23 +231,6 @@ class Runner:
         ]
 
 
-def _first_message(prompt: str, files: dict[str, str]) -> Message:
-    if not files:
-        return Message(role="user", content=(TextBlock(text=prompt),))
-    context = TextBlock(text=render_project_context(files), cache=True)
-    return Message(role="user", content=(context, TextBlock(text=followup_instructions(prompt))))
-
-
-def _usage(event: UsageEvent) -> Usage:
-    return Usage(
-        input_tokens=event.input_tokens,
-        output_tokens=event.output_tokens,
-        cache_creation_input_tokens=event.cache_creation_input_tokens,
-        cache_read_input_tokens=event.cache_read_input_tokens,
-    )
-
-
-def _summary(prose: list[str]) -> str:
-    """The last thing the model said (its closing summary), else the first."""
-    said = [p.strip() for p in prose if p.strip()]
-    return (said[-1] if said else "Generated the site")[:500]
+def _summary(report: AgentReport) -> str:
+    """The last thing the model said (its closing summary)."""
+    return (report.summary or "Generated the site")[:500]

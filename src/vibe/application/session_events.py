@@ -16,10 +16,11 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Sequence
 
-from vibe.domain.events import Event, StoredEvent
+from vibe.domain.events import Event, StoredEvent, UsageEvent
 from vibe.domain.ports import EventLog, UnitOfWork, UnitOfWorkFactory
+from vibe.domain.usage import Usage
 
-__all__ = ["Fenced", "SessionWriter", "follow"]
+__all__ = ["Fenced", "SessionWriter", "follow", "store_events"]
 
 FLUSH_SECONDS = 0.03
 FLUSH_EVENTS = 128
@@ -63,43 +64,65 @@ class SessionWriter:
             await self.flush()
 
     async def flush(self) -> None:
-        """Store what is pending in a transaction of its own, then publish it."""
+        """Store what is pending in a transaction of its own, then publish it. The usage the batch
+        carries is recorded even when the session is no longer this writer's (then Fenced)."""
         async with self._lock:
             batch, self._pending = self._pending, []
             if not batch:
                 return
             async with self._uow() as uow:
-                stored = await self._append(uow, batch)
+                stored = await store_events(uow, self.generation_id, self.attempt, batch)
                 await uow.commit()
+            if stored is None:
+                raise Fenced(self.generation_id)
             await self._live.publish(self.generation_id, stored)
 
     async def stop(self) -> None:
         """End the periodic flushes after the one in progress (never in the middle of one, which
-        could store a batch without publishing it). Raises Fenced if the flusher was fenced out."""
+        could store a batch without publishing it), then flush what is left. Raises Fenced if the
+        session is no longer this writer's."""
         self._closing = True
         if self._flusher is not None:
             await asyncio.shield(self._flusher)
+        await self.flush()
 
     async def take(self, uow: UnitOfWork, events: Sequence[Event]) -> list[StoredEvent]:
-        """After ``stop``: store what is pending plus ``events`` in the caller's unit of work. The
-        caller commits, then calls ``publish`` with the result."""
-        batch, self._pending = [*self._pending, *events], []
-        return await self._append(uow, batch)
-
-    async def publish(self, stored: list[StoredEvent]) -> None:
-        await self._live.publish(self.generation_id, stored)
-
-    async def _append(self, uow: UnitOfWork, batch: list[Event]) -> list[StoredEvent]:
-        stored = await uow.events.append(self.generation_id, self.attempt, batch)
+        """After ``stop``: store the last ``events`` in the caller's unit of work. The caller
+        commits, then calls ``publish`` with the result."""
+        stored = await store_events(uow, self.generation_id, self.attempt, events)
         if stored is None:
             raise Fenced(self.generation_id)
         return stored
+
+    async def publish(self, stored: list[StoredEvent]) -> None:
+        await self._live.publish(self.generation_id, stored)
 
     async def _flush_periodically(self) -> None:
         while not self._closing:
             await asyncio.sleep(FLUSH_SECONDS)
             if self._pending and not self._closing:
                 await self.flush()
+
+
+async def store_events(
+    uow: UnitOfWork, generation_id: str, attempt: int, events: Sequence[Event]
+) -> list[StoredEvent] | None:
+    """Append ``events`` to the durable log, fenced on ``attempt`` (None when fenced out), and add the
+    usage they carry to the session's, unfenced: what a call billed is a fact whatever became of
+    the run."""
+    billed = sum((_usage(e) for e in events if isinstance(e, UsageEvent)), Usage())
+    if not billed.empty:
+        await uow.generations.add_usage(generation_id, billed)
+    return await uow.events.append(generation_id, attempt, events)
+
+
+def _usage(event: UsageEvent) -> Usage:
+    return Usage(
+        input_tokens=event.input_tokens,
+        output_tokens=event.output_tokens,
+        cache_creation_input_tokens=event.cache_creation_input_tokens,
+        cache_read_input_tokens=event.cache_read_input_tokens,
+    )
 
 
 async def follow(

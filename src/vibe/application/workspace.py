@@ -2,6 +2,9 @@
 
 Seeded from the project's current version. Every tool checks everything before it changes anything,
 so a refused call leaves the workspace exactly as it was; the refusal's reason goes back to the model.
+
+A file whose writing was cut off by the model's output limit is kept as a *draft*: its text so far,
+which only ``append`` may continue. A workspace holding a draft is not a site anyone may commit.
 """
 
 from __future__ import annotations
@@ -21,14 +24,24 @@ class ToolRefused(Exception):
 class Workspace:
     def __init__(self, files: Mapping[str, str] | None = None) -> None:
         self._files: dict[str, str] = dict(files or {})
+        self._drafts: set[str] = set()
 
     @property
     def files(self) -> dict[str, str]:
         return dict(self._files)
 
-    def reset(self, files: Mapping[str, str]) -> None:
-        """Go back to ``files`` (a retried model call undoes what its failed attempt applied)."""
-        self._files = dict(files)
+    @property
+    def drafts(self) -> frozenset[str]:
+        """Paths whose writing was cut off and not yet finished."""
+        return frozenset(self._drafts)
+
+    def state(self) -> tuple[dict[str, str], frozenset[str]]:
+        return dict(self._files), frozenset(self._drafts)
+
+    def reset(self, state: tuple[Mapping[str, str], frozenset[str]]) -> None:
+        """Go back to a ``state()`` (a retried model call undoes what its failed attempt applied)."""
+        files, drafts = state
+        self._files, self._drafts = dict(files), set(drafts)
 
     @staticmethod
     def check_path(raw: object) -> str:
@@ -55,6 +68,28 @@ class Workspace:
                 f"The site would be {total} bytes; a version holds at most {MAX_VERSION_BYTES}."
             )
         self._files[path] = content
+        self._drafts.discard(path)
+        return path, size
+
+    def write_draft(self, raw_path: object, partial: str) -> str:
+        """Keep the text of a write that was cut off, for ``append`` to finish."""
+        path, _ = self.write(raw_path, partial)
+        self._drafts.add(path)
+        return path
+
+    def append(self, raw_path: object, content: object, *, complete: bool = True) -> tuple[str, int]:
+        """Continue a draft; with ``complete`` the file is finished. Returns (path, size)."""
+        path = self.check_path(raw_path)
+        if path not in self._drafts:
+            raise ToolRefused(
+                f"'{path}' is not a file that was cut off; append_file only continues such a file. "
+                "Use write_file or edit_file."
+            )
+        if not isinstance(content, str):
+            raise ToolRefused("'content' must be a string.")
+        path, size = self.write(path, self._files[path] + content)
+        if not complete:
+            self._drafts.add(path)
         return path, size
 
     def edit(self, raw_path: object, old: object, new: object) -> tuple[str, str]:
@@ -64,6 +99,8 @@ class Workspace:
             raise ToolRefused("'old_string' and 'new_string' must be strings.")
         if path not in self._files:
             raise ToolRefused(f"There is no file '{path}'; use write_file to create it.")
+        if path in self._drafts:
+            raise ToolRefused(f"'{path}' was cut off; finish it with append_file before editing it.")
         if not old:
             raise ToolRefused("'old_string' must not be empty.")
         content = self._files[path]
@@ -87,6 +124,7 @@ class Workspace:
         path = self.check_path(raw_path)
         if self._files.pop(path, None) is None:
             raise ToolRefused(f"There is no file '{path}'.")
+        self._drafts.discard(path)
         return path
 
     def listing(self) -> str:

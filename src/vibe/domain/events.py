@@ -19,6 +19,7 @@ __all__ = [
     "FileEdit",
     "FileEnd",
     "FileStart",
+    "Restart",
     "Status",
     "StoredEvent",
     "Text",
@@ -67,14 +68,24 @@ class FileEdit(Event, frozen=True, kw_only=True):
 
 
 class UsageEvent(Event, frozen=True, kw_only=True):
-    """Tokens of one model call. ``input_tokens`` counts all input; the cache fields say how much of
-    it was written to or read from the prompt cache (vibe's addition to the contract's fields)."""
+    """Tokens billed since the previous ``usage`` event: one or more per model call (the input as
+    soon as the call starts, the output when it ends), so the events of a session add up to its
+    ``usage``. The fields mean what ``vibe.domain.usage.Usage``'s do: ``input_tokens`` is the input
+    billed at the full rate, the cache fields the input written to and read from the prompt cache."""
 
     name: ClassVar[str] = "usage"
     input_tokens: int
     output_tokens: int
     cache_creation_input_tokens: int = 0
     cache_read_input_tokens: int = 0
+
+
+class Restart(Event, frozen=True, kw_only=True):
+    """The run starts over (a worker died and another took the session over): a client drops every
+    file it has seen so far in this session; what follows is the new attempt's."""
+
+    name: ClassVar[str] = "restart"
+    attempt: int
 
 
 class Done(Event, frozen=True, kw_only=True):
@@ -94,7 +105,7 @@ TERMINAL_EVENTS = frozenset({Done.name, ErrorEvent.name})
 
 _BY_NAME: dict[str, type[Event]] = {
     cls.name: cls
-    for cls in (Status, Text, FileStart, FileDelta, FileEnd, FileEdit, UsageEvent, Done, ErrorEvent)
+    for cls in (Status, Text, FileStart, FileDelta, FileEnd, FileEdit, UsageEvent, Restart, Done, ErrorEvent)
 }
 _encoder = msgspec.json.Encoder()
 

@@ -16,10 +16,22 @@ from datetime import datetime
 import msgspec
 
 from vibe.domain.errors import InvalidInputError, InvalidStateError
+from vibe.domain.usage import Usage
 
-__all__ = ["MAX_PROMPT_CHARS", "Generation", "GenerationStatus", "Prompt", "Usage"]
+__all__ = [
+    "DEFAULT_LEASE_SECONDS",
+    "DEFAULT_MAX_TURNS",
+    "MAX_ATTEMPTS",
+    "MAX_PROMPT_CHARS",
+    "Generation",
+    "GenerationStatus",
+    "Prompt",
+]
 
 MAX_PROMPT_CHARS = 20_000
+DEFAULT_MAX_TURNS = 8  # model calls per generation (VIBE_AGENT_MAX_TURNS)
+DEFAULT_LEASE_SECONDS = 30.0  # how long a claim lasts unless renewed (VIBE_GENERATION_LEASE_SECONDS)
+MAX_ATTEMPTS = 3  # claims of one session before it is failed instead of run again
 
 
 class GenerationStatus(enum.StrEnum):
@@ -51,21 +63,6 @@ class Prompt:
         return value
 
 
-class Usage(msgspec.Struct, frozen=True, kw_only=True):
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_creation_input_tokens: int = 0
-    cache_read_input_tokens: int = 0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            input_tokens=self.input_tokens + other.input_tokens,
-            output_tokens=self.output_tokens + other.output_tokens,
-            cache_creation_input_tokens=self.cache_creation_input_tokens + other.cache_creation_input_tokens,
-            cache_read_input_tokens=self.cache_read_input_tokens + other.cache_read_input_tokens,
-        )
-
-
 class Generation(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     user_id: str
@@ -83,6 +80,7 @@ class Generation(msgspec.Struct, frozen=True, kw_only=True):
     checks: tuple[str, ...] = ()
     attempt: int = 0
     lease_until: datetime | None = None
+    context_version: int | None = None  # the version its first prompt listed (the prompt-cache base)
 
     @property
     def finished(self) -> bool:
@@ -100,8 +98,11 @@ class Generation(msgspec.Struct, frozen=True, kw_only=True):
             self.lease_until is None or self.lease_until <= now
         )
 
-    def start(self, now: datetime, lease_until: datetime | None = None) -> Generation:
-        """Claim the session for a new attempt (see ``claimable``)."""
+    def start(
+        self, now: datetime, lease_until: datetime | None = None, context_version: int | None = None
+    ) -> Generation:
+        """Claim the session for a new attempt (see ``claimable``); a takeover keeps the context
+        version the first attempt chose, so every attempt shows the model the same prompt."""
         if not self.claimable(now):
             raise InvalidStateError(f"The session is {self.status.value} and not claimable.")
         return msgspec.structs.replace(
@@ -110,6 +111,7 @@ class Generation(msgspec.Struct, frozen=True, kw_only=True):
             started_at=self.started_at or now,
             attempt=self.attempt + 1,
             lease_until=lease_until,
+            context_version=self.context_version if self.context_version is not None else context_version,
         )
 
     def succeed(self, version: int, now: datetime, checks: tuple[str, ...] = ()) -> Generation:

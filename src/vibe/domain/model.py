@@ -1,23 +1,35 @@
 """The conversation vibe holds with a model, and the chunks a streaming model answers with.
 
-These are provider-neutral: the Claude adapter translates them to the Messages API, the offline model
-and the scripted test model produce the same chunks, so the agent loop never knows which one runs.
+These are provider-neutral: each model adapter translates them to its API, and the offline model and
+the scripted test model produce the same chunks, so the agent loop never knows which one runs.
+
+What a provider returns that vibe must carry back without reading it (Claude's ``thinking`` and
+``redacted_thinking`` blocks, whose signatures bind them to the model and the conversation) travels
+as an ``OpaqueBlock``: the adapter that made it is the only one that looks inside.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 import msgspec
 
+from vibe.domain.usage import Usage
+
 __all__ = [
+    "INVALID_JSON_KEY",
+    "OFFLINE_MODEL",
+    "Billed",
+    "CallRetry",
     "ContentBlock",
     "Message",
     "ModelChunk",
     "ModelRequest",
-    "Restart",
+    "OpaqueBlock",
     "TextBlock",
     "TextDelta",
+    "ThinkingDelta",
     "ToolCallDelta",
     "ToolCallEnd",
     "ToolCallStart",
@@ -25,8 +37,27 @@ __all__ = [
     "ToolSpec",
     "ToolUseBlock",
     "TurnEnd",
-    "TurnUsage",
+    "parse_tool_input",
 ]
+
+OFFLINE_MODEL = "offline"
+"""The model name of the offline model's sessions: its usage is an estimate, never billed."""
+
+INVALID_JSON_KEY = "INVALID_JSON"
+"""A tool call whose input was not a JSON object is answered with an error ``tool_result`` that quotes
+it as ``{"INVALID_JSON": "<the raw input>"}``, as Anthropic's fine-grained tool streaming page
+recommends (https://platform.claude.com/docs/en/agents-and-tools/tool-use/fine-grained-tool-streaming);
+its ``tool_use`` block goes back with the ``{}`` placeholder the API itself starts a tool_use with."""
+
+
+def parse_tool_input(raw: str) -> dict[str, Any] | None:
+    """A tool call's complete input JSON as an object, or None when it is not one (a model may send
+    invalid or cut-off JSON when tool input streams eagerly)."""
+    try:
+        parsed = json.loads(raw or "{}")
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 class TextBlock(msgspec.Struct, frozen=True, kw_only=True, tag="text"):
@@ -47,7 +78,14 @@ class ToolResultBlock(msgspec.Struct, frozen=True, kw_only=True, tag="tool_resul
     cache: bool = False
 
 
-ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock
+class OpaqueBlock(msgspec.Struct, frozen=True, kw_only=True, tag="opaque"):
+    """A block of the provider's own, kept exactly as it came (``data`` is its whole JSON object)."""
+
+    provider: str
+    data: dict[str, Any]
+
+
+ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | OpaqueBlock
 
 
 class Message(msgspec.Struct, frozen=True, kw_only=True):
@@ -59,24 +97,25 @@ class ToolSpec(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     description: str
     input_schema: dict[str, Any]
+    streams_content: bool = False  # its input carries file content the user watches as it is written
 
 
 class ModelRequest(msgspec.Struct, frozen=True, kw_only=True):
     system: tuple[TextBlock, ...]
     messages: tuple[Message, ...]
     tools: tuple[ToolSpec, ...]
-    max_tokens: int = 16_000
-    cache_tools: bool = True  # a prompt-cache breakpoint after the tool definitions
-
-
-class TurnUsage(msgspec.Struct, frozen=True, kw_only=True):
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_creation_input_tokens: int = 0
-    cache_read_input_tokens: int = 0
+    max_tokens: int | None = None  # None: the adapter's configured limit
 
 
 class TextDelta(msgspec.Struct, frozen=True):
+    """More of the model's prose."""
+
+    text: str
+
+
+class ThinkingDelta(msgspec.Struct, frozen=True):
+    """More of what the model shows of its thinking (a summary, or its notes between tool calls)."""
+
     text: str
 
 
@@ -97,15 +136,31 @@ class ToolCallEnd(msgspec.Struct, frozen=True):
     index: int
 
 
-class Restart(msgspec.Struct, frozen=True):
-    """The model call failed mid-answer and is being retried: forget the answer so far."""
+class CallRetry(msgspec.Struct, frozen=True):
+    """The model call failed mid-answer and is being made again: forget the answer so far. What the
+    failed call billed stays billed."""
 
     reason: str
 
 
+class Billed(msgspec.Struct, frozen=True):
+    """What the current call has billed so far, as a running total for this call (it only grows).
+    A model sends one as soon as the provider tells it (Claude: at the start of the answer for the
+    input, at its end for the output)."""
+
+    usage: Usage
+
+
 class TurnEnd(msgspec.Struct, frozen=True):
-    stop_reason: str  # end_turn, tool_use, max_tokens, ...
-    usage: TurnUsage
+    """The end of a call. ``usage`` is the call's final total (it replaces any ``Billed`` of the
+    call); ``message`` is the assistant turn exactly as the provider returned it, to be sent back
+    unchanged (None: the model has no blocks of its own, and the turn is rebuilt from the chunks)."""
+
+    stop_reason: str  # end_turn, tool_use, max_tokens, refusal, pause_turn, ...
+    usage: Usage = Usage()
+    message: Message | None = None
 
 
-ModelChunk = TextDelta | ToolCallStart | ToolCallDelta | ToolCallEnd | Restart | TurnEnd
+ModelChunk = (
+    TextDelta | ThinkingDelta | ToolCallStart | ToolCallDelta | ToolCallEnd | CallRetry | Billed | TurnEnd
+)

@@ -18,6 +18,7 @@ from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.model import ModelChunk, ModelRequest
 from vibe.domain.projects import FileEntry, Project, Version
+from vibe.domain.usage import Usage
 from vibe.domain.users import User
 
 __all__ = [
@@ -178,8 +179,7 @@ class ProjectRepository(Protocol):
 
 class GenerationTotals(msgspec.Struct, frozen=True):
     by_status: dict[str, int]
-    input_tokens: int
-    output_tokens: int
+    usage_by_model: dict[str, Usage]
 
 
 class GenerationRepository(Protocol):
@@ -200,11 +200,21 @@ class GenerationRepository(Protocol):
 
     async def save(self, generation: Generation, expected_attempt: int) -> bool:
         """Write the new state if the stored attempt still equals ``expected_attempt`` and the stored
-        session is unfinished; False otherwise (fencing)."""
+        session is unfinished; False otherwise (fencing). Usage is not part of the state: see
+        ``add_usage``."""
+        ...
+
+    async def last_context(self, project_id: str) -> tuple[int, datetime] | None:
+        """(context version, start) of the project's latest started session that recorded one."""
+        ...
+
+    async def add_usage(self, generation_id: str, usage: Usage) -> None:
+        """Add what a call billed to the session's usage, whatever its state or attempt: a cancelled,
+        failed or taken-over run was billed all the same."""
         ...
 
     async def totals(self) -> GenerationTotals:
-        """Sessions by status and tokens used, over everyone (for the metrics)."""
+        """Sessions by status and tokens billed by model, over everyone (for the metrics)."""
         ...
 
     async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:

@@ -32,6 +32,7 @@ from vibe.domain.ports import (
     UserRepository,
 )
 from vibe.domain.projects import FileEntry, Project, Version, content_type_for, sha256_hex
+from vibe.domain.usage import Usage
 from vibe.domain.users import User
 
 __all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "InMemoryUnitOfWorkFactory"]
@@ -265,18 +266,34 @@ class _Generations(GenerationRepository):
         stored = self.s.generations.get(generation.id)
         if stored is None or stored.attempt != expected_attempt or stored.finished:
             return False
-        self.s.generations[generation.id] = generation
+        self.s.generations[generation.id] = msgspec.structs.replace(generation, usage=stored.usage)
         return True
+
+    async def last_context(self, project_id: str) -> tuple[int, datetime] | None:
+        found = [
+            g
+            for g in self.s.generations.values()
+            if g.project_id == project_id and g.context_version is not None and g.started_at is not None
+        ]
+        if not found:
+            return None
+        latest = max(found, key=lambda g: (g.started_at, g.id))
+        assert latest.context_version is not None
+        assert latest.started_at is not None
+        return latest.context_version, latest.started_at
+
+    async def add_usage(self, generation_id: str, usage: Usage) -> None:
+        stored = self.s.generations.get(generation_id)
+        if stored is not None:
+            self.s.generations[generation_id] = stored.add_usage(usage)
 
     async def totals(self) -> GenerationTotals:
         counts: dict[str, int] = {}
+        usage: dict[str, Usage] = {}
         for generation in self.s.generations.values():
             counts[generation.status.value] = counts.get(generation.status.value, 0) + 1
-        return GenerationTotals(
-            by_status=counts,
-            input_tokens=sum(g.usage.input_tokens for g in self.s.generations.values()),
-            output_tokens=sum(g.usage.output_tokens for g in self.s.generations.values()),
-        )
+            usage[generation.model] = usage.get(generation.model, Usage()) + generation.usage
+        return GenerationTotals(by_status=counts, usage_by_model=usage)
 
     async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
         stored = self.s.generations.get(generation_id)

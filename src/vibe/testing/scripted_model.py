@@ -16,9 +16,9 @@ from vibe.domain.model import (
     ToolCallEnd,
     ToolCallStart,
     TurnEnd,
-    TurnUsage,
 )
 from vibe.domain.ports import ModelClient
+from vibe.domain.usage import Usage
 
 __all__ = ["ScriptedModel", "chunk_text", "turn"]
 
@@ -41,7 +41,7 @@ def turn(
     *,
     sizes: Iterable[int] = (7,),
     stop_reason: str | None = None,
-    usage: TurnUsage | None = None,
+    usage: Usage | None = None,
     raw_inputs: Sequence[str] | None = None,
 ) -> list[ModelChunk]:
     """The chunks of one model turn: prose, then tool calls whose JSON is cut by ``sizes``.
@@ -56,7 +56,7 @@ def turn(
         chunks.extend(ToolCallDelta(index, piece) for piece in chunk_text(raw, sizes))
         chunks.append(ToolCallEnd(index))
     reason = stop_reason or ("tool_use" if tool_calls else "end_turn")
-    chunks.append(TurnEnd(reason, usage or TurnUsage(input_tokens=100, output_tokens=len(text) // 4 + 10)))
+    chunks.append(TurnEnd(reason, usage or Usage(input_tokens=100, output_tokens=len(text) // 4 + 10)))
     return chunks
 
 

@@ -6,7 +6,7 @@ text and tool-call JSON are cut at arbitrary places, with the files they must le
 
 Installing vibe registers ``_hypothesis_setup_hook`` through the ``hypothesis`` entry point, so in any
 project ``st.from_type`` draws valid values of the domain types that have rules beyond their fields:
-``Email``, ``User``, ``Project``, ``Usage``, ``TurnUsage`` and every stream ``Event``. Plain strings
+``Email``, ``User``, ``Project``, ``Usage`` and every stream ``Event``. Plain strings
 (paths, prompts, passwords) have no type of their own: use the functions here for them.
 """
 
@@ -23,9 +23,9 @@ def _hypothesis_setup_hook() -> None:
     """Register the domain types' strategies with ``st.register_type_strategy`` (lazily resolved)."""
     from hypothesis import strategies as hypothesis_strategies
 
-    from vibe.domain import events, generations, model, projects, users
+    from vibe.domain import events, projects, usage, users
 
-    types: list[type[Any]] = [users.Email, users.User, projects.Project, generations.Usage, model.TurnUsage]
+    types: list[type[Any]] = [users.Email, users.User, projects.Project, usage.Usage]
     types += [events.Event, *events.Event.__subclasses__()]
     for cls in types:
         hypothesis_strategies.register_type_strategy(cls, _strategy_for)
@@ -44,9 +44,10 @@ import msgspec  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from vibe.domain import events as ev  # noqa: E402
-from vibe.domain.generations import MAX_PROMPT_CHARS, Usage  # noqa: E402
-from vibe.domain.model import ModelChunk, TurnUsage  # noqa: E402
+from vibe.domain.generations import MAX_PROMPT_CHARS  # noqa: E402
+from vibe.domain.model import ModelChunk  # noqa: E402
 from vibe.domain.projects import CONTENT_TYPES, MAX_PATH_CHARS, Project, Visibility  # noqa: E402
+from vibe.domain.usage import Usage  # noqa: E402
 from vibe.domain.users import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Email, Role, User  # noqa: E402
 from vibe.testing.scripted_model import turn  # noqa: E402
 
@@ -169,7 +170,13 @@ class ModelScript(msgspec.Struct, frozen=True, kw_only=True):
 
 _prose = st.text(st.characters(codec="utf-8"), max_size=40)
 _sizes = st.lists(st.integers(1, 40), min_size=1, max_size=6)
-_usages = st.builds(TurnUsage, input_tokens=st.integers(0, 10_000), output_tokens=st.integers(0, 10_000))
+_usages = st.builds(
+    Usage,
+    input_tokens=st.integers(0, 10_000),
+    output_tokens=st.integers(0, 10_000),
+    cache_creation_input_tokens=st.integers(0, 10_000),
+    cache_read_input_tokens=st.integers(0, 10_000),
+)
 
 
 @st.composite
@@ -247,6 +254,7 @@ _EVENTS: dict[type[ev.Event], st.SearchStrategy[Any]] = {
     ev.FileEnd: st.builds(ev.FileEnd, path=safe_paths(), size=_COUNTS),
     ev.FileEdit: st.builds(ev.FileEdit, path=safe_paths(), old_string=_TEXT.filter(bool), new_string=_TEXT),
     ev.UsageEvent: st.builds(ev.UsageEvent, input_tokens=_COUNTS, output_tokens=_COUNTS),
+    ev.Restart: st.builds(ev.Restart, attempt=st.integers(2, 10)),
     ev.Done: st.builds(
         ev.Done, project_id=_IDS, version=st.integers(1, 10_000), files=st.lists(safe_paths())
     ),
@@ -263,7 +271,6 @@ _BY_TYPE: dict[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Email: lambda: emails().map(Email.parse),
     User: users,
     Project: projects,
-    Usage: lambda: st.builds(Usage, input_tokens=_COUNTS, output_tokens=_COUNTS),
-    TurnUsage: lambda: _usages,
+    Usage: lambda: _usages,
     ev.Event: events,
 } | {cls: functools.partial(_EVENTS.__getitem__, cls) for cls in _EVENTS}

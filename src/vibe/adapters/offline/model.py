@@ -25,9 +25,9 @@ from vibe.domain.model import (
     ToolResultBlock,
     ToolUseBlock,
     TurnEnd,
-    TurnUsage,
 )
 from vibe.domain.ports import ModelClient
+from vibe.domain.usage import Usage
 
 __all__ = ["OfflineModel", "answer"]
 
@@ -70,7 +70,7 @@ def answer(request: ModelRequest) -> list[ModelChunk]:
         chunks.append(ToolCallStart(index, f"toolu_offline_{turn}_{index + 1}", call.name))
         chunks.extend(ToolCallDelta(index, piece) for piece in pieces(payload))
         chunks.append(ToolCallEnd(index))
-    usage = TurnUsage(input_tokens=_tokens(_request_chars(request)), output_tokens=_tokens(streamed))
+    usage = Usage(input_tokens=_tokens(_request_chars(request)), output_tokens=_tokens(streamed))
     chunks.append(TurnEnd("tool_use" if calls else "end_turn", usage))
     return chunks
 

@@ -10,8 +10,9 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vibe.adapters.sql.tables import generations, users
-from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus, Usage
+from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus
 from vibe.domain.ports import GenerationRepository, GenerationTotals, Page
+from vibe.domain.usage import Usage
 
 __all__ = ["SqlGenerationRepository"]
 
@@ -41,11 +42,12 @@ def _generation(row: RowMapping) -> Generation:
         checks=tuple(row["checks"] or ()),
         attempt=row["attempt"],
         lease_until=row["lease_until"],
+        context_version=row["context_version"],
     )
 
 
 def _state(generation: Generation) -> dict[str, Any]:
-    """The columns a session's life changes (never its identity, nor ``last_seq``)."""
+    """The columns a session's life changes (never its identity, its usage, nor ``last_seq``)."""
     return {
         "status": generation.status.value,
         "started_at": generation.started_at,
@@ -53,13 +55,19 @@ def _state(generation: Generation) -> dict[str, Any]:
         "version": generation.version,
         "error": generation.error,
         "error_code": generation.error_code,
-        "input_tokens": generation.usage.input_tokens,
-        "output_tokens": generation.usage.output_tokens,
-        "cache_creation_input_tokens": generation.usage.cache_creation_input_tokens,
-        "cache_read_input_tokens": generation.usage.cache_read_input_tokens,
         "checks": list(generation.checks),
         "attempt": generation.attempt,
         "lease_until": generation.lease_until,
+        "context_version": generation.context_version,
+    }
+
+
+def _usage_columns(usage: Usage) -> dict[str, int]:
+    return {
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cache_creation_input_tokens": usage.cache_creation_input_tokens,
+        "cache_read_input_tokens": usage.cache_read_input_tokens,
     }
 
 
@@ -86,6 +94,7 @@ class SqlGenerationRepository(GenerationRepository):
             "model": generation.model,
             "created_at": generation.created_at,
             "last_seq": 0,
+            **_usage_columns(generation.usage),
         }
         await self._c.execute(insert(generations).values(values))
         return True
@@ -131,17 +140,46 @@ class SqlGenerationRepository(GenerationRepository):
         )
         return result.rowcount == 1
 
+    async def last_context(self, project_id: str) -> tuple[int, datetime] | None:
+        c = generations.c
+        query = (
+            select(c.context_version, c.started_at)
+            .where(c.project_id == project_id, c.context_version.is_not(None), c.started_at.is_not(None))
+            .order_by(c.started_at.desc(), c.id.desc())
+            .limit(1)
+        )
+        row = (await self._c.execute(query)).first()
+        return (int(row[0]), row[1]) if row is not None else None
+
+    async def add_usage(self, generation_id: str, usage: Usage) -> None:
+        c = generations.c
+        await self._c.execute(
+            update(generations)
+            .where(c.id == generation_id)
+            .values(
+                input_tokens=c.input_tokens + usage.input_tokens,
+                output_tokens=c.output_tokens + usage.output_tokens,
+                cache_creation_input_tokens=c.cache_creation_input_tokens + usage.cache_creation_input_tokens,
+                cache_read_input_tokens=c.cache_read_input_tokens + usage.cache_read_input_tokens,
+            )
+        )
+
     async def totals(self) -> GenerationTotals:
         by_status = select(generations.c.status, func.count()).group_by(generations.c.status)
         counts = {row[0]: int(row[1]) for row in await self._c.execute(by_status)}
-        tokens = select(
-            func.coalesce(func.sum(generations.c.input_tokens), 0),
-            func.coalesce(func.sum(generations.c.output_tokens), 0),
-        )
-        input_tokens, output_tokens = (await self._c.execute(tokens)).one()
-        return GenerationTotals(
-            by_status=counts, input_tokens=int(input_tokens), output_tokens=int(output_tokens)
-        )
+        c = generations.c
+        columns = (c.input_tokens, c.output_tokens, c.cache_creation_input_tokens, c.cache_read_input_tokens)
+        by_model = select(c.model, *(func.coalesce(func.sum(col), 0) for col in columns)).group_by(c.model)
+        usage = {
+            row[0]: Usage(
+                input_tokens=int(row[1]),
+                output_tokens=int(row[2]),
+                cache_creation_input_tokens=int(row[3]),
+                cache_read_input_tokens=int(row[4]),
+            )
+            for row in await self._c.execute(by_model)
+        }
+        return GenerationTotals(by_status=counts, usage_by_model=usage)
 
     async def renew(self, generation_id: str, attempt: int, lease_until: datetime) -> bool:
         result = await self._c.execute(

@@ -24,7 +24,7 @@ __all__ = [
 
 Status = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 EventName = Literal[
-    "status", "text", "file_start", "file_delta", "file_end", "file_edit", "usage", "done", "error"
+    "status", "text", "file_start", "file_delta", "file_end", "file_edit", "usage", "restart", "done", "error"
 ]
 
 
@@ -41,8 +41,14 @@ class GenerateOut(msgspec.Struct):
 
 
 class TokenUsage(msgspec.Struct):
+    """What the provider billed for every call of the session (cancelled, failed and retried calls
+    included): ``input_tokens`` at the full rate, the cache fields read from and written to the
+    prompt cache."""
+
     input_tokens: int
     output_tokens: int
+    cache_read_input_tokens: int
+    cache_creation_input_tokens: int
 
 
 class SessionOut(msgspec.Struct):
@@ -89,7 +95,10 @@ def session_out(generation: Generation) -> SessionOut:
         version=generation.version,
         error=generation.error,
         usage=TokenUsage(
-            input_tokens=generation.usage.input_tokens, output_tokens=generation.usage.output_tokens
+            input_tokens=generation.usage.input_tokens,
+            output_tokens=generation.usage.output_tokens,
+            cache_read_input_tokens=generation.usage.cache_read_input_tokens,
+            cache_creation_input_tokens=generation.usage.cache_creation_input_tokens,
         ),
         model=generation.model,
         checks=list(generation.checks),

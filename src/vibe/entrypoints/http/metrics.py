@@ -19,7 +19,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from vibe.bootstrap import Vibe
+from vibe.domain.model import OFFLINE_MODEL
 from vibe.domain.ports import GenerationTotals
+from vibe.domain.usage import Usage
 
 __all__ = ["metrics", "observe_request"]
 
@@ -53,13 +55,35 @@ class _Generations:
         for status in ("queued", "running", "succeeded", "failed", "cancelled"):
             by_status.add_metric([status], self._totals.by_status.get(status, 0))
         yield by_status
-        tokens = CounterMetricFamily(
-            "vibe_generation_tokens", "Model tokens used, by direction.", labels=["kind"]
+        billed = CounterMetricFamily(
+            "vibe_generation_tokens",
+            "Tokens a model provider billed, by model and kind (input: at the full rate; cache_read, "
+            "cache_creation: input read from or written to the prompt cache).",
+            labels=["model", "kind"],
         )
-        tokens.add_metric(["input"], self._totals.input_tokens)
-        tokens.add_metric(["output"], self._totals.output_tokens)
-        yield tokens
+        offline = CounterMetricFamily(
+            "vibe_offline_generation_tokens",
+            "Tokens the offline model estimates it would have used (never billed), by kind.",
+            labels=["kind"],
+        )
+        for model, usage in sorted(self._totals.usage_by_model.items()):
+            for kind, count in _kinds(usage):
+                if model == OFFLINE_MODEL:
+                    offline.add_metric([kind], count)
+                else:
+                    billed.add_metric([model, kind], count)
+        yield billed
+        yield offline
         yield GaugeMetricFamily("vibe_queue_depth", "Generation jobs waiting or running.", value=self._depth)
+
+
+def _kinds(usage: Usage) -> list[tuple[str, int]]:
+    return [
+        ("input", usage.input_tokens),
+        ("output", usage.output_tokens),
+        ("cache_read", usage.cache_read_input_tokens),
+        ("cache_creation", usage.cache_creation_input_tokens),
+    ]
 
 
 def _request_metrics() -> bytes:

@@ -83,7 +83,16 @@ class StreamEvent(msgspec.Struct):
 
     id: Annotated[str, Meta(pattern="^[1-9][0-9]*$", description="1, 2, 3... within the session")]
     event: Literal[
-        "status", "text", "file_start", "file_delta", "file_end", "file_edit", "usage", "done", "error"
+        "status",
+        "text",
+        "file_start",
+        "file_delta",
+        "file_end",
+        "file_edit",
+        "usage",
+        "restart",
+        "done",
+        "error",
     ]
     data: Annotated[str, Meta(description="The event's data: one line of JSON (CONTRACT §2)")]
 
@@ -93,7 +102,8 @@ EVENT_STREAM = ResponseSpec(
     media_type="text/event-stream",
     description=(
         "Server-sent events: each has `id:` (1, 2, 3... within the session), `event:` (status, text, "
-        "file_start, file_delta, file_end, file_edit, usage, done or error) and a JSON `data:` line; "
+        "file_start, file_delta, file_end, file_edit, usage, restart, done or error) and a JSON `data:` "
+        "line; "
         "comment lines keep an idle stream alive. Send Last-Event-ID: N to resume after event N."
     ),
     generate_examples=False,
