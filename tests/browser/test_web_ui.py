@@ -150,10 +150,15 @@ def code_tabs(page: Any) -> dict[str, str]:
 
 SAMPLE_CODE = """() => {
   window.__samples = [];
+  window.__tokens = [];
   const code = document.getElementById("code-view");
   new MutationObserver(() => {
     window.__samples.push([code.dataset.path, code.dataset.state, code.textContent.length]);
   }).observe(code, { childList: true, attributes: true });
+  const tokens = document.getElementById("live-tokens");
+  new MutationObserver(() => {
+    window.__tokens.push([tokens.textContent, code.dataset.state]);
+  }).observe(tokens, { childList: true, characterData: true, subtree: true });
 }"""
 
 
@@ -191,6 +196,9 @@ def test_the_whole_journey(server: str, browser: Any) -> None:
     assert growing == sorted(growing)
     assert growing[-1] > growing[0]
     assert {path for path, _, _ in samples} >= {"index.html", "style.css", "app.js"}
+    # The token counter moved while the files were still being written, not only at the end.
+    moving = [text for text, state in page.evaluate("window.__tokens") if state == "writing"]
+    assert any(re.search(r"[1-9]", text) for text in moving), page.evaluate("window.__tokens")
 
     # The streamed text is exactly the files of version 1; the result is labelled offline.
     assert code_tabs(page) == files_of(page, project, 1)

@@ -119,3 +119,28 @@ def test_max_concurrent_generations_accepts_exactly_1_to_1000(value: int) -> Non
     else:
         with pytest.raises(SettingsError):
             Settings.from_env(env)
+
+
+def test_the_model_call_settings_of_the_second_release() -> None:
+    """CONTRACT §5: VIBE_MAX_OUTPUT_TOKENS and VIBE_EFFORT; vibe's own VIBE_THINKING."""
+    defaults = Settings.from_env({})
+    assert (defaults.max_output_tokens, defaults.effort, defaults.thinking) == (None, "medium", "adaptive")
+    chosen = Settings.from_env(
+        {"VIBE_MAX_OUTPUT_TOKENS": "64000", "VIBE_EFFORT": "HIGH", "VIBE_THINKING": "between_tools"}
+    )
+    assert (chosen.max_output_tokens, chosen.effort, chosen.thinking) == (64_000, "high", "between_tools")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("VIBE_MAX_OUTPUT_TOKENS", "lots"),
+        ("VIBE_MAX_OUTPUT_TOKENS", "10"),
+        ("VIBE_EFFORT", "max"),
+        ("VIBE_EFFORT", "adaptive"),
+        ("VIBE_THINKING", "disabled"),
+    ],
+)
+def test_bad_model_call_settings_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})

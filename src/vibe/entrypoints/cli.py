@@ -169,5 +169,18 @@ def generate(prompt: str, output: Path | None, project_id: str | None) -> None:
     click.echo(run_async(lambda: run_generate(settings, prompt, output, project_id)))
 
 
+@main.command()
+def doctor() -> None:
+    """Check the Claude API with the configured key and model: one small real generation (a few
+    hundred tokens) and a report of what came back. Makes no call without ANTHROPIC_API_KEY."""
+    from vibe.entrypoints.doctor import run_doctor
+
+    settings = load_settings()
+    report = run_async(lambda: run_doctor(settings))
+    click.echo(report.text)
+    if not report.ok:
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ from vibe.domain.events import (
     FileEdit,
     FileEnd,
     FileStart,
+    Restart,
     Status,
     Text,
     UsageEvent,
@@ -53,8 +54,17 @@ class _Progress:
         elif isinstance(event, FileEdit):
             self.console.print(f"  [cyan]✎[/] edited {event.path}")
         elif isinstance(event, UsageEvent):
-            self.tokens += event.input_tokens + event.output_tokens
+            self.tokens += (
+                event.input_tokens
+                + event.cache_read_input_tokens
+                + event.cache_creation_input_tokens
+                + event.output_tokens
+            )
             self.prose += "\n"
+        elif isinstance(event, Restart):
+            # the run started over in another worker: what the dead attempt wrote is dropped
+            self.console.print(f"  [yellow]↻[/] the run started over (attempt {event.attempt})")
+            self.bytes, self.prose, self.current = 0, "", "starting over"
         elif isinstance(event, Text):
             self.prose += event.delta
         elif isinstance(event, Status):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
 
 from vibe.domain.errors import UpstreamError
@@ -12,6 +12,7 @@ from vibe.domain.model import (
     ModelChunk,
     ModelRequest,
     TextDelta,
+    ThinkingDelta,
     ToolCallDelta,
     ToolCallEnd,
     ToolCallStart,
@@ -43,13 +44,16 @@ def turn(
     stop_reason: str | None = None,
     usage: Usage | None = None,
     raw_inputs: Sequence[str] | None = None,
+    thinking: str = "",
 ) -> list[ModelChunk]:
-    """The chunks of one model turn: prose, then tool calls whose JSON is cut by ``sizes``.
+    """The chunks of one model turn: what it shows of its ``thinking``, prose, then tool calls whose
+    JSON is cut by ``sizes``.
 
     ``raw_inputs`` replaces the JSON of each call verbatim (to script malformed input).
     """
     sizes = list(sizes)
-    chunks: list[ModelChunk] = [TextDelta(piece) for piece in chunk_text(text, sizes)]
+    chunks: list[ModelChunk] = [ThinkingDelta(piece) for piece in chunk_text(thinking, sizes)]
+    chunks += [TextDelta(piece) for piece in chunk_text(text, sizes)]
     for index, (name, arguments) in enumerate(tool_calls):
         raw = raw_inputs[index] if raw_inputs is not None else json.dumps(arguments)
         chunks.append(ToolCallStart(index, f"toolu_{index:04d}", name))
@@ -60,14 +64,16 @@ def turn(
     return chunks
 
 
-class ScriptedModel(ModelClient):
-    """Plays ``turns`` in order; records every request. A turn may be an exception to raise,
-    ``pace`` seconds pass between chunks (0: none, so a test runs instantly), and while ``gate`` is
-    set to an unset ``asyncio.Event`` every call waits for it before answering."""
+Script = Sequence[ModelChunk] | BaseException | Callable[[ModelRequest], Sequence[ModelChunk]]
 
-    def __init__(
-        self, turns: Iterable[Sequence[ModelChunk] | BaseException] = (), *, pace: float = 0
-    ) -> None:
+
+class ScriptedModel(ModelClient):
+    """Plays ``turns`` in order; records every request. A turn may be an exception to raise, or a
+    function of the request that returns the chunks (to answer what the conversation says); ``pace``
+    seconds pass between chunks (0: none, so a test runs instantly), and while ``gate`` is set to an
+    unset ``asyncio.Event`` every call waits for it before answering."""
+
+    def __init__(self, turns: Iterable[Script] = (), *, pace: float = 0) -> None:
         self.turns = list(turns)
         self.requests: list[ModelRequest] = []
         self.pace = pace
@@ -78,7 +84,7 @@ class ScriptedModel(ModelClient):
     def name(self) -> str:
         return "scripted"
 
-    def add(self, *turns: Sequence[ModelChunk] | BaseException) -> None:
+    def add(self, *turns: Script) -> None:
         self.turns.extend(turns)
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
@@ -90,7 +96,8 @@ class ScriptedModel(ModelClient):
         script = self.turns.pop(0)
         if isinstance(script, BaseException):
             raise script
-        for chunk in script:
+        chunks = script(request) if callable(script) else script
+        for chunk in chunks:
             if self.pace:
                 await asyncio.sleep(self.pace)
             self.chunks_sent += 1

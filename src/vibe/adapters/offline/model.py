@@ -15,6 +15,7 @@ from vibe.adapters.offline.conversation import read_request
 from vibe.adapters.offline.edits import plan_followup
 from vibe.adapters.offline.plans import Plan, new_site_plan, report
 from vibe.domain.model import (
+    Billed,
     ModelChunk,
     ModelRequest,
     TextBlock,
@@ -62,7 +63,10 @@ def answer(request: ModelRequest) -> list[ModelChunk]:
     text = report(plan, reading.outcomes) if reading.outcomes is not None else plan.intro
     calls = () if reporting else plan.calls
     turn = 1 + sum(1 for message in request.messages if message.role == "assistant")
-    chunks: list[ModelChunk] = [TextDelta(piece) for piece in pieces(text, 3, 14)]
+    input_tokens = _tokens(_request_chars(request))
+    # Like a real model, tell what the input costs as soon as the call starts (the UI's counter moves).
+    chunks: list[ModelChunk] = [Billed(Usage(input_tokens=input_tokens))]
+    chunks += [TextDelta(piece) for piece in pieces(text, 3, 14)]
     streamed = len(text)
     for index, call in enumerate(calls):
         payload = json.dumps(call.input, ensure_ascii=False)
@@ -70,7 +74,7 @@ def answer(request: ModelRequest) -> list[ModelChunk]:
         chunks.append(ToolCallStart(index, f"toolu_offline_{turn}_{index + 1}", call.name))
         chunks.extend(ToolCallDelta(index, piece) for piece in pieces(payload))
         chunks.append(ToolCallEnd(index))
-    usage = Usage(input_tokens=_tokens(_request_chars(request)), output_tokens=_tokens(streamed))
+    usage = Usage(input_tokens=input_tokens, output_tokens=_tokens(streamed))
     chunks.append(TurnEnd("tool_use" if calls else "end_turn", usage))
     return chunks
 

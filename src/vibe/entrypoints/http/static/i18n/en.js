@@ -136,7 +136,7 @@ export default {
   "live.failed": "Failed",
   "live.tokens.one": "{n} token",
   "live.tokens.other": "{n} tokens",
-  "live.tokensDetail": "{input} in · {output} out",
+  "live.tokensDetail": "{input} in ({cached} from the cache) · {output} out",
 
   "offline.badge": "Offline model",
   "offline.explain":

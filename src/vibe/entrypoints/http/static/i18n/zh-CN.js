@@ -131,7 +131,7 @@ export default {
   "live.cancelled": "已停止",
   "live.failed": "失败",
   "live.tokens.other": "{n} 个 token",
-  "live.tokensDetail": "输入 {input} · 输出 {output}",
+  "live.tokensDetail": "输入 {input}（缓存读取 {cached}）· 输出 {output}",
 
   "offline.badge": "离线模型",
   "offline.explain":

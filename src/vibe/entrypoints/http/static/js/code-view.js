@@ -188,6 +188,7 @@ export function createCodeView() {
     barTokens.textContent = t("live.tokens", { count: live.tokens, n: number(live.tokens) });
     barTokens.title = t("live.tokensDetail", {
       input: number(live.usage.input),
+      cached: number(live.usage.cached),
       output: number(live.usage.output),
     });
     barElapsed.textContent = elapsed((live.finishedAt ?? Date.now()) - live.startedAt);
@@ -221,6 +222,10 @@ export function createCodeView() {
             drawTabs();
             if (path === active) scheduleRender();
           }
+        } else if (change === "restart") {
+          active = null;
+          drawTabs();
+          void renderNow(true);
         } else if (change === "done" || change === "error") {
           drawTabs();
         }

@@ -14,7 +14,8 @@ import { t } from "./i18n.js";
  * @typedef {import("./generation.js").Generation} Generation
  * @typedef {{id: string, prompt: string, status: string, created_at: string, started_at: string | null,
  *            finished_at: string | null, version: number | null, error: string | null, model: string,
- *            checks: string[], usage: {input_tokens: number, output_tokens: number}}} Session
+ *            checks: string[], usage: {input_tokens: number, output_tokens: number,
+ *            cache_read_input_tokens?: number, cache_creation_input_tokens?: number}}} Session
  * @typedef {{paragraphs: string[], files: string[], touched: {path: string, state: "done" | "edited"}[]}} Prose
  *   what a finished session said, the files of the version it made, and the files it wrote or edited
  * @typedef {{sessions: Session[], prose: Map<string, Prose>, live: Generation | null,
@@ -114,7 +115,11 @@ function finishedMessage(session, prose, onShowVersion) {
     session.started_at && session.finished_at
       ? Date.parse(session.finished_at) - Date.parse(session.started_at)
       : null;
-  const tokens = session.usage.input_tokens + session.usage.output_tokens;
+  const input =
+    session.usage.input_tokens +
+    (session.usage.cache_read_input_tokens ?? 0) +
+    (session.usage.cache_creation_input_tokens ?? 0);
+  const tokens = input + session.usage.output_tokens;
   return h(
     "article",
     {
@@ -145,7 +150,8 @@ function finishedMessage(session, prose, onShowVersion) {
         h("span", {
           class: "meta",
           title: t("live.tokensDetail", {
-            input: number(session.usage.input_tokens),
+            input: number(input),
+            cached: number(session.usage.cache_read_input_tokens ?? 0),
             output: number(session.usage.output_tokens),
           }),
           text: t("live.tokens", { count: tokens, n: number(tokens) }),
@@ -193,6 +199,11 @@ function liveMessage(generation, model, cleanups, stickToBottom) {
     status.dataset.status =
       generation.connection === "reconnecting" && !generation.finished ? "reconnecting" : generation.status;
     tokens.textContent = t("live.tokens", { count: generation.tokens, n: number(generation.tokens) });
+    tokens.title = t("live.tokensDetail", {
+      input: number(generation.usage.input),
+      cached: number(generation.usage.cached),
+      output: number(generation.usage.output),
+    });
     clock.textContent = elapsed((generation.finishedAt ?? Date.now()) - generation.startedAt);
     message.setAttribute("aria-busy", String(!generation.finished));
     if (generation.error && generation.error.code !== "cancelled") {
@@ -220,6 +231,10 @@ function liveMessage(generation, model, cleanups, stickToBottom) {
     if (change === "text" && !textPending) {
       textPending = true;
       requestAnimationFrame(drawText);
+    }
+    if (change === "restart") {
+      drawText();
+      drawFiles();
     }
     if (change === "file" && path && (generation.files.get(path)?.done || generation.writing === path))
       drawFiles();

@@ -10,7 +10,7 @@ import { EventStream } from "./stream.js";
 /**
  * @typedef {{text: string, done: boolean, size: number | null, edited: boolean, loading: boolean,
  *            mark: [number, number] | null}} LiveFile
- * @typedef {"status" | "text" | "file" | "usage" | "done" | "error" | "connection"} Change
+ * @typedef {"status" | "text" | "file" | "usage" | "restart" | "done" | "error" | "connection"} Change
  */
 
 export class Generation {
@@ -34,7 +34,10 @@ export class Generation {
     this.files = new Map();
     /** The file being written now. */
     this.writing = /** @type {string | null} */ (null);
-    this.usage = { input: 0, output: 0 };
+    /** Tokens billed so far: all input (cached or not), the part read from the cache, the output. */
+    this.usage = { input: 0, cached: 0, output: 0 };
+    /** How many times the run started over (a worker died and another took the session over). */
+    this.restarts = 0;
     /** @type {{version: number, files: string[]} | null} */
     this.result = null;
     /** @type {{code: string, message: string} | null} */
@@ -86,10 +89,23 @@ export class Generation {
         this.prose[this.prose.length - 1] += data.delta;
         return this.emit("text");
       case "usage":
-        this.usage.input += data.input_tokens ?? 0;
+        this.usage.input +=
+          (data.input_tokens ?? 0) +
+          (data.cache_read_input_tokens ?? 0) +
+          (data.cache_creation_input_tokens ?? 0);
+        this.usage.cached += data.cache_read_input_tokens ?? 0;
         this.usage.output += data.output_tokens ?? 0;
         if (this.prose[this.prose.length - 1].trim()) this.prose.push("");
         return this.emit("usage");
+      case "restart":
+        // The run starts over: what the dead attempt wrote is dropped (CONTRACT §5); what it was
+        // billed stays counted.
+        this.restarts = data.attempt - 1;
+        this.files.clear();
+        this.editQueue.clear();
+        this.writing = null;
+        this.prose = [""];
+        return this.emit("restart");
       case "file_start":
         this.writing = data.path;
         this.files.set(data.path, {

@@ -12,7 +12,7 @@ import { api } from "./api.js";
  */
 
 export const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
-const PROSE_EVENTS = ["text", "usage", "file_start", "file_edit", "done"]
+const PROSE_EVENTS = ["text", "usage", "file_start", "file_edit", "restart", "done"]
   .map((name) => `name=${name}`)
   .join("&");
 
@@ -56,7 +56,10 @@ function proseOf(events) {
   /** @type {Map<string, "done" | "edited">} */
   const touched = new Map();
   for (const { event, data } of events) {
-    if (event === "text") paragraphs[paragraphs.length - 1] += data.delta;
+    if (event === "restart") {
+      paragraphs.splice(0, paragraphs.length, ""); // what a dead attempt said and wrote is dropped
+      touched.clear();
+    } else if (event === "text") paragraphs[paragraphs.length - 1] += data.delta;
     else if (event === "usage" && paragraphs[paragraphs.length - 1].trim()) paragraphs.push("");
     else if (event === "file_start") touched.set(data.path, "done");
     else if (event === "file_edit" && !touched.has(data.path)) touched.set(data.path, "edited");
@@ -85,6 +88,6 @@ export function stubSession(started, prompt, model) {
     error: null,
     model: model ?? "",
     checks: [],
-    usage: { input_tokens: 0, output_tokens: 0 },
+    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
   };
 }

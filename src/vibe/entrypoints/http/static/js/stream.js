@@ -21,6 +21,7 @@ export const EVENT_NAMES = /** @type {const} */ ([
   "file_end",
   "file_edit",
   "usage",
+  "restart",
   "done",
   "error",
 ]);
