@@ -13,9 +13,9 @@ from hypothesis.stateful import initialize, precondition, rule
 
 from tests.contract.side_by_side import MISSING, SideBySide, run_machine, ticks
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.usage import Usage
 from vibe.domain.ports import UnitOfWork
 from vibe.domain.projects import Project
+from vibe.domain.usage import Usage
 from vibe.domain.users import User
 
 prompts = st.text(min_size=1, max_size=60)
