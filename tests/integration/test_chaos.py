@@ -5,6 +5,7 @@ one version and contiguous event ids, every failed one ends with an error event.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ import httpx
 from tests.accounts_http import signed_up
 from tests.cluster import running_cluster
 from vibe.bootstrap import connect
-from vibe.domain.events import TERMINAL_EVENTS
+from vibe.domain.events import TERMINAL_EVENTS, StoredEvent
 from vibe.domain.generations import GenerationStatus
 
 GENERATIONS = 30
@@ -55,6 +56,7 @@ async def test_killing_workers_never_leaves_a_session_running_or_doubles_a_versi
             owner = await app.accounts.owner_of(ada["user"]["id"])
             sessions = (await app.generations.list_sessions(owner, 100, 0)).items
             assert len(sessions) == GENERATIONS
+            restarted = 0
             async with app.container.uow()(readonly=True) as uow:
                 for session in sessions:
                     assert session.finished, session
@@ -68,11 +70,29 @@ async def test_killing_workers_never_leaves_a_session_running_or_doubles_a_versi
                         assert [(v.number, v.generation_id) for v in versions] == [
                             (session.version, session.id)
                         ]
+                        files = await uow.projects.read_all(session.project_id, session.version)
+                        assert streamed_files(events) == files  # CONTRACT §5: after the last restart
+                        restarted += any(e.name == "restart" for e in events)
                     else:
                         assert events[-1].name == "error"
                         assert versions == []
             assert sum(s.status is GenerationStatus.SUCCEEDED for s in sessions) >= GENERATIONS // 2
             assert any(s.attempt > 1 for s in sessions), "no kill ever hit a running generation"
+            assert restarted, "no session that succeeded after a takeover"
+
+
+def streamed_files(events: list[StoredEvent]) -> dict[str, str]:
+    """What a client rebuilds from a stream: each path's deltas after the last ``restart``."""
+    files: dict[str, str] = {}
+    for event in events:
+        data = json.loads(event.data)
+        if event.name == "restart":
+            files.clear()
+        elif event.name == "file_start":
+            files[data["path"]] = ""
+        elif event.name == "file_delta":
+            files[data["path"]] += data["delta"]
+    return files
 
 
 async def wait_until_settled(http: httpx.AsyncClient, headers: dict[str, str], timeout: float) -> None:
