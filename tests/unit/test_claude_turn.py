@@ -50,8 +50,14 @@ def stop(index: int) -> dict[str, Any]:
     return {"type": "content_block_stop", "index": index}
 
 
+USAGE_AT_START = {
+    "input_tokens": 12,
+    "cache_read_input_tokens": 900,
+    "cache_creation_input_tokens": 30,
+    "output_tokens": 1,
+}
 STREAM = [
-    start({"input_tokens": 12, "cache_read_input_tokens": 900, "cache_creation_input_tokens": 30, "output_tokens": 1}),
+    start(USAGE_AT_START),
     block(0, {"type": "thinking", "thinking": "", "signature": ""}),
     delta(0, {"type": "thinking_delta", "thinking": "Plan: "}),
     delta(0, {"type": "thinking_delta", "thinking": "one file."}),
@@ -73,7 +79,11 @@ STREAM = [
     block(5, {"type": "tool_use", "id": "toolu_2", "name": "write_file", "input": {}}),
     delta(5, {"type": "input_json_delta", "partial_json": '{"path": "b.html", "content": "<p>cut'}),
     stop(5),
-    {"type": "message_delta", "delta": {"stop_reason": "max_tokens", "stop_sequence": None}, "usage": {"output_tokens": 77}},
+    {
+        "type": "message_delta",
+        "delta": {"stop_reason": "max_tokens", "stop_sequence": None},
+        "usage": {"output_tokens": 77},
+    },
     {"type": "message_stop"},
 ]  # fmt: skip
 
