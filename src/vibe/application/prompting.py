@@ -4,10 +4,8 @@ are shown to it. The offline model reads the same context back with ``parse_proj
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
 from vibe.domain.model import ToolSpec
+from vibe.domain.project_context import parse_project_context, render_project_context
 from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES
 
 __all__ = [
@@ -80,36 +78,6 @@ file you wrote.
 file only when most of it changes. Never regenerate files that do not change.
 - Before your tool calls, say in one or two sentences what you will build or change. When you are done, \
 end with a one-sentence summary of the result and call no more tools."""
-
-
-def render_project_context(files: Mapping[str, str]) -> str:
-    """The project's current files as the model sees them; ``parse_project_context`` reverses it.
-
-    Each file carries its length in characters, so contents are taken verbatim, whatever they hold.
-    """
-    if not files:
-        return "<project_files>\n(the project is empty)\n</project_files>"
-    parts = ["<project_files>"]
-    for path in sorted(files):
-        content = files[path]
-        parts.append(f'<file path="{path}" chars="{len(content)}">\n{content}\n</file>')
-    parts.append("</project_files>")
-    return "\n".join(parts)
-
-
-_FILE_HEADER = re.compile(r'<file path="([^"]*)" chars="(\d+)">\n')
-
-
-def parse_project_context(text: str) -> dict[str, str]:
-    """The files of a context made by ``render_project_context`` (empty when there is none)."""
-    files: dict[str, str] = {}
-    position = 0
-    while match := _FILE_HEADER.search(text, position):
-        start = match.end()
-        end = start + int(match.group(2))
-        files[match.group(1)] = text[start:end]
-        position = end
-    return files
 
 
 def followup_instructions(prompt: str) -> str:
