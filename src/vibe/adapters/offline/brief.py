@@ -40,7 +40,9 @@ _CURRENCIES = (
     ("CNY", r"rmb|yuan|china|chinese|shanghai|beijing", "人民币|元|中国|上海|北京|广州|深圳|杭州|成都"),
 )  # fmt: skip
 _CLAUSES = re.compile(r"[,.;!?，。；！？]|\s(?:and|then|with)\s|然后|并且|再", re.I)
-_NAMED = re.compile(r"\b(?i:called|named|titled)\s+\S+(?:\s+[A-Z]\S*)*|(?:名为|名叫|叫做)\S{1,16}")
+_NAMED = re.compile(
+    r"\b(?i:called|named|titled)\s+\S+(?:\s+[A-Z]\S*)*|(?:名为|名叫|叫做)[^的，。、；,.;!！？?\s]{1,16}"
+)
 
 
 class Style(msgspec.Struct, frozen=True, kw_only=True):
