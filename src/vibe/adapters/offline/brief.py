@@ -39,6 +39,8 @@ _CURRENCIES = (
     ("JPY", r"¥|yen|japan|japanese|kyoto|tokyo|osaka", "日本|京都|东京|大阪|日元"),
     ("CNY", r"rmb|yuan|china|chinese|shanghai|beijing", "人民币|元|中国|上海|北京|广州|深圳|杭州|成都"),
 )  # fmt: skip
+# Words that contain a section's word without asking for it: a team chat app has no team section.
+_NOT_SECTIONS = re.compile(r"团队(?=协作|聊天|沟通|管理)")
 _CLAUSES = re.compile(r"[,.;!?，。；！？]|\s(?:and|then|with)\s|然后|并且|再", re.I)
 _NAMED = re.compile(
     r"\b(?i:called|named|titled)\s+\S+(?:\s+[A-Z]\S*)*|(?:名为|名叫|叫做)[^的，。、；,.;!！？?\s]{1,16}"
@@ -132,7 +134,7 @@ def read_brief(raw: str) -> Brief:
         title=title_of(prompt),
         kind=kind,
         subject=subject,
-        sections=tuple(words.mentions(words.SECTIONS, scan)),
+        sections=tuple(words.mentions(words.SECTIONS, _NOT_SECTIONS.sub("", scan))),
         game=game or None,
         asked_game=asked or None,
         style=read_style(scan),

@@ -116,7 +116,8 @@ SECTIONS: Table = (
     ),
     (
         "team",
-        r"(?:our |the |meet the )team|team (?:section|members|page)|staff|founders|speakers|doctors",
+        r"team(?!\s+(?:chat|app|tool|collaboration|workspace|software|management|building))|staff|founders|"
+     r"speakers|doctors",
         "团队|员工|成员|讲者|嘉宾",
     ),
     ("location", r"location|map|address|directions|how to find us|venue", "地址|位置|地图|交通|场地"),
@@ -140,7 +141,7 @@ SECTIONS: Table = (
         r"bookings?|book (?:a|an|your|online)|appointments?|reservations?|reserve a table",
         "预约|预订|订位|挂号",
     ),
-    ("products", r"products|catalog(?:ue)?|collection|items for sale", "商品|产品|产品目录"),
+    ("products", r"products|catalog(?:ue)?|collection|items for sale", "商品|产品目录|产品列表"),
     ("donate", r"donate|donation form|donations", "捐款|捐赠|募捐"),
 )
 
