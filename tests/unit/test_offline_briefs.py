@@ -62,13 +62,16 @@ def test_the_corpus_covers_every_kind_section_style_word_and_game() -> None:
     kinds = {"restaurant", "shop", "portfolio", "event", "conference", "service", "saas", "blog", "nonprofit",
              "docs", "game", "dashboard", "personal"}  # fmt: skip
     assert kinds <= {case.kind for case in CASES}
-    sections = {"menu", "hours", "contact", "gallery", "pricing", "faq", "testimonials", "team", "location",
-                "schedule", "rsvp", "posts", "newsletter", "services", "about", "features", "booking"}  # fmt: skip
+    sections = {"menu", "hours", "contact", "gallery", "pricing", "faq", "testimonials", "team",
+                "location", "schedule", "rsvp", "posts", "newsletter", "services", "about", "features",
+                "booking"}  # fmt: skip
     assert sections <= {name for case in CASES for name in case.sections}
     styles = {(name, value) for case in CASES for name, value in case.style.items()}
     assert {("scheme", "dark"), ("scheme", "light"), ("font", "serif"), ("mood", "minimal"),
             ("mood", "playful")} <= styles  # fmt: skip
-    assert {value for name, value in styles if name in ("accent", "buttons")} >= set(ACCENTS) - {"gray"} | {"gray"}
+    assert {value for name, value in styles if name in ("accent", "buttons")} >= set(ACCENTS) - {"gray"} | {
+        "gray"
+    }
     assert {"snake", "tictactoe", "memory"} <= {case.game for case in CASES}
 
 
