@@ -127,7 +127,8 @@ _ZH_SUBJECT = (
 _ZH_ASIDES = re.compile(r"（[^）]*）|\([^)]*\)|[A-Za-z][A-Za-z\s'&-]*")
 _ZH_EDGE = re.compile(
     r"^(?:请|帮我|帮忙|给我|我想要|我想|我要|我们的|我的|我们|一个|一款|一份|一张|一页|做|制作|创建|设计|搭建|打造|开发|生成)+|"
-    r"(?:的)?(?:单页|落地页|着陆页|网站|网页|页面|主页|首页|站点|官网|页)+$"
+    r"(?:的)?(?:(?:与|和)?(?:单页|落地页|着陆页|网站|网页|页面|主页|首页|站点|官网|页|登录|注册|表单|帮助中心|文档|"
+    r"常见问题|数据仪表盘|仪表盘|看板))+$"
 )
 _ZH_BREAK = re.compile(r"[，。,.!！？?、；;:：\s]")
 
@@ -141,6 +142,8 @@ def _chinese_title(text: str) -> str:
             break
     for clause in _ZH_BREAK.split(_ZH_ASIDES.sub("", text)):
         words = _ZH_EDGE.sub("", _ZH_EDGE.sub("", clause)).replace("的", "")
+        if not any(ch.isalnum() for ch in words):  # only page words, such as 帮助中心文档: keep them
+            words = clause.replace("的", "")
         if any(ch.isalnum() for ch in words):
             return words[:MAX_ZH_TITLE_CHARS]
     return ""

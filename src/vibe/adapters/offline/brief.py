@@ -102,12 +102,17 @@ def read_style(text: str) -> Style:
     )
 
 
-def _kind(text: str, subject: str, game: str | None) -> str:
+def _kind(text: str, lang: Language, subject: str, game: str | None) -> str:
     if game:
         return "game"
     for pattern, replacement in _NOT_KINDS:
         text = pattern.sub(replacement, text)
-    return words.earliest(words.KINDS, text) or SUBJECT_KINDS.get(subject, "business")
+    if lang == "zh":  # the head noun ends a Chinese phrase: the last kind of the first clause naming one
+        clauses = (words.latest(words.KINDS, clause) for clause in re.split(r"[，。；！？,.;!?]", text))
+        named = next((kind for kind in clauses if kind), None)
+    else:
+        named = words.earliest(words.KINDS, text)
+    return named or SUBJECT_KINDS.get(subject, "business")
 
 
 def _city(text: str, lang: Language) -> str:
@@ -124,7 +129,7 @@ def read_brief(raw: str) -> Brief:
     game_entry = words.earliest(words.GAMES, scan)
     game, _, asked = (game_entry or "").partition(":")
     subject = words.earliest(words.SUBJECTS, _NAMED.sub(" ", scan)) or "generic"
-    kind = _kind(scan, subject, game or None)
+    kind = _kind(scan, lang, subject, game or None)
     if kind == "game" and not game:
         game = "snake"
     currency = words.earliest(_CURRENCIES, scan) or ("CNY" if lang == "zh" else "USD")

@@ -114,6 +114,8 @@ def page_content(page: Page) -> dict[str, Any]:
     deck = copy_deck(page.lang)
     names = _filler(page, deck)
     sections = _fill(deck["sections"], names)
+    if "about" in deck["kinds"][page.kind]:
+        sections["about"]["body"] = _fill(deck["kinds"][page.kind]["about"], names)
     schedule_key = _SCHEDULES.get(page.subject, "tech" if page.kind == "conference" else "generic")
     return {
         "site": _fill(deck["site"], names),

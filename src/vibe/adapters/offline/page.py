@@ -33,7 +33,7 @@ KIND_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 # Where each section goes on a page, whatever asked for it.
 ORDER = (
-    "signin", "dashboard", "docs", "about", "features", "services", "products", "menu", "posts",
+    "signin", "dashboard", "docs", "products", "menu", "services", "posts", "about", "features",
     "gallery", "schedule", "pricing", "team", "testimonials", "hours", "location", "faq", "booking",
     "rsvp", "donate", "newsletter", "contact",
 )  # fmt: skip

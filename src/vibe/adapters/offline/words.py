@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-__all__ = ["ACCENTS", "GAMES", "KINDS", "SECTIONS", "SUBJECTS", "Table", "earliest", "mentions"]
+__all__ = ["ACCENTS", "GAMES", "KINDS", "SECTIONS", "SUBJECTS", "Table", "earliest", "latest", "mentions"]
 
 Table = tuple[tuple[str, str, str], ...]
 
@@ -117,7 +117,7 @@ SECTIONS: Table = (
     (
         "team",
         r"team(?!\s+(?:chat|app|tool|collaboration|workspace|software|management|building))|staff|founders|"
-     r"speakers|doctors",
+        r"speakers|doctors",
         "团队|员工|成员|讲者|嘉宾",
     ),
     ("location", r"location|map|address|directions|how to find us|venue", "地址|位置|地图|交通|场地"),
@@ -210,6 +210,12 @@ def earliest(table: Table, text: str) -> str | None:
         if position is not None and (best is None or position < best[0]):
             best = (position, entry[0])
     return None if best is None else best[1]
+
+
+def latest(table: Table, text: str) -> str | None:
+    """The name of the entry mentioned last: in Chinese the head noun ends the phrase (小网店的仪表盘)."""
+    found = mentions(table, text)
+    return found[-1] if found else None
 
 
 def mentions(table: Table, text: str) -> list[str]:
