@@ -18,7 +18,8 @@ from playwright.sync_api import expect, sync_playwright
 from tests.browser.test_preview_browser import CHROMIUM_ARGS, chromium_path
 from tests.offline_briefs import CASES, Case, as_params, built
 from vibe.adapters.offline.page import extract
-from vibe.adapters.offline.palette import ACCENTS, SCHEMES, contrast
+from vibe.adapters.offline.palette import ACCENTS, SCHEMES
+from vibe.domain.contrast import contrast
 
 pytestmark = pytest.mark.browser
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from vibe.application.site_style import SMALL_SCREEN_PX, body_contrast, too_wide
+from vibe.domain.contrast import MIN_TEXT_CONTRAST
 
 __all__ = ["check_site"]
 
@@ -21,7 +22,6 @@ _VOID = frozenset(
 _OPTIONAL_END = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot colgroup rp rt".split())  # noqa: SIM905
 _LINKS = {"href", "src", "poster", "data"}
 _MAX_PROBLEMS = 20
-_MIN_CONTRAST = 4.5
 _UNLABELLED_INPUTS = frozenset({"hidden", "submit", "button", "reset", "image"})
 
 
@@ -153,10 +153,10 @@ def _style_problems(page: str, parser: _Page, files: Mapping[str, str]) -> list[
     css = "\n".join([*sheets.values(), *parser.styles])
     problems: list[str] = []
     measured = body_contrast(css)
-    if measured is not None and measured[0] < _MIN_CONTRAST:
+    if measured is not None and measured[0] < MIN_TEXT_CONTRAST:
         ratio, fg, bg = measured
         problems.append(
-            f"body text contrast is {ratio:.2f}:1 ({fg} on {bg}); at least {_MIN_CONTRAST}:1 is needed"
+            f"body text contrast is {ratio:.2f}:1 ({fg} on {bg}); at least {MIN_TEXT_CONTRAST}:1 is needed"
         )
     problems += [f"'{width}' is wider than a {SMALL_SCREEN_PX} px screen" for width in too_wide(css)]
     return problems

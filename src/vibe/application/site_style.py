@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["body_contrast", "contrast", "too_wide", "without_blocks"]
+from vibe.domain.contrast import contrast
+
+__all__ = ["SMALL_SCREEN_PX", "body_contrast", "too_wide", "without_blocks"]
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
@@ -85,22 +87,6 @@ def _hex(value: str) -> str | None:
     if rgb:
         return "#" + "".join(f"{min(255, int(part)):02x}" for part in rgb.groups())
     return None
-
-
-def _channel(value: int) -> float:
-    c = value / 255
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
-def _luminance(colour: str) -> float:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    """The WCAG contrast ratio of two #rrggbb colours, 1 to 21."""
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def body_contrast(css: str) -> tuple[float, str, str] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from vibe.adapters.offline.page import Tokens
 
-__all__ = ["ACCENTS", "SCHEMES", "contrast", "variables"]
+__all__ = ["ACCENTS", "FONTS", "MOODS", "ON_ACCENT", "SCHEMES", "variables"]
 
 # name -> background, surface, second surface, text, muted text, border
 SCHEMES: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -38,22 +38,6 @@ MOODS = {  # radius, shadow, heading weight, letter spacing of headings
     "minimal": ("2px", "none", "500", "0"),
     "playful": ("22px", "0 6px 0 0 var(--accent-soft)", "800", "-0.01em"),
 }
-
-
-def _channel(value: int) -> float:
-    c = value / 255
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
-def _luminance(hex_colour: str) -> float:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    """The WCAG contrast ratio of two #rrggbb colours, 1 to 21."""
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def variables(tokens: Tokens) -> dict[str, str]:
