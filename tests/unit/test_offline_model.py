@@ -507,3 +507,11 @@ def test_any_follow_up_gives_edits_that_apply_once(prompt: str) -> None:
 def test_file_edits_turn_any_text_into_any_other(old: str, new: str) -> None:
     calls = file_calls("f.txt", old, new)
     assert apply({"f.txt": old}, [Call.of(call.name, call.input) for call in calls]) == {"f.txt": new}
+
+
+async def test_a_game_page_keeps_its_one_game_but_takes_style_changes() -> None:
+    files = await build("A snake game")
+    chunks, after = await edit(files, "add a FAQ and make it light")
+    assert after["index.html"] == files["index.html"]
+    assert models(after)[1].scheme == "light"
+    assert "game page holds only its game" in prose(chunks)

@@ -108,8 +108,15 @@ def followup_plan(prompt: str, files: dict[str, str]) -> Plan:
     already: list[str] = []
     if page is not None:
         revised = revise(page, change, topic)
-        section_did, already = _section_notes(page, change, lang)
-        did += section_did
+        if page.kind == "game":
+            if change.add or change.remove or topic:
+                already.append(
+                    "a game page holds only its game" if lang == "en" else "游戏页面只包含游戏本身"
+                )
+            topic = None
+        else:
+            section_did, already = _section_notes(page, change, lang)
+            did += section_did
         if topic:
             did.append(f"added a “{topic}” section" if lang == "en" else f"添加了「{topic}」版块")
         if change.title and change.title != page.title:
