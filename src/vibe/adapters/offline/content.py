@@ -57,7 +57,7 @@ def _filler(page: Page, deck: dict[str, Any]) -> dict[str, str]:
 def _fill(value: Any, names: dict[str, str]) -> Any:
     """Placeholders filled in strings, lists and tables alike (the names go in verbatim)."""
     if isinstance(value, str):
-        return value.format_map(names)
+        return value.format_map(names) if "{" in value else value
     if isinstance(value, list):
         return [_fill(item, names) for item in value]
     if isinstance(value, dict):
@@ -113,8 +113,9 @@ def page_content(page: Page) -> dict[str, Any]:
     """Everything the templates need for this page, in its language."""
     deck = copy_deck(page.lang)
     names = _filler(page, deck)
-    sections = _fill(deck["sections"], names)
-    if "about" in deck["kinds"][page.kind]:
+    wanted = {*page.sections, "location", "topic"}  # location: the address line
+    sections = _fill({name: copy for name, copy in deck["sections"].items() if name in wanted}, names)
+    if "about" in sections and "about" in deck["kinds"][page.kind]:
         sections["about"]["body"] = _fill(deck["kinds"][page.kind]["about"], names)
     schedule_key = _SCHEDULES.get(page.subject, "tech" if page.kind == "conference" else "generic")
     return {

@@ -4,7 +4,7 @@ with Jinja2 (a sandboxed environment with autoescape on, compiled once per proce
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import PackageLoader, StrictUndefined
@@ -58,6 +58,7 @@ def _nav(page: Page, content: dict[str, Any]) -> list[tuple[str, str]]:
     return links + [(sid, heading) for sid, heading in page.topics]
 
 
+@lru_cache(maxsize=256)
 def render_index(page: Page) -> str:
     content = page_content(page)
     cta = next((name for name in _CALLS_TO_ACTION if name in page.sections), None)
@@ -76,14 +77,21 @@ def render_sections(page: Page) -> str:
     return _render("sections.html", page=page, c=page_content(page))
 
 
+@lru_cache(maxsize=256)
 def render_css(tokens: Tokens) -> str:
     return _render("style.css", tokens=tokens, model=embed(tokens), vars=variables(tokens))
 
 
-def render_js(page: Page) -> str:
-    return _render("app.js", game=page.game if page.kind == "game" else None)
+@lru_cache(maxsize=8)
+def render_js(game: str | None) -> str:
+    """The site's behaviour, or the game's: no text of the brief reaches JavaScript."""
+    return _render("app.js", game=game)
 
 
 def render_site(page: Page, tokens: Tokens) -> dict[str, str]:
     """The three files, in the order they are written (the page first, then what it links)."""
-    return {"index.html": render_index(page), "style.css": render_css(tokens), "app.js": render_js(page)}
+    return {
+        "index.html": render_index(page),
+        "style.css": render_css(tokens),
+        "app.js": render_js(page.game if page.kind == "game" else None),
+    }
