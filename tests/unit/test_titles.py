@@ -16,6 +16,7 @@ from vibe.domain.titles import MAX_TITLE_CHARS, language_of, title_of
     [
         ("A landing page for a bakery in Paris with a menu and opening hours", "Bakery in Paris"),
         ("A surf school in Biarritz called Swell, with lesson booking", "Swell"),
+        ("A portfolio for a photographer called Lens & Light", "Lens & Light"),  # a name is kept whole
         ("a portfolio for Jane Doe, illustrator", "Jane Doe"),
         ("A wedding RSVP page", "Wedding RSVP"),
         ("a Kyoto ceramics shop", "Kyoto Ceramics Shop"),

@@ -64,6 +64,7 @@ _EDGE_WORDS = _words(
     minimal single one responsive html css js template theme mode style colours colors colour color
     palette just also dark light serif sans playful elegant bold use font fonts"""
 )
+_NAME_EDGES = _words("a an the and or with for in on at to of")
 _SMALL_WORDS = _words("a an and as at but by for in of on or the to with de la le du des et y del")
 
 
@@ -79,28 +80,28 @@ def title_case(words: list[str]) -> str:
     return " ".join(out)
 
 
-def _significant(clause: str) -> list[str]:
+def _significant(clause: str, edges: frozenset[str]) -> list[str]:
     words = [w.strip("'\u2018\u2019") for w in _PAGE_WORDS.sub(" ", clause).split()]
     words = [w for w in words if w]
-    while words and words[0].lower() in _EDGE_WORDS:
+    while words and (words[0].lower() in edges or not any(ch.isalnum() for ch in words[0])):
         words.pop(0)
-    while words and words[-1].lower() in _EDGE_WORDS:
+    while words and (words[-1].lower() in edges or not any(ch.isalnum() for ch in words[-1])):
         words.pop()
     return words
 
 
-def _bounded(words: list[str]) -> list[str]:
+def _bounded(words: list[str], edges: frozenset[str]) -> list[str]:
     words = words[:MAX_TITLE_WORDS]
     while len(words) > 1 and len(" ".join(words)) > MAX_TITLE_CHARS:
         words.pop()
-    while len(words) > 1 and words[-1].lower() in _EDGE_WORDS:
+    while len(words) > 1 and (words[-1].lower() in edges or not any(ch.isalnum() for ch in words[-1])):
         words.pop()
     return words
 
 
-def _headline(phrase: str) -> str:
+def _headline(phrase: str, edges: frozenset[str] = _EDGE_WORDS) -> str:
     for clause in _CLAUSE_BREAK.split(phrase):
-        words = _bounded(_significant(clause))
+        words = _bounded(_significant(clause, edges), edges)
         if words and any(ch.isalnum() for ch in "".join(words)):
             return title_case(words)[:MAX_TITLE_CHARS].strip()
     return ""
@@ -108,11 +109,13 @@ def _headline(phrase: str) -> str:
 
 def _english_title(text: str) -> str:
     """The words after "called" win; then those after "for" or "about"; then the text's own."""
-    found = [m.group(1) for m in (_NAMED.search(text), _SUBJECT.search(text)) if m]
-    for candidate in [*found, text]:
+    if (named := _NAMED.search(text)) and (title := _headline(named.group(1), _NAME_EDGES)):
+        return title  # a name is kept as given: "Lens & Light" keeps its "Light"
+    subject = _SUBJECT.search(text)
+    for candidate in [subject.group(1)] if subject else []:
         if title := _headline(candidate):
             return title
-    return ""
+    return _headline(text)
 
 
 # --- Chinese ---------------------------------------------------------------------------------------
