@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator
+from functools import lru_cache
 
 from vibe.adapters.offline.conversation import read_request
 from vibe.adapters.offline.plans import followup_plan, new_site_plan
@@ -31,8 +32,14 @@ from vibe.domain.ports import ModelClient
 __all__ = ["OfflineModel", "answer"]
 
 
+@lru_cache(maxsize=64)
+def _plan_of(prompt: str, files: tuple[tuple[str, str], ...]) -> Plan:
+    return followup_plan(prompt, dict(files)) if files else new_site_plan(prompt)
+
+
 def _plan(prompt: str, files: dict[str, str]) -> Plan:
-    return followup_plan(prompt, files) if files else new_site_plan(prompt)
+    """The turn's plan; the turn that reports on its calls plans the same again, from the cache."""
+    return _plan_of(prompt, tuple(sorted(files.items())))
 
 
 def _sizes(text: str, low: int, high: int) -> Iterator[int]:
