@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 
+from vibe.adapters.offline.conversation import read_request
+from vibe.application.prompting import first_message
 from vibe.bootstrap import Vibe
 from vibe.domain.events import Done, Event, FileDelta, FileStart, Restart, Status, UsageEvent, decode
 from vibe.domain.generations import Generation, GenerationStatus
@@ -193,3 +195,16 @@ async def test_events_of_a_run_never_mention_drafts_as_files(
     events = [e async for e in app.generate(ada, "something refused")]
     assert events[-1].name == "error"
     assert getattr(events[-1], "code", None) == "refusal"
+
+
+def test_the_offline_model_reads_the_changes_since_the_listing() -> None:
+    """A follow-up shown a listing plus changes: the offline model works on the current files, and
+    the changes are not taken for part of the prompt."""
+    base = {"index.html": "<h1>Old</h1>\n" + "<p>x</p>\n" * 50, "old.css": "p{}"}
+    current = {"index.html": "<h1>New</h1>\n" + "<p>x</p>\n" * 50, "app.js": "go()"}
+    message = first_message("add a FAQ", current, base)
+    assert len(message.content) == 3
+    request = ModelRequest(system=(), messages=(message,), tools=())
+    reading = read_request(request)
+    assert reading.files == current
+    assert reading.prompt == "add a FAQ"

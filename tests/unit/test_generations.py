@@ -83,7 +83,7 @@ async def test_a_generation_runs_in_the_background_and_adds_one_version(
     assert session.usage.output_tokens > 0
     assert session.model == "scripted"
     project, files = await app.projects.get(ada, done.project_id)
-    assert project.name == "A page for my bakery in Paris"
+    assert project.name == "Bakery in Paris"  # a short title read from the prompt
     assert [f.path for f in files] == ["index.html", "style.css"]
     versions = await app.projects.versions(ada, project.id)
     assert versions[0].summary == "A page with a red heading."

@@ -1,5 +1,6 @@
-"""The offline model: the streaming tool-call protocol, real multi-file sites from every template, honest
-reports, follow-up edits that always apply, escaping of hostile prompts, pacing and determinism."""
+"""The offline model: the streaming tool-call protocol, honest reports, follow-ups that change exactly
+what they say (and only that) as edits that always apply, escaping of hostile prompts, pacing and
+determinism. What each brief's site holds is tested in test_offline_briefs.py."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vibe.adapters.offline import OfflineModel
-from vibe.adapters.offline.briefs import clean_prompt, quote_of
+from vibe.adapters.offline.edits import file_calls
+from vibe.adapters.offline.page import Page as Page_
+from vibe.adapters.offline.page import Tokens, extract
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS, followup_instructions, render_project_context
+from vibe.application.site_check import check_site
 from vibe.domain.model import (
+    Billed,
     Message,
     ModelChunk,
     ModelRequest,
@@ -32,16 +38,7 @@ from vibe.domain.ports import ModelClient
 
 SITE_FILES = ["index.html", "style.css", "app.js"]
 
-TEMPLATE_PROMPTS = {
-    "landing": ("a landing page for my bakery in Paris", ["Bakery", "Paris"]),
-    "dashboard": ("an analytics dashboard for Orbit Logistics", ["Orbit", "Logistics"]),
-    "login": ("a sign-up page for Nimbus Notes", ["Nimbus", "Notes"]),
-    "blog": ("a blog about sourdough baking", ["Sourdough", "Baking"]),
-    "portfolio": ("a portfolio for Jane Doe, illustrator", ["Jane", "Doe"]),
-    "shop": ("an online shop for handmade candles", ["Handmade", "Candles"]),
-    "pricing": ("a pricing page for Acme Cloud", ["Acme", "Cloud"]),
-    "docs": ("documentation and FAQ for the Quill editor", ["Quill", "Editor"]),
-}
+BAKERY = "a landing page for my bakery in Paris"
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -72,6 +69,12 @@ def run(req: ModelRequest) -> list[ModelChunk]:
 class Call:
     def __init__(self, id: str, name: str) -> None:
         self.id, self.name, self.pieces = id, name, list[str]()
+
+    @classmethod
+    def of(cls, name: str, data: dict[str, Any]) -> Call:
+        call = cls("x", name)
+        call.pieces = [json.dumps(data)]
+        return call
 
     @property
     def input(self) -> dict[str, Any]:
@@ -127,7 +130,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         self.attrs += [(tag, name, value or "") for name, value in attrs]
-        if tag in ("h1", "title", "q"):
+        if tag in ("h1", "title"):
             self._open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -150,9 +153,9 @@ def check_page(html: str, files: dict[str, str]) -> Page:
     """Semantic, accessible and self-contained: the structure every site promises."""
     page = Page(html)
     assert page.tags.count("h1") == 1
-    for tag in ("html", "head", "title", "nav", "main", "footer"):
+    for tag in ("html", "head", "title", "main", "footer"):
         assert tag in page.tags, tag
-    assert ("html", "lang", "en") in page.attrs
+    assert ("html", "lang", "en") in page.attrs or ("html", "lang", "zh-CN") in page.attrs
     assert any(n == "name" and v == "viewport" for _, n, v in page.attrs)
     ids = page.ids
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
@@ -173,23 +176,26 @@ def test_it_is_a_model_client_named_offline() -> None:
 
 
 async def test_the_same_request_streams_the_same_chunks() -> None:
-    req = request(new_site("a landing page for my bakery in Paris"))
+    req = request(new_site(BAKERY))
     assert await collect(req) == await collect(req)
 
 
 async def test_a_new_site_is_prose_then_three_written_files() -> None:
-    chunks = await collect(request(new_site("a landing page for my bakery in Paris")))
+    chunks = await collect(request(new_site(BAKERY)))
     first_call = next(i for i, c in enumerate(chunks) if isinstance(c, ToolCallStart))
     assert first_call >= 3
-    assert all(isinstance(c, TextDelta) for c in chunks[:first_call])
-    assert prose(chunks).startswith("I'll build a landing page for Bakery in Paris")
+    # like a real model, it first says what the input costs (the UI's token counter moves at once)
+    assert isinstance(chunks[0], Billed)
+    assert chunks[0].usage.input_tokens > 0
+    assert all(isinstance(c, TextDelta) for c in chunks[1:first_call])
+    assert prose(chunks).startswith("I read this as a restaurant site for “Bakery in Paris”")
     calls = calls_of(chunks)
     assert [c.name for c in calls] == ["write_file"] * 3
     assert [c.input["path"] for c in calls] == SITE_FILES
     assert len({c.id for c in calls}) == 3
     assert all(c.id.startswith("toolu_offline_") for c in calls)
     # Each call opens, streams and closes before the next one starts.
-    order = [(type(c).__name__, c.index) for c in chunks if not isinstance(c, (TextDelta, TurnEnd))]
+    order = [(type(c).__name__, c.index) for c in chunks if not isinstance(c, (Billed, TextDelta, TurnEnd))]
     for index in range(3):
         mine = [kind for kind, i in order if i == index]
         assert mine[0] == "ToolCallStart"
@@ -202,7 +208,7 @@ async def test_a_new_site_is_prose_then_three_written_files() -> None:
 
 
 async def test_usage_is_estimated_from_text_lengths() -> None:
-    prompt = "a landing page for my bakery in Paris"
+    prompt = BAKERY
     chunks = await collect(request(new_site(prompt)))
     end = chunks[-1]
     assert isinstance(end, TurnEnd)
@@ -242,59 +248,18 @@ async def test_pace_zero_never_sleeps_and_a_pace_sleeps_between_chunks(
     assert naps == [0.01] * (len(chunks) - 1)
 
 
-# --- the templates --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("kind", sorted(TEMPLATE_PROMPTS))
-async def test_every_template_builds_a_real_site(kind: str) -> None:
-    prompt, words = TEMPLATE_PROMPTS[kind]
-    files = await build(prompt)
-    assert list(files) == SITE_FILES
-    page = check_page(files["index.html"], files)
-    assert f'data-kind="{kind}"' in files["index.html"]
-    for word in words:
-        assert word.lower() in page.text["h1"].lower()
-    assert page.text["q"] == prompt
-    assert "--accent:" in files["style.css"]
-    assert "color-scheme:" in files["style.css"]
-    assert "addEventListener" in files["app.js"]
-    assert all(len(content) > 2000 for content in files.values())
-    assert not re.search(
-        r"(?:https?:)?//[a-z]", files["index.html"].replace("http://www.w3.org/2000/svg", "")
-    )
-
-
-async def test_templates_are_distinct() -> None:
-    pages = [(await build(prompt))["index.html"] for prompt, _ in TEMPLATE_PROMPTS.values()]
-    assert len(set(pages)) == len(pages)
-    bodies = {re.sub(r"<head>.*?</head>", "", p, flags=re.S).count("<section") for p in pages}
-    assert len(bodies) > 1
-
-
-@pytest.mark.parametrize(
-    ("prompt", "scheme", "accent"),
-    [
-        ("a dark landing page for my band", "dark", "#a78bfa"),
-        ("a green blog about hiking", "light", "#15803d"),
-        ("a warm, cozy landing page for a café", "warm", "#c2410c"),
-    ],
-)
-async def test_the_palette_follows_the_prompt(prompt: str, scheme: str, accent: str) -> None:
-    css = (await build(prompt))["style.css"]
-    root = css[css.index(":root {") : css.index("}", css.index(":root {"))]
-    assert f"(vibe:{scheme}/" in css
-    assert f"--accent: {accent};" in root
+# --- escaping ---------------------------------------------------------------------------------------
 
 
 async def test_a_hostile_prompt_is_escaped() -> None:
-    files = await build('<script>alert(1)</script> "quoted" & <b>bold</b>')
+    files = await build('<script>alert(1)</script> called "<b>bold</b> & co"')
     html = files["index.html"]
     assert "<script>alert(1)</script>" not in html
-    assert html.count("<script") == 1
+    assert html.count("<script") == 2  # the page model (JSON, inert) and app.js
     assert "<b>" not in html
     page = check_page(html, files)
-    assert page.text["q"] == '<script>alert(1)</script> "quoted" & <b>bold</b>'
-    assert "<script" in page.text["h1"]  # shown as text, not run
+    assert "<b>bold</b>" in page.text["h1"]  # shown as text, not markup
+    assert check_site(files) == ()
 
 
 async def test_a_prompt_quoting_a_context_block_is_still_a_prompt() -> None:
@@ -330,26 +295,31 @@ def turn_two(prompt: str, chunks: list[ModelChunk], errors: dict[str, str]) -> M
 
 
 async def test_after_tool_results_it_reports_and_ends_the_turn() -> None:
-    prompt = "a landing page for my bakery in Paris"
-    chunks = await collect(turn_two(prompt, await collect(request(new_site(prompt))), {}))
+    chunks = await collect(turn_two(BAKERY, await collect(request(new_site(BAKERY))), {}))
     assert not calls_of(chunks)
-    assert all(isinstance(c, TextDelta) for c in chunks[:-1])
-    assert len(chunks) > 3
+    assert isinstance(chunks[0], Billed)
+    assert all(isinstance(c, TextDelta) for c in chunks[1:-1])
     end = chunks[-1]
     assert isinstance(end, TurnEnd)
     assert end.stop_reason == "end_turn"
-    assert "Bakery in Paris is ready" in prose(chunks)
+    assert "“Bakery in Paris” is ready" in prose(chunks)
     assert "refused" not in prose(chunks)
 
 
 async def test_the_report_says_which_calls_were_refused_and_why() -> None:
-    prompt = "a landing page for my bakery in Paris"
-    first = await collect(request(new_site(prompt)))
-    report = prose(await collect(turn_two(prompt, first, {"app.js": "The file is too large."})))
+    first = await collect(request(new_site(BAKERY)))
+    report = prose(await collect(turn_two(BAKERY, first, {"app.js": "The file is too large."})))
     assert "2 of 3" in report
     assert "write_file on app.js was refused (The file is too large.)" in report
-    report = prose(await collect(turn_two(prompt, first, dict.fromkeys(SITE_FILES, "Denied."))))
+    report = prose(await collect(turn_two(BAKERY, first, dict.fromkeys(SITE_FILES, "Denied."))))
     assert report.startswith("None of the changes went through")
+
+
+async def test_a_chinese_brief_is_answered_in_chinese() -> None:
+    prompt = "为巴黎的面包店做一个落地页，有菜单和营业时间"
+    first = await collect(request(new_site(prompt)))
+    assert prose(first).startswith("我理解为一个餐厅网站「巴黎面包店」")
+    assert "「巴黎面包店」已完成" in prose(await collect(turn_two(prompt, first, {})))
 
 
 # --- follow-ups -----------------------------------------------------------------------------------
@@ -360,84 +330,103 @@ async def edit(files: dict[str, str], prompt: str) -> tuple[list[ModelChunk], di
     return chunks, apply(files, calls_of(chunks))
 
 
-@pytest.mark.parametrize("kind", sorted(TEMPLATE_PROMPTS))
-async def test_a_colour_follow_up_edits_the_palette(kind: str) -> None:
-    files = await build(TEMPLATE_PROMPTS[kind][0])
-    chunks, after = await edit(files, "make it purple")
-    calls = calls_of(chunks)
-    assert [(c.name, c.input["path"]) for c in calls] == [("edit_file", "style.css")]
-    assert files["style.css"].count(calls[0].input["old_string"]) == 1
-    assert "--accent: #7c3aed;" in after["style.css"] or "--accent: #a78bfa;" in after["style.css"]
-    assert after["index.html"] == files["index.html"]
-    assert isinstance(chunks[-1], TurnEnd)
-    assert chunks[-1].stop_reason == "tool_use"
+def models(files: dict[str, str]) -> tuple[Page_, Tokens]:
+    page, tokens = extract(files)
+    assert page is not None
+    assert tokens is not None
+    return page, tokens
 
 
-@pytest.mark.parametrize("kind", sorted(TEMPLATE_PROMPTS))
-async def test_a_title_follow_up_edits_title_and_heading(kind: str) -> None:
-    files = await build(TEMPLATE_PROMPTS[kind][0])
-    chunks, after = await edit(files, "Rename it to Moonlight & Co")
-    assert {c.name for c in calls_of(chunks)} == {"edit_file"}
-    page = check_page(after["index.html"], after)
-    assert page.text["title"] == page.text["h1"] == "Moonlight & Co"
-    assert "Moonlight &amp; Co" in after["index.html"]
-
-
-@pytest.mark.parametrize("kind", sorted(TEMPLATE_PROMPTS))
 @pytest.mark.parametrize(
-    ("ask", "section_id"),
+    ("ask", "changed"),
     [
-        ("add a team section", "team"),
-        ("add a photo gallery and opening hours", "gallery"),
-        ("add a section about our history", "history"),
+        ("make it dark", {"scheme": "dark"}),
+        ("Use a serif font", {"font": "serif"}),
+        ("make the buttons green", {"buttons": "green"}),
+        ("make it purple", {"accent": "purple", "buttons": "purple"}),
+        ("make it playful", {"mood": "playful"}),
+        ("改成深色", {"scheme": "dark"}),
+        ("按钮改成蓝色", {"buttons": "blue"}),
     ],
 )
-async def test_a_section_follow_up_adds_a_section_and_a_nav_link(
-    kind: str, ask: str, section_id: str
-) -> None:
-    files = await build(TEMPLATE_PROMPTS[kind][0])
+async def test_a_style_follow_up_changes_that_token_and_only_it(ask: str, changed: dict[str, str]) -> None:
+    files = await build(BAKERY)
     chunks, after = await edit(files, ask)
+    assert {c.input["path"] for c in calls_of(chunks)} == {"style.css"}
     assert {c.name for c in calls_of(chunks)} == {"edit_file"}
-    page = check_page(after["index.html"], after)
-    new_ids = set(page.ids) - set(Page(files["index.html"]).ids)
-    added = next(i for i in new_ids if i == section_id or re.fullmatch(rf"{section_id}-\d", i))
-    assert f'href="#{added}"' in after["index.html"]
-    assert after["index.html"].index(f'id="{added}"') < after["index.html"].index("</main>")
+    assert after["index.html"] == files["index.html"]
+    assert after["app.js"] == files["app.js"]
+    before, now = models(files)[1], models(after)[1]
+    assert msgspec.structs.replace(before, **changed) == now
+    assert check_site(after) == ()
+
+
+@pytest.mark.parametrize(
+    ("ask", "added", "removed"),
+    [
+        ("add a FAQ", {"faq"}, set()),
+        ("remove the testimonials", set(), {"testimonials"}),
+        ("add a photo gallery and opening hours", set(), set()),  # the bakery already has both
+        ("add pricing and remove the gallery", {"pricing"}, {"gallery"}),
+        ("添加常见问题", {"faq"}, set()),
+        ("删除用户评价", set(), {"testimonials"}),
+    ],
+)
+async def test_a_section_follow_up_changes_those_sections_and_only_them(
+    ask: str, added: set[str], removed: set[str]
+) -> None:
+    files = await build(BAKERY)
+    chunks, after = await edit(files, ask)
+    before, now = models(files)[0], models(after)[0]
+    assert set(now.sections) == (set(before.sections) | added) - removed
+    assert msgspec.structs.replace(now, sections=before.sections) == before
+    assert after["style.css"] == files["style.css"]
+    for name in added:
+        assert f'id="{name}"' in after["index.html"]
+        assert f'href="#{name}"' in after["index.html"]
+    for name in removed:
+        assert f'id="{name}"' not in after["index.html"]
+        assert f'href="#{name}"' not in after["index.html"]
+    if added or removed:
+        assert {c.name for c in calls_of(chunks)} == {"edit_file"}
+    else:
+        assert calls_of(chunks) == []
+        assert "already has" in prose(chunks)
+    assert check_site(after) == ()
 
 
 async def test_several_asks_in_one_follow_up() -> None:
-    files = await build("a landing page for my bakery in Paris")
-    chunks, after = await edit(files, "call it Blue Moon, then make it dark and add a contact form")
+    files = await build(BAKERY)
+    chunks, after = await edit(files, "call it Blue Moon, then make it dark and add a contact form and a FAQ")
     text = prose(chunks)
     assert "“Blue Moon”" in text
-    assert "dark palette" in text
-    assert "contact form" in text
-    page = check_page(after["index.html"], after)
-    assert page.text["h1"] == "Blue Moon"
-    assert "(vibe:dark/orange)" in after["style.css"]  # a colour named inside the title would not count
-    assert 'id="contact"' in after["index.html"]
+    assert "dark" in text
+    page, tokens = models(after)
+    assert page.title == "Blue Moon"
+    assert Page(after["index.html"]).text["h1"] == "Blue Moon"
+    assert tokens.scheme == "dark"
+    assert tokens.accent == "orange"  # a colour named inside the title would not count
+    assert "faq" in page.sections
+    assert check_site(after) == ()
 
 
-async def test_a_section_the_page_already_has_is_not_duplicated() -> None:
-    files = await build("a landing page for my bakery in Paris")
-    chunks, after = await edit(files, "add a FAQ section and a contact form")
-    assert "The page already has an FAQ section" in prose(chunks)
-    assert after["index.html"].count('class="faq-list"') == 1
-    assert 'id="contact"' in after["index.html"]
-    chunks, after = await edit(files, "add testimonials")
+async def test_a_section_about_anything_else_gets_its_heading() -> None:
+    files = await build("a portfolio for Jane Doe, illustrator")
+    _, after = await edit(files, "add a section about upcoming exhibitions")
+    page, _ = models(after)
+    assert page.topics == (("topic-upcoming-exhibitions", "Upcoming Exhibitions"),)
+    assert '<h2 id="topic-upcoming-exhibitions-title">Upcoming Exhibitions</h2>' in after["index.html"]
+    assert check_site(after) == ()
+
+
+async def test_a_request_it_cannot_read_changes_nothing_and_says_what_it_can_do() -> None:
+    files = await build(BAKERY)
+    chunks, after = await edit(files, "mention that we are available for weddings")
     assert calls_of(chunks) == []
     assert after == files
-    assert "already has a reviews section" in prose(chunks)
-
-
-async def test_anything_else_adds_a_small_section_about_the_request() -> None:
-    files = await build("a portfolio for Jane Doe, illustrator")
-    chunks, after = await edit(files, "mention that I am available for commissions")
-    page = check_page(after["index.html"], after)
-    assert "available for commissions" in after["index.html"]
-    assert page.tags.count("section") == Page(files["index.html"]).tags.count("section") + 1
+    assert "I couldn't find a change" in prose(chunks)
     assert isinstance(chunks[-1], TurnEnd)
-    assert chunks[-1].stop_reason == "tool_use"
+    assert chunks[-1].stop_reason == "end_turn"
 
 
 async def test_asking_for_the_colour_it_already_has_changes_nothing() -> None:
@@ -445,21 +434,33 @@ async def test_asking_for_the_colour_it_already_has_changes_nothing() -> None:
     chunks, after = await edit(files, "make it blue")
     assert calls_of(chunks) == []
     assert after == files
-    assert isinstance(chunks[-1], TurnEnd)
-    assert chunks[-1].stop_reason == "end_turn"
     assert "already" in prose(chunks)
 
 
-async def test_a_foreign_stylesheet_is_rewritten_and_linked() -> None:
+async def test_a_hand_edited_page_is_never_rewritten() -> None:
+    files = await build(BAKERY)
+    files["index.html"] = files["index.html"].replace("Our story", "Our story since 1921")
+    chunks, after = await edit(files, "add a FAQ and remove the testimonials")
+    assert "Our story since 1921" in after["index.html"]
+    assert 'id="faq"' in after["index.html"]
+    assert 'id="testimonials"' in after["index.html"]  # not removed: it says so instead
+    assert "only remove sections" in prose(chunks)
+    assert check_site(after) == ()
+
+
+async def test_a_foreign_site_gets_an_override_stylesheet_and_inserted_sections() -> None:
     files = {
-        "index.html": "<!doctype html><html><head><title>Hi</title></head><body><h1>Hi</h1></body></html>"
+        "index.html": "<!doctype html><html><head><title>Hi</title></head><body><main><h1>Hi</h1></main>"
+        "</body></html>",
+        "style.css": "body { color: red; }",
     }
-    files["style.css"] = "body { color: red; }"
-    chunks, after = await edit(files, "make it green")
-    calls = calls_of(chunks)
-    assert ("write_file", "style.css") in [(c.name, c.input["path"]) for c in calls]
-    assert "--accent: #15803d;" in after["style.css"]
+    _, after = await edit(files, "make it green and add a contact form")
+    assert after["style.css"].startswith("body { color: red; }")
+    assert "--accent: #166534;" in after["style.css"]
     assert 'href="style.css"' in after["index.html"]
+    assert 'id="contact"' in after["index.html"]
+    _, again = await edit(after, "make it dark")
+    assert again["style.css"].count("style override") == 1
 
 
 async def test_a_project_without_a_page_gets_a_whole_site() -> None:
@@ -469,7 +470,7 @@ async def test_a_project_without_a_page_gets_a_whole_site() -> None:
 
 
 async def test_a_hostile_title_is_escaped() -> None:
-    files = await build("a landing page for my bakery")
+    files = await build(BAKERY)
     _, after = await edit(files, 'call it "<img src=x onerror=alert(1)>"')
     assert "<img" not in after["index.html"]
     page = check_page(after["index.html"], after)
@@ -478,28 +479,17 @@ async def test_a_hostile_title_is_escaped() -> None:
 
 # --- properties -----------------------------------------------------------------------------------
 
-ALLOWED_TAGS: set[str] = set()
-
-
-def allowed_tags() -> set[str]:
-    if not ALLOWED_TAGS:
-        for prompt, _ in TEMPLATE_PROMPTS.values():
-            files = apply({}, calls_of(run(request(new_site(prompt)))))
-            ALLOWED_TAGS.update(Page(files["index.html"]).tags)
-    return ALLOWED_TAGS
-
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400))
-def test_any_prompt_gives_valid_json_and_escaped_html(prompt: str) -> None:
+def test_any_prompt_gives_valid_json_and_a_site_without_problems(prompt: str) -> None:
     calls = calls_of(run(request(new_site(prompt))))
     assert [c.input["path"] for c in calls] == SITE_FILES  # every input is valid JSON
     files = apply({}, calls)
     page = check_page(files["index.html"], files)
-    assert set(page.tags) <= allowed_tags()
-    assert page.tags.count("script") == 1
-    assert page.text.get("q", "") == quote_of(clean_prompt(prompt))
+    assert page.tags.count("script") == 2
     assert page.text["h1"].strip()
+    assert check_site(files) == ()
 
 
 BASE_SITE: dict[str, str] = {}
@@ -509,10 +499,24 @@ BASE_SITE: dict[str, str] = {}
 @given(st.text(max_size=200))
 def test_any_follow_up_gives_edits_that_apply_once(prompt: str) -> None:
     if not BASE_SITE:
-        BASE_SITE.update(apply({}, calls_of(run(request(new_site("a landing page for my bakery"))))))
+        BASE_SITE.update(apply({}, calls_of(run(request(new_site(BAKERY))))))
     chunks = run(request(followup(BASE_SITE, prompt)))
     after = apply(BASE_SITE, calls_of(chunks))  # asserts each old_string occurs exactly once
-    page = check_page(after["index.html"], after)
-    assert set(page.tags) <= allowed_tags()
-    assert page.tags.count("script") == 1
+    check_page(after["index.html"], after)
+    assert check_site(after) == ()
     assert isinstance(chunks[-1], TurnEnd)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="ab\n<>", max_size=60), st.text(alphabet="ab\n<>", max_size=60))
+def test_file_edits_turn_any_text_into_any_other(old: str, new: str) -> None:
+    calls = file_calls("f.txt", old, new)
+    assert apply({"f.txt": old}, [Call.of(call.name, call.input) for call in calls]) == {"f.txt": new}
+
+
+async def test_a_game_page_keeps_its_one_game_but_takes_style_changes() -> None:
+    files = await build("A snake game")
+    chunks, after = await edit(files, "add a FAQ and make it light")
+    assert after["index.html"] == files["index.html"]
+    assert models(after)[1].scheme == "light"
+    assert "game page holds only its game" in prose(chunks)

@@ -54,9 +54,10 @@ def render_changes(base: Mapping[str, str], current: Mapping[str, str]) -> str:
     return "\n".join(parts)
 
 
-def parse_project_context(text: str) -> dict[str, str]:
-    """The files a listing (and any changes after it) describe; empty when there is none."""
-    files: dict[str, str] = {}
+def parse_project_context(text: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The files a listing (and any changes after it) describe, starting from ``base`` (a changes
+    block read on its own applies to the files of the listing before it); empty when there is none."""
+    files: dict[str, str] = dict(base or {})
     position = 0
     while match := _ITEM.search(text, position):
         kind, path, chars, removed = match.groups()

@@ -16,6 +16,7 @@ from datetime import datetime
 import msgspec
 
 from vibe.domain.errors import InvalidInputError, NotFoundError
+from vibe.domain.titles import title_of
 
 __all__ = [
     "CONTENT_TYPES",
@@ -141,17 +142,9 @@ class ProjectName:
 
     @staticmethod
     def from_prompt(prompt: str, limit: int = 60) -> str:
-        """Name a new project after the first words of its prompt, at most ``limit`` characters."""
-        words = prompt.split()
-        name = ""
-        for word in words:
-            candidate = f"{name} {word}".strip()
-            if len(candidate) > limit:
-                break
-            name = candidate
-        if not name:
-            name = " ".join(words)[:limit].strip()
-        return name or "Untitled site"
+        """A short title for a new project, read from its prompt: the subject and its name, in the
+        prompt's language ("Bakery in Paris", "巴黎面包店"), never the prompt cut off."""
+        return title_of(prompt)[:limit].strip() or "Untitled site"
 
 
 class Project(msgspec.Struct, frozen=True, kw_only=True):

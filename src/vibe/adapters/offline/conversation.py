@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import msgspec
 
-from vibe.application.prompting import parse_project_context, render_project_context
 from vibe.domain.model import Message, ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
+from vibe.domain.project_context import parse_project_context, render_project_context
 
 __all__ = ["Outcome", "Reading", "read_request"]
 
 _CONTEXT_START = "<project_files>"
+_CHANGES_START = "<project_changes>"
 _REQUEST_MARK = "Requested change:\n"
 
 
@@ -46,6 +47,9 @@ def _request_parts(message: Message | None) -> tuple[str, dict[str, str]]:
     files: dict[str, str] = {}
     for block in message.content if message else ():
         if not isinstance(block, TextBlock):
+            continue
+        if block.text.startswith(_CHANGES_START):  # a follow-up's changes since the listing above
+            files = parse_project_context(block.text, files)
             continue
         found, text = _split_context(block.text)
         files.update(found)

@@ -6,14 +6,14 @@ tool results reports on them in one sentence and ends. The same request always s
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from functools import lru_cache
 
-from vibe.adapters.offline.briefs import brief_from_prompt
-from vibe.adapters.offline.chunks import pieces
 from vibe.adapters.offline.conversation import read_request
-from vibe.adapters.offline.edits import plan_followup
-from vibe.adapters.offline.plans import Plan, new_site_plan, report
+from vibe.adapters.offline.plans import followup_plan, new_site_plan
+from vibe.adapters.offline.replies import Plan, report
 from vibe.domain.model import (
     Billed,
     ModelChunk,
@@ -33,8 +33,37 @@ from vibe.domain.usage import Usage
 __all__ = ["OfflineModel", "answer"]
 
 
+@lru_cache(maxsize=64)
+def _plan_of(prompt: str, files: tuple[tuple[str, str], ...]) -> Plan:
+    return followup_plan(prompt, dict(files)) if files else new_site_plan(prompt)
+
+
 def _plan(prompt: str, files: dict[str, str]) -> Plan:
-    return plan_followup(prompt, files) if files else new_site_plan(brief_from_prompt(prompt))
+    """The turn's plan; the turn that reports on its calls plans the same again, from the cache."""
+    return _plan_of(prompt, tuple(sorted(files.items())))
+
+
+def _sizes(text: str, low: int, high: int) -> Iterator[int]:
+    seed = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    block = 0
+    while True:
+        for byte in hashlib.blake2b(seed + block.to_bytes(8, "big"), digest_size=64).digest():
+            yield low + byte % (high - low + 1)
+        block += 1
+
+
+def pieces(text: str, low: int = 16, high: int = 64) -> list[str]:
+    """``text`` cut into consecutive pieces of ``low``..``high`` characters, the sizes drawn from a hash of
+    the text itself: the same answer always streams the same way, and cuts fall anywhere (inside strings
+    and escapes too)."""
+    out: list[str] = []
+    start = 0
+    sizes = _sizes(text, low, high)
+    while start < len(text):
+        size = next(sizes)
+        out.append(text[start : start + size])
+        start += size
+    return out
 
 
 def _request_chars(request: ModelRequest) -> int:

@@ -1,73 +1,230 @@
-"""A turn's plan: the prose said before the tool calls, the calls themselves, and what to report once
-they have run. A new site is planned here; follow-ups are planned in ``edits``. The report of a later
-turn is made by planning again (it is deterministic) and reading the tool results honestly.
+"""A turn's plan: a new site from a brief, or a follow-up applied to the page model and its files
+rendered again. A site the offline model did not make (or that was edited by hand since) is never
+rewritten: its style gets an override block and new sections are inserted before the end of <main>.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import html
+import re
 
 import msgspec
 
-from vibe.adapters.offline.briefs import Brief
-from vibe.adapters.offline.conversation import Outcome
-from vibe.adapters.offline.palettes import describe_palette
-from vibe.adapters.offline.templates import render_site, site_for
+from vibe.adapters.offline import words
+from vibe.adapters.offline.brief import Change, read_brief, read_change
+from vibe.adapters.offline.content import copy_deck
+from vibe.adapters.offline.edits import file_calls
+from vibe.adapters.offline.page import Page, Tokens, extract, plan_page, plan_tokens, restyle, revise
+from vibe.adapters.offline.palette import variables
+from vibe.adapters.offline.render import render_css, render_index, render_sections, render_site
+from vibe.adapters.offline.replies import (
+    Plan,
+    ToolCall,
+    join,
+    new_site_words,
+    section_names,
+    style_changes,
+    style_words,
+)
+from vibe.domain.titles import language_of, title_case
 
-__all__ = ["Plan", "ToolCall", "join_phrases", "new_site_plan", "report"]
+__all__ = ["followup_plan", "new_site_plan"]
 
-_MAX_REASON_CHARS = 160
-
-
-class ToolCall(msgspec.Struct, frozen=True):
-    name: str
-    input: dict[str, Any]
-
-
-class Plan(msgspec.Struct, frozen=True, kw_only=True):
-    intro: str  # before the calls: what will be done
-    calls: tuple[ToolCall, ...]
-    done: str  # after the calls, when all of them succeeded
+_OVERRIDE = "/* vibe offline model: style override */"
+_PLAIN = Tokens(scheme="light", accent="blue", buttons="blue", font="sans", mood="plain")
+_HELP = {
+    "en": "I couldn't find a change I can make offline in that. I can make the site dark or light, use serif "
+    "or sans-serif type, make it minimal or playful, change the accent or button colour, add or remove "
+    "sections (menu, hours, gallery, FAQ, testimonials, team, pricing, contact...) or rename it.",
+    "zh": "离线模型无法从这句话中找到可以执行的修改。我可以把网站改成深色或浅色、换成衬线或无衬线字体、"
+    "改成极简或活泼风格、更换强调色或按钮颜色、添加或删除版块（菜单、营业时间、图库、常见问题、评价、团队、价格、联系等），或者改名。",
+}
 
 
-def join_phrases(phrases: list[str]) -> str:
-    if len(phrases) <= 1:
-        return "".join(phrases)
-    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
-
-
-def new_site_plan(brief: Brief) -> Plan:
-    site = site_for(brief.kind)
-    files = render_site(brief)
-    palette = describe_palette(brief.scheme, brief.accent)
-    intro = (
-        f"I'll build a {site.label} for {brief.title}: {site.offers}, in a {palette}. "
-        f"I'm writing {join_phrases(list(files))} now."
-    )
-    done = (
-        f"Your {site.label} for {brief.title} is ready: {join_phrases(list(files))}, with {site.offers}, "
-        "a light/dark toggle, and no external requests."
-    )
+def new_site_plan(prompt: str) -> Plan:
+    brief = read_brief(prompt)
+    page, tokens = plan_page(brief), plan_tokens(brief)
+    if brief.asked_game and brief.game:
+        page = msgspec.structs.replace(page, title=copy_deck(brief.lang)["game"]["names"][brief.game])
+    files = render_site(page, tokens)
+    intro, done = new_site_words(brief, page, tokens, list(files))
     calls = tuple(
         ToolCall("write_file", {"path": path, "content": content}) for path, content in files.items()
     )
-    return Plan(intro=intro, calls=calls, done=done)
+    return Plan(lang=brief.lang, intro=intro, calls=calls, done=done)
 
 
-def _reason(error: str) -> str:
-    text = " ".join(error.split())
-    return text if len(text) <= _MAX_REASON_CHARS else text[: _MAX_REASON_CHARS - 1] + "…"
+def _topic(change: Change, lang: str) -> str | None:
+    if not change.topic or words.mentions(words.SECTIONS, change.topic):
+        return None
+    return title_case(change.topic.split()) if lang == "en" else change.topic
 
 
-def report(plan: Plan, outcomes: tuple[Outcome, ...]) -> str:
-    """One sentence on what happened, saying plainly which calls were refused and why."""
-    failed = [outcome for outcome in outcomes if outcome.error is not None]
-    if not failed:
-        return plan.done
-    refusals = join_phrases(
-        [f"{o.name} on {o.path or 'a file'} was refused ({_reason(o.error or '')})" for o in failed]
+def _section_notes(page: Page, change: Change, lang: str) -> tuple[list[str], list[str]]:
+    """What will be said about sections: what changes, and what was already so."""
+    added = [name for name in change.add if name not in page.sections]
+    present = [name for name in change.add if name in page.sections]
+    removed = [name for name in change.remove if name in page.sections]
+    missing = [name for name in change.remove if name not in page.sections]
+    en = lang == "en"
+    did, already = [], []
+    if added:
+        did.append(f"added {section_names(added, lang)}" if en else f"添加了{section_names(added, lang)}")
+    if removed:
+        did.append(
+            f"removed {section_names(removed, lang)}" if en else f"删除了{section_names(removed, lang)}"
+        )
+    if present:
+        already.append(
+            f"it already has {section_names(present, lang)}" if en else f"已有{section_names(present, lang)}"
+        )
+    if missing:
+        already.append(
+            f"it has no {section_names(missing, lang)} to remove"
+            if en
+            else f"没有可删除的{section_names(missing, lang)}"
+        )
+    return did, already
+
+
+def _our_site(files: dict[str, str]) -> tuple[Page | None, Tokens | None]:
+    """The models of the files that are exactly as the offline model rendered them."""
+    page, tokens = extract(files)
+    ours_page = page if page is not None and render_index(page) == files["index.html"] else None
+    ours_css = tokens if tokens is not None and render_css(tokens) == files.get("style.css") else None
+    return ours_page, ours_css
+
+
+def followup_plan(prompt: str, files: dict[str, str]) -> Plan:
+    """Edits for a change to ``files``; a project without an index.html gets a whole new site."""
+    if "index.html" not in files:
+        return new_site_plan(prompt)
+    lang = language_of(prompt)
+    change = read_change(prompt)
+    page, tokens = _our_site(files)
+    topic = _topic(change, lang)
+    new_files = dict(files)
+    did: list[str] = []
+    already: list[str] = []
+    if page is not None:
+        revised = revise(page, change, topic)
+        if page.kind == "game":
+            if change.add or change.remove or topic:
+                already.append(
+                    "a game page holds only its game" if lang == "en" else "游戏页面只包含游戏本身"
+                )
+            topic = None
+        else:
+            section_did, already = _section_notes(page, change, lang)
+            did += section_did
+        if topic:
+            did.append(f"added a “{topic}” section" if lang == "en" else f"添加了「{topic}」版块")
+        if change.title and change.title != page.title:
+            did.append(
+                f"renamed the site “{change.title}”" if lang == "en" else f"把网站改名为「{change.title}」"
+            )
+        new_files["index.html"] = render_index(revised)
+    else:
+        did += _foreign_page(new_files, change, topic, lang)
+        if change.remove:
+            already.append(
+                "I only remove sections from pages the offline model made and nobody edited since"
+                if lang == "en"
+                else "离线模型只能删除由它生成且未被手动修改过的页面中的版块"
+            )
+    style_note = _restyle(new_files, tokens, change, lang)
+    did += style_note[0]
+    already += style_note[1]
+    calls = [call for path in new_files for call in file_calls(path, files.get(path), new_files[path])]
+    return _followup_words(lang, calls, did, already)
+
+
+def _restyle(
+    files: dict[str, str], tokens: Tokens | None, change: Change, lang: str
+) -> tuple[list[str], list[str]]:
+    style = change.style
+    if not any(msgspec.structs.asdict(style).values()):
+        return [], []
+    base = tokens or extract(files)[1] or _PLAIN
+    new = restyle(base, style)
+    if new == base:
+        already = style_words(base, lang)
+        return [], [f"it already has {already}" if lang == "en" else f"已经是{already}"]
+    if tokens is not None:
+        files["style.css"] = render_css(new)
+    else:
+        _override_style(files, new)
+    return style_changes(base, new, lang), []
+
+
+def _override_style(files: dict[str, str], tokens: Tokens) -> None:
+    """A stylesheet the offline model did not write keeps its rules; an override block follows them."""
+    rules = "\n".join(f"  {name}: {value};" for name, value in variables(tokens).items())
+    block = (
+        f"{_OVERRIDE}\n:root {{\n{rules}\n}}\nbody {{ font-family: var(--font); color: var(--text); "
+        "background-color: var(--bg); }\nh1, h2, h3 { font-family: var(--heading-font); }\n"
+        "a { color: var(--accent); }\n"
+        "button, .button { background: var(--button); color: var(--on-button); }\n"
     )
-    if len(failed) == len(outcomes):
-        return f"None of the changes went through: {refusals}."
-    applied = len(outcomes) - len(failed)
-    return f"Only part of it went through: {applied} of {len(outcomes)} changes applied, but {refusals}."
+    css = files.get("style.css", "")
+    css = (
+        css[: css.index(_OVERRIDE)]
+        if _OVERRIDE in css
+        else (css + "\n" if css and not css.endswith("\n") else css)
+    )
+    files["style.css"] = css + ("\n" if css else "") + block
+    page = files["index.html"]
+    if 'href="style.css"' not in page and page.count("</head>") == 1:
+        files["index.html"] = page.replace("</head>", '  <link rel="stylesheet" href="style.css">\n</head>')
+
+
+_TITLE = re.compile(r"(<title\b[^>]*>)(.*?)(</title>)", re.I | re.S)
+_H1 = re.compile(r"(<h1\b[^>]*>)(.*?)(</h1>)", re.I | re.S)
+
+
+def _foreign_page(files: dict[str, str], change: Change, topic: str | None, lang: str) -> list[str]:
+    """Renames and added sections on a page the offline model did not write (removals are refused)."""
+    page_html = files["index.html"]
+    did: list[str] = []
+    if change.title:
+        safe = html.escape(change.title)
+        for pattern in (_TITLE, _H1):
+            if len(pattern.findall(page_html)) == 1:
+                page_html = pattern.sub(lambda m: m.group(1) + safe + m.group(3), page_html)
+        did.append(
+            f"renamed the site “{change.title}”" if lang == "en" else f"把网站改名为「{change.title}」"
+        )
+    if change.add or topic:
+        found = _TITLE.search(page_html)
+        title = html.unescape(re.sub(r"<[^>]*>", "", found.group(2))).strip() if found else ""
+        page = revise(msgspec.structs.replace(plan_page(read_brief(title)), sections=()), change, topic)
+        anchor = "</main>" if page_html.count("</main>") == 1 else "</body>"
+        if page_html.count(anchor) == 1:
+            page_html = page_html.replace(anchor, render_sections(page) + anchor, 1)
+            names = section_names(list(change.add), lang) or topic or ""
+            did.append(f"added {names}" if lang == "en" else f"添加了{names}")
+    files["index.html"] = page_html
+    return did
+
+
+def _followup_words(lang: str, calls: list[ToolCall], did: list[str], already: list[str]) -> Plan:
+    note = join(already, lang)
+    if not calls:
+        text = (
+            (f"Nothing needs to change: {note}." if lang == "en" else f"无需修改：{note}。")
+            if note
+            else _HELP[lang]
+        )
+        return Plan(lang=lang, intro=text, calls=(), done=text)
+    suffix = (
+        (f" ({note[:1].upper()}{note[1:]}, so that stays.)" if lang == "en" else f"（{note}，保持不变。）")
+        if note
+        else ""
+    )
+    if lang == "en":
+        intro = f"I'll change exactly what you asked: {join(did, lang)}.{suffix}"
+        done = f"Done: I {join(did, lang)}; everything else is as it was.{suffix}"
+    else:
+        intro = f"我只会修改你要求的部分：{join(did, lang)}。{suffix}"
+        done = f"完成：{join(did, lang)}，其余保持不变。{suffix}"
+    return Plan(lang=lang, intro=intro, calls=tuple(calls), done=done)

@@ -7,7 +7,7 @@ import { byId, h } from "./dom.js";
 import { icon } from "./icons.js";
 import { onLanguageChange, t } from "./i18n.js";
 
-/** Starter prompts, one per template of the offline model (which reads their English keywords). */
+/** Starter prompts, one per kind of site; the offline model reads them in English and Chinese. */
 const STARTERS = ["landing", "dashboard", "login", "blog", "portfolio", "shop", "pricing", "docs"];
 /** Follow-ups the offline model understands too. */
 const FOLLOW_UPS = ["dark", "faq", "testimonials", "rename", "accent"];
