@@ -17,7 +17,7 @@ from anthropic.types import MessageParam, ToolParam
 from vibe.config import DEFAULT_MODEL
 from vibe.testing.messages_server import MessagesServer, RecordedRequest, Reply, Usage
 
-MODEL = DEFAULT_MODEL
+MODEL = "claude-sonnet-4-5"
 USER: list[MessageParam] = [{"role": "user", "content": "Make me a page"}]
 TOOLS: list[ToolParam] = [
     {
