@@ -17,6 +17,7 @@ from vibe.testing.messages_script import (
     TextBlock,
     ThinkingBlock,
     ToolUseBlock,
+    Usage,
 )
 from vibe.testing.messages_thinking import Issued, ThinkingRegistry, bind
 from vibe.testing.messages_tokens import CHARS_PER_TOKEN, tokens_for
@@ -192,25 +193,8 @@ class _Writer:
         return {"type": "tool_use", "id": tool_id, "name": tool.name, "input": {}}, deltas
 
     def finish(self, stop_reason: str, details: dict[str, Any] | None) -> list[Timed]:
-        output = tokens_for(self.at)
-        bill, given = self.turn.bill, self.reply.usage
-        usage = {
-            "input_tokens": _given(given.input_tokens, bill.input_tokens),
-            "cache_creation_input_tokens": _given(
-                given.cache_creation_input_tokens, bill.cache_creation_input_tokens
-            ),
-            "cache_read_input_tokens": _given(given.cache_read_input_tokens, bill.cache_read_input_tokens),
-        }
-        split = {
-            "ephemeral_5m_input_tokens": bill.ephemeral_5m_input_tokens,
-            "ephemeral_1h_input_tokens": bill.ephemeral_1h_input_tokens,
-        }
-        if given.cache_creation_input_tokens is not None:
-            split = {
-                "ephemeral_5m_input_tokens": given.cache_creation_input_tokens,
-                "ephemeral_1h_input_tokens": 0,
-            }
-        final = _given(given.output_tokens, output)
+        usage, split = _usage(self.turn.bill, self.reply.usage)
+        final = _given(self.reply.usage.output_tokens, tokens_for(self.at))
         # https://platform.claude.com/docs/en/build-with-claude/streaming: usage in message_start, and
         # cumulative counts in message_delta; stop_details is null except for a refusal.
         message: dict[str, Any] = {
@@ -291,6 +275,27 @@ def _pieces(text: str, size: int) -> list[tuple[str, int]]:
 
 def _json_delta(piece: str) -> dict[str, Any]:
     return {"type": "input_json_delta", "partial_json": piece}
+
+
+def _usage(bill: CacheBill, given: Usage) -> tuple[dict[str, int], dict[str, int]]:
+    """The input-side counts and the cache-creation split: computed, unless the script gives them."""
+    usage = {
+        "input_tokens": _given(given.input_tokens, bill.input_tokens),
+        "cache_creation_input_tokens": _given(
+            given.cache_creation_input_tokens, bill.cache_creation_input_tokens
+        ),
+        "cache_read_input_tokens": _given(given.cache_read_input_tokens, bill.cache_read_input_tokens),
+    }
+    split = {
+        "ephemeral_5m_input_tokens": bill.ephemeral_5m_input_tokens,
+        "ephemeral_1h_input_tokens": bill.ephemeral_1h_input_tokens,
+    }
+    if given.cache_creation_input_tokens is not None:
+        split = {
+            "ephemeral_5m_input_tokens": given.cache_creation_input_tokens,
+            "ephemeral_1h_input_tokens": 0,
+        }
+    return usage, split
 
 
 def _given(scripted: int | None, computed: int) -> int:

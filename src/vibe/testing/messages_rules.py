@@ -48,24 +48,7 @@ class RequestSettings(msgspec.Struct, frozen=True, kw_only=True):
 def check_request(headers: Mapping[str, str], body: dict[str, Any], *, count_only: bool) -> RequestSettings:
     """Raise the API's error for the first thing the real API would refuse, else the settings."""
     version = _check_headers(headers)
-    allowed = COUNT_TOP_LEVEL if count_only else TOP_LEVEL
-    if version == NEW_VERSION:
-        # https://platform.claude.com/docs/en/api/versioning: 2026-10-21 removes temperature, top_p and
-        # top_k; research §0 (the migration page) says even default values get a 400. No message is
-        # documented: a removed field answers like any field the schema does not know.
-        allowed = allowed - set(SAMPLING)
-    for field in body:
-        if field not in allowed:
-            raise invalid(f"{field}: Extra inputs are not permitted")
-    for field in ("model", "messages") if count_only else ("max_tokens", "messages", "model"):
-        if field not in body:
-            raise invalid(f"{field}: Field required")
-    if not isinstance(body["model"], str) or not isinstance(body["messages"], list):
-        raise invalid(
-            "model: Input should be a valid string"
-            if not isinstance(body["model"], str)
-            else "messages: Input should be a valid list"
-        )
+    _check_fields(body, version, count_only=count_only)
     spec = model_spec(body["model"])
     max_tokens = 0 if count_only else _max_tokens(body["max_tokens"], spec, body["model"])
     eager = _check_tools(body.get("tools", []))
@@ -75,7 +58,7 @@ def check_request(headers: Mapping[str, str], body: dict[str, Any], *, count_onl
         _check_budget(body["thinking"], max_tokens)
     tool_choice = _tool_choice(body.get("tool_choice"), spec, thinking)
     if spec.current:
-        _check_current_only(body, version)
+        _check_current_only(body)
     return RequestSettings(
         spec=spec,
         thinking=thinking,
@@ -97,6 +80,25 @@ def _check_headers(headers: Mapping[str, str]) -> str:
     if not version:
         raise invalid("anthropic-version: header is required")
     return version
+
+
+def _check_fields(body: dict[str, Any], version: str, *, count_only: bool) -> None:
+    allowed = COUNT_TOP_LEVEL if count_only else TOP_LEVEL
+    if version == NEW_VERSION:
+        # https://platform.claude.com/docs/en/api/versioning: 2026-10-21 removes temperature, top_p and
+        # top_k; research §0 (the migration page) says even default values get a 400. No message is
+        # documented: a removed field answers like any field the schema does not know.
+        allowed = allowed - set(SAMPLING)
+    for field in body:
+        if field not in allowed:
+            raise invalid(f"{field}: Extra inputs are not permitted")
+    for field in ("model", "messages") if count_only else ("max_tokens", "messages", "model"):
+        if field not in body:
+            raise invalid(f"{field}: Field required")
+    if not isinstance(body["model"], str):
+        raise invalid("model: Input should be a valid string")
+    if not isinstance(body["messages"], list):
+        raise invalid("messages: Input should be a valid list")
 
 
 def _max_tokens(value: Any, spec: ModelSpec, model: str) -> int:
@@ -230,7 +232,7 @@ def _tool_choice(choice: Any, spec: ModelSpec, thinking: str) -> dict[str, Any]:
     return dict(choice)
 
 
-def _check_current_only(body: dict[str, Any], version: str) -> None:
+def _check_current_only(body: dict[str, Any]) -> None:
     """Prefill and sampling, refused by the current model
     (https://platform.claude.com/docs/en/models/sonnet-5-5/migration-guide, "Send a request")."""
     messages = body["messages"]
