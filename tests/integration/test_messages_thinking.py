@@ -375,4 +375,27 @@ async def test_a_redacted_block_round_trips(server: MessagesServer) -> None:
     assert ok.status_code == 200, ok.text
     assert error_of(forged)[2] == "messages.1.content.0: Invalid `signature` in `thinking` block."
     assert json.loads(json.dumps(message.content[0].model_dump()))["type"] == "redacted_thinking"
-    assert HEADERS
+
+
+async def test_display_updates_shows_updates_but_not_reasoning(server: MessagesServer) -> None:
+    server.add(tool_reply())
+    headers = {**HEADERS, "anthropic-beta": "thinking-display-updates-2026-08-18"}
+
+    response = await post(
+        server, body(tools=[WRITE_FILE], thinking={"type": "adaptive", "display": "updates"}), headers
+    )
+
+    reasoning, update, _call = response.json()["content"]
+    assert (reasoning["thinking"], update["thinking"]) == ("", UPDATE)
+
+
+async def test_an_unknown_model_behaves_as_the_current_one(server: MessagesServer) -> None:
+    server.add(Reply.text("Hi.", reasoning=REASONING))
+
+    response = await post(server, body(model="claude-future-9"))
+    prefill = await post(
+        server, body(model="claude-future-9", messages=[*USER, {"role": "assistant", "content": "So"}])
+    )
+
+    assert [block["type"] for block in response.json()["content"]] == ["thinking", "text"]
+    assert error_of(prefill)[2].startswith("This model does not support assistant message prefill.")
