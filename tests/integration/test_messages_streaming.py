@@ -11,7 +11,7 @@ from typing import Any
 import anthropic
 import pytest
 
-from tests.messages_api import CURRENT, OLDER, USER, sdk
+from tests.messages_api import CURRENT, HEADERS, OLDER, USER, body, post, sdk
 from vibe.testing.messages_server import MessagesServer, Reply
 
 PAGE = {"path": "index.html", "content": "<p>" + "abcdefghij" * 20 + "</p>"}
@@ -137,3 +137,22 @@ async def test_other_stop_reasons_pass_through(server: MessagesServer, reason: s
         message = await claude.messages.create(model=CURRENT, max_tokens=64, messages=USER)
 
     assert (message.stop_reason, message.stop_details) == (reason, None)
+
+
+@pytest.mark.parametrize(("field", "eager"), [(None, True), (False, False)])
+async def test_the_legacy_beta_header_makes_unset_tools_eager(
+    server: MessagesServer, field: bool | None, eager: bool
+) -> None:
+    tool_def: dict[str, Any] = {"name": "write_file", "input_schema": {"type": "object"}}
+    if field is not None:
+        tool_def["eager_input_streaming"] = field
+    server.add(Reply.tool_calls([("write_file", PAGE)], reasoning="", chunk_size=10, pause_after=60))
+    headers = {**HEADERS, "anthropic-beta": "fine-grained-tool-streaming-2025-05-14"}
+    task = asyncio.create_task(post(server, body(tools=[tool_def], stream=True), headers))
+    await asyncio.wait_for(server.paused.wait(), 5)
+
+    sent = sent_json(server)
+    server.resume.set()
+    await task
+
+    assert (len(sent) > len(PATH_PART)) is eager

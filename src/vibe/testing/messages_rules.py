@@ -31,6 +31,7 @@ TOOL_FIELDS = frozenset(
 )
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 UPDATES_BETA = "thinking-display-updates-2026-08-18"
+LEGACY_EAGER_BETA = "fine-grained-tool-streaming-2025-05-14"
 
 
 class RequestSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,7 +52,7 @@ def check_request(headers: Mapping[str, str], body: dict[str, Any], *, count_onl
     _check_fields(body, version, count_only=count_only)
     spec = model_spec(body["model"])
     max_tokens = 0 if count_only else _max_tokens(body["max_tokens"], spec, body["model"])
-    eager = _check_tools(body.get("tools", []))
+    eager = _check_tools(body.get("tools", []), _betas(headers))
     thinking, display = _thinking(body.get("thinking"), spec, headers)
     effort = _effort(body.get("output_config"), thinking)
     if thinking == "enabled" and not count_only:
@@ -101,6 +102,10 @@ def _check_fields(body: dict[str, Any], version: str, *, count_only: bool) -> No
         raise invalid("messages: Input should be a valid list")
 
 
+def _betas(headers: Mapping[str, str]) -> set[str]:
+    return {beta.strip() for beta in headers.get("anthropic-beta", "").split(",")}
+
+
 def _max_tokens(value: Any, spec: ModelSpec, model: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise invalid("max_tokens: Input should be greater than or equal to 1")
@@ -113,9 +118,10 @@ def _max_tokens(value: Any, spec: ModelSpec, model: str) -> int:
     return value
 
 
-def _check_tools(tools: Any) -> frozenset[str]:
+def _check_tools(tools: Any, betas: set[str]) -> frozenset[str]:
     """Unknown fields of a custom tool are refused; returns the names of the eager tools
-    (https://platform.claude.com/docs/en/agents-and-tools/tool-use/fine-grained-tool-streaming)."""
+    (https://platform.claude.com/docs/en/agents-and-tools/tool-use/fine-grained-tool-streaming: the
+    legacy beta header makes eager every tool that does not set the field to false)."""
     if not isinstance(tools, list):
         raise invalid("tools: Input should be a valid list")
     eager: set[str] = set()
@@ -130,7 +136,7 @@ def _check_tools(tools: Any) -> frozenset[str]:
         for field in ("name", "input_schema"):
             if field not in tool:
                 raise invalid(f"tools.{i}.{field}: Field required")
-        if tool.get("eager_input_streaming") is True:
+        if tool.get("eager_input_streaming", LEGACY_EAGER_BETA in betas) is True:
             eager.add(str(tool["name"]))
     return frozenset(eager)
 
@@ -181,7 +187,7 @@ def _display(config: dict[str, Any], headers: Mapping[str, str]) -> str:
             # (https://platform.claude.com/docs/en/build-with-claude/preserved-thinking).
             raise invalid(f"thinking.adaptive.{field}: Extra inputs are not permitted")
     display = config.get("display") or "omitted"
-    betas = {beta.strip() for beta in headers.get("anthropic-beta", "").split(",")}
+    betas = _betas(headers)
     # TH: "updates" without its beta header "is rejected with the same 400 invalid_request_error as an
     # unknown display value". The message is ours.
     if display not in ("summarized", "omitted") and not (display == "updates" and UPDATES_BETA in betas):
