@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -57,8 +58,6 @@ async def sdk(server: MessagesServer) -> AsyncIterator[anthropic.AsyncAnthropic]
 
 def sse(response: httpx.Response) -> list[dict[str, Any]]:
     """The ``data`` objects of an SSE response body, in order."""
-    import json
-
     return [
         json.loads(line.removeprefix("data: "))
         for frame in response.text.split("\n\n")

@@ -145,6 +145,8 @@ class MessagesServer:
                 await exchange.error(refused.status, refused.error_type, refused.message)
                 return
             if path == COUNT_TOKENS:
+                # https://platform.claude.com/docs/en/build-with-claude/token-counting: the same checks,
+                # {"input_tokens": N}, nothing billed or cached; N is what a first call would bill.
                 await exchange.json(200, {"input_tokens": sum(p.tokens for p in prepared.found)})
             elif not self._script:
                 message = f"MessagesServer: no scripted reply is left for request {exchange.number}"
