@@ -1,4 +1,7 @@
-"""The stand-in Messages API speaks the real wire format: the official anthropic SDK drives it unchanged."""
+"""The stand-in Messages API speaks the real wire format: the official anthropic SDK drives it unchanged.
+
+These format tests use an older model, whose responses carry no thinking blocks; the current model's
+behaviour has its own test files (test_messages_*.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +17,10 @@ import httpx
 import pytest
 from anthropic.types import MessageParam, ToolParam
 
-from vibe.config import DEFAULT_MODEL
+from tests.messages_api import HEADERS, OLDER
 from vibe.testing.messages_server import MessagesServer, RecordedRequest, Reply, Usage
 
-MODEL = DEFAULT_MODEL
+MODEL = OLDER
 USER: list[MessageParam] = [{"role": "user", "content": "Make me a page"}]
 TOOLS: list[ToolParam] = [
     {
@@ -25,6 +28,9 @@ TOOLS: list[ToolParam] = [
         "description": "Write a file",
         "input_schema": {"type": "object", "properties": {"path": {"type": "string"}}},
     }
+]
+EAGER: list[ToolParam] = [
+    {"name": "write_file", "input_schema": {"type": "object"}, "eager_input_streaming": True}
 ]
 AWKWARD_INPUT = {
     "path": "site/index.html",
@@ -50,8 +56,8 @@ async def final_message(claude: anthropic.AsyncAnthropic, **extra: Any) -> anthr
         return await stream.get_final_message()
 
 
-async def raw_events(claude: anthropic.AsyncAnthropic) -> list[Any]:
-    stream = await claude.messages.create(model=MODEL, max_tokens=1024, messages=USER, stream=True)
+async def raw_events(claude: anthropic.AsyncAnthropic, **extra: Any) -> list[Any]:
+    stream = await claude.messages.create(model=MODEL, max_tokens=1024, messages=USER, stream=True, **extra)
     return [event async for event in stream]
 
 
@@ -122,7 +128,7 @@ async def test_deltas_come_in_chunk_size_pieces(
 ) -> None:
     server.add(Reply.tool_calls([("write_file", AWKWARD_INPUT)], text="0123456789", chunk_size=4))
 
-    events = await raw_events(claude)
+    events = await raw_events(claude, tools=EAGER)
 
     texts = [e.delta.text for e in events if e.type == "content_block_delta" and e.delta.type == "text_delta"]
     pieces = [
@@ -150,7 +156,7 @@ async def test_wire_format_matches_the_api(server: MessagesServer) -> None:
     body = {"model": MODEL, "max_tokens": 10, "messages": USER, "stream": True}
 
     async with httpx.AsyncClient() as http:
-        response = await http.post(f"{server.url}/v1/messages", json=body)
+        response = await http.post(f"{server.url}/v1/messages", json=body, headers=HEADERS)
 
     assert response.headers["content-type"].startswith("text/event-stream")
     frames = response.text.split("\n\n")
@@ -169,12 +175,15 @@ async def test_wire_format_matches_the_api(server: MessagesServer) -> None:
     assert start["content"] == []
     assert start["stop_reason"] is None
     assert start["stop_sequence"] is None
+    assert start["stop_details"] is None
     assert set(start["usage"]) == {
         "input_tokens",
         "output_tokens",
         "cache_creation_input_tokens",
         "cache_read_input_tokens",
+        "cache_creation",
     }
+    assert set(start["usage"]["cache_creation"]) == {"ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens"}
     assert [data["type"] for data in parsed] == [
         "message_start",
         "ping",
@@ -194,8 +203,10 @@ async def test_wire_format_matches_the_api(server: MessagesServer) -> None:
         "name": "noop",
         "input": {},
     }
-    assert parsed[8]["delta"] == {"stop_reason": "tool_use", "stop_sequence": None}
-    assert set(parsed[8]["usage"]) == {"output_tokens"}
+    assert parsed[8]["delta"] == {"stop_reason": "tool_use", "stop_sequence": None, "stop_details": None}
+    # Cumulative counts (https://platform.claude.com/docs/en/build-with-claude/streaming).
+    counts = {k: v for k, v in start["usage"].items() if k != "cache_creation"}
+    assert parsed[8]["usage"] == {**counts, "output_tokens": 3}  # 12 characters
 
 
 async def test_usage_is_derived_deterministically(
@@ -278,6 +289,7 @@ async def test_rate_limit_raises_with_retry_after(
     assert caught.value.body == {
         "type": "error",
         "error": {"type": "rate_limit_error", "message": "Rate limited"},
+        "request_id": "req_01000001",
     }
     assert len(server.requests) == 1
 

@@ -1,42 +1,34 @@
-"""Scripted replies for the stand-in Messages API: what one request gets, down to the exact events."""
+"""Scripted replies for the stand-in Messages API: what the model "writes" for one request."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, TypedDict, Unpack
 
 import msgspec
 
+from vibe.testing.messages_errors import STATUS_BY_ERROR_TYPE, error_object
+
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_REASONING",
     "Block",
-    "Event",
     "MessageOptions",
+    "RedactedThinkingBlock",
     "Reply",
     "TextBlock",
+    "ThinkingBlock",
     "ToolUseBlock",
     "Usage",
     "error_object",
 ]
 
 DEFAULT_CHUNK_SIZE = 7
-DEFAULT_MODEL = "claude-sonnet-5-5"
+# What the current model "thinks" before each response unless the script says otherwise (adaptive
+# thinking is on by default: https://platform.claude.com/docs/en/models/sonnet-5-5/whats-new-sonnet-5-5).
+DEFAULT_REASONING = "The user wants this; I will plan the answer, then write it."
 
-Event = tuple[str, dict[str, Any]]
-"""One SSE event: its name and its ``data`` object."""
-
-_STATUS_BY_ERROR_TYPE = {
-    "invalid_request_error": 400,
-    "authentication_error": 401,
-    "permission_error": 403,
-    "not_found_error": 404,
-    "request_too_large": 413,
-    "rate_limit_error": 429,
-    "api_error": 500,
-    "overloaded_error": 529,
-}
-_ERROR_TYPE_BY_STATUS = {status: kind for kind, status in _STATUS_BY_ERROR_TYPE.items()}
+_ERROR_TYPE_BY_STATUS = {status: kind for kind, status in STATUS_BY_ERROR_TYPE.items()}
 _ERROR_MESSAGES = {
     "invalid_request_error": "Invalid request",
     "rate_limit_error": "Rate limited",
@@ -46,16 +38,18 @@ _ERROR_MESSAGES = {
 
 
 class Usage(msgspec.Struct, frozen=True, kw_only=True):
-    """Token counts to report; a count left as None is derived from the request or reply size."""
+    """Token counts to report instead of the computed ones; a count left as None is computed (from the
+    request, the cache and the output, see ``MessagesServer``)."""
 
     input_tokens: int | None = None
     output_tokens: int | None = None
-    cache_creation_input_tokens: int = 0
-    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
 
 
 class TextBlock(msgspec.Struct, frozen=True, kw_only=True):
-    """A text content block, streamed as ``text_delta`` pieces."""
+    """A text content block, streamed as ``text_delta`` pieces. On the current model a text block right
+    before a tool_use comes back as a progress-update thinking block instead."""
 
     text: str
 
@@ -68,16 +62,36 @@ class ToolUseBlock(msgspec.Struct, frozen=True, kw_only=True):
     id: str | None = None
 
 
-Block = TextBlock | ToolUseBlock
+class ThinkingBlock(msgspec.Struct, frozen=True, kw_only=True):
+    """A reasoning block where the script puts it; its text is shown only under ``display: summarized``."""
+
+    text: str
+
+
+class RedactedThinkingBlock(msgspec.Struct, frozen=True, kw_only=True):
+    """A ``redacted_thinking`` block: opaque ``data``, never shown; ``text`` is what it bills."""
+
+    text: str = "redacted"
+
+
+Block = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock
 
 
 class MessageOptions(TypedDict, total=False):
-    """Options shared by every constructor of a streamed message."""
+    """Options shared by every constructor of a message reply.
+
+    ``reasoning``: the opening reasoning of adaptive thinking ("" for a response without one);
+    ``pause_after``: stop generating after that many output characters until the test sets
+    ``server.resume``; ``delay``: seconds between SSE events.
+    """
 
     usage: Usage
     chunk_size: int
     model: str | None
     delay: float
+    reasoning: str
+    pause_after: int | None
+    stop_details: dict[str, Any] | None
 
 
 class Reply(msgspec.Struct, frozen=True, kw_only=True):
@@ -89,10 +103,13 @@ class Reply(msgspec.Struct, frozen=True, kw_only=True):
 
     blocks: tuple[Block, ...] = ()
     stop_reason: str = "end_turn"
+    stop_details: dict[str, Any] | None = None
     usage: Usage = Usage()
     chunk_size: int = DEFAULT_CHUNK_SIZE
     model: str | None = None
     delay: float = 0.0
+    reasoning: str = DEFAULT_REASONING
+    pause_after: int | None = None
     status: int = 200
     error_type: str | None = None
     error_message: str | None = None
@@ -110,11 +127,22 @@ class Reply(msgspec.Struct, frozen=True, kw_only=True):
         """A tool_use block for ``Reply.message``; without an id the server assigns ``toolu_01<n><i>``."""
         return ToolUseBlock(name=name, input=tool_input, id=id)
 
+    @staticmethod
+    def thinking_block(text: str) -> ThinkingBlock:
+        """A reasoning block for ``Reply.message``, placed where the script puts it."""
+        return ThinkingBlock(text=text)
+
+    @staticmethod
+    def redacted_thinking_block(text: str = "redacted") -> RedactedThinkingBlock:
+        """A redacted_thinking block for ``Reply.message``."""
+        return RedactedThinkingBlock(text=text)
+
     @classmethod
     def message(
         cls, blocks: Iterable[Block], *, stop_reason: str = "end_turn", **options: Unpack[MessageOptions]
     ) -> Reply:
-        """A message made of ``blocks``, each streamed in pieces of ``chunk_size`` characters."""
+        """A message made of ``blocks``, each streamed in pieces of ``chunk_size`` characters. Any
+        ``stop_reason`` passes through as given (``pause_turn``, ``model_context_window_exceeded``...)."""
         if options.get("chunk_size", DEFAULT_CHUNK_SIZE) < 1:
             raise ValueError("chunk_size must be at least 1")
         return cls(blocks=tuple(blocks), stop_reason=stop_reason, **options)
@@ -135,6 +163,22 @@ class Reply(msgspec.Struct, frozen=True, kw_only=True):
         blocks: list[Block] = [] if text is None else [cls.text_block(text)]
         blocks += [cls.tool_use_block(name, tool_input) for name, tool_input in calls]
         return cls.message(blocks, stop_reason="tool_use", **options)
+
+    @classmethod
+    def refusal(
+        cls,
+        text: str = "",
+        *,
+        category: str | None = "cyber",
+        explanation: str | None = None,
+        **options: Unpack[MessageOptions],
+    ) -> Reply:
+        """A 200 response that stops with ``refusal`` and its ``stop_details``
+        (https://platform.claude.com/docs/en/build-with-claude/handling-stop-reasons)."""
+        details = {"type": "refusal", "category": category, "explanation": explanation}
+        blocks = [cls.text_block(text)] if text else []
+        reply = cls.message(blocks, stop_reason="refusal", **options)
+        return msgspec.structs.replace(reply, stop_details=details)
 
     @classmethod
     def error(
@@ -187,101 +231,9 @@ class Reply(msgspec.Struct, frozen=True, kw_only=True):
         """The HTTP status this reply fails with when it is not streamed (200 if it does not fail)."""
         if self.status != 200 or self.cut != "error":
             return self.status
-        return _STATUS_BY_ERROR_TYPE.get(self.error_type or "api_error", 500)
+        return STATUS_BY_ERROR_TYPE.get(self.error_type or "api_error", 500)
 
-    def error_body(self) -> dict[str, Any]:
+    def error_body(self, request_id: str | None = None) -> dict[str, Any]:
         """The API's error object: ``{"type": "error", "error": {"type": ..., "message": ...}}``."""
         kind = self.error_type or "api_error"
-        return error_object(kind, self.error_message or _ERROR_MESSAGES.get(kind, kind))
-
-    def message_body(self, *, number: int, model: str | None, request_size: int) -> dict[str, Any]:
-        """The complete message a non-streaming request receives as request ``number``."""
-        content = [_whole_block(block, number, index) for index, block in enumerate(self.blocks)]
-        return {
-            **self._head(number, model),
-            "content": content,
-            "stop_reason": self.stop_reason,
-            "stop_sequence": None,
-            "usage": self._usage(request_size),
-        }
-
-    def events(self, *, number: int, model: str | None, request_size: int) -> list[Event]:
-        """Every SSE event of the whole stream for request ``number``, in order, ignoring any cut."""
-        usage = self._usage(request_size)
-        message = {
-            **self._head(number, model),
-            "content": [],
-            "stop_reason": None,
-            "stop_sequence": None,
-            "usage": {**usage, "output_tokens": min(1, usage["output_tokens"])},
-        }
-        events: list[Event] = [
-            ("message_start", {"type": "message_start", "message": message}),
-            ("ping", {"type": "ping"}),
-        ]
-        for index, block in enumerate(self.blocks):
-            events += _block_events(block, number, index, self.chunk_size)
-        delta = {"stop_reason": self.stop_reason, "stop_sequence": None}
-        usage_delta = {"output_tokens": usage["output_tokens"]}
-        events.append(("message_delta", {"type": "message_delta", "delta": delta, "usage": usage_delta}))
-        events.append(("message_stop", {"type": "message_stop"}))
-        return events
-
-    def _head(self, number: int, model: str | None) -> dict[str, Any]:
-        chosen = self.model or model or DEFAULT_MODEL
-        return {"id": f"msg_01{number:06d}", "type": "message", "role": "assistant", "model": chosen}
-
-    def _usage(self, request_size: int) -> dict[str, int]:
-        produced = sum(
-            len(block.text) if isinstance(block, TextBlock) else len(json.dumps(block.input))
-            for block in self.blocks
-        )
-        given = self.usage
-        return {
-            "input_tokens": max(1, request_size // 4) if given.input_tokens is None else given.input_tokens,
-            "output_tokens": max(1, produced // 4) if given.output_tokens is None else given.output_tokens,
-            "cache_creation_input_tokens": given.cache_creation_input_tokens,
-            "cache_read_input_tokens": given.cache_read_input_tokens,
-        }
-
-
-def error_object(error_type: str, message: str) -> dict[str, Any]:
-    """The API's error object for ``error_type`` with ``message``."""
-    return {"type": "error", "error": {"type": error_type, "message": message}}
-
-
-def _start_block(block: Block, number: int, index: int) -> dict[str, Any]:
-    if isinstance(block, TextBlock):
-        return {"type": "text", "text": ""}
-    tool_id = block.id or f"toolu_01{number:06d}{index:04d}"
-    return {"type": "tool_use", "id": tool_id, "name": block.name, "input": {}}
-
-
-def _whole_block(block: Block, number: int, index: int) -> dict[str, Any]:
-    start = _start_block(block, number, index)
-    return {**start, "text": block.text} if isinstance(block, TextBlock) else {**start, "input": block.input}
-
-
-def _block_events(block: Block, number: int, index: int, size: int) -> list[Event]:
-    if isinstance(block, TextBlock):
-        deltas = [{"type": "text_delta", "text": piece} for piece in _pieces(block.text, size)]
-    else:
-        serialised = json.dumps(block.input)
-        deltas = [{"type": "input_json_delta", "partial_json": piece} for piece in _pieces(serialised, size)]
-    start = {
-        "type": "content_block_start",
-        "index": index,
-        "content_block": _start_block(block, number, index),
-    }
-    return [
-        ("content_block_start", start),
-        *(
-            ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d})
-            for d in deltas
-        ),
-        ("content_block_stop", {"type": "content_block_stop", "index": index}),
-    ]
-
-
-def _pieces(text: str, size: int) -> list[str]:
-    return [text[start : start + size] for start in range(0, len(text), size)]
+        return error_object(kind, self.error_message or _ERROR_MESSAGES.get(kind, kind), request_id)

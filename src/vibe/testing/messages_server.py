@@ -1,4 +1,4 @@
-"""A stand-in for the Claude Messages API: real HTTP/1.1 on loopback, answering from a script of Replies."""
+"""A stand-in for the Claude Messages API on loopback, as strict as the real one, answering from a script."""
 
 from __future__ import annotations
 
@@ -11,38 +11,85 @@ from typing import Any, Self
 
 import msgspec
 
+from vibe.adapters.system import SystemClock
+from vibe.domain.ports import Clock
 from vibe.testing.loopback import LoopbackServer
-from vibe.testing.messages_script import Event, Reply, TextBlock, ToolUseBlock, Usage, error_object
+from vibe.testing.messages_cache import Position, PromptCache, check_breakpoints, positions
+from vibe.testing.messages_errors import ApiError, error_object
+from vibe.testing.messages_generation import Timed, Turn, fold, generate
+from vibe.testing.messages_images import check_images
+from vibe.testing.messages_models import CURRENT_MODEL, ModelSpec, model_spec
+from vibe.testing.messages_rules import RequestSettings, check_request
+from vibe.testing.messages_script import (
+    RedactedThinkingBlock,
+    Reply,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    Usage,
+)
+from vibe.testing.messages_shape import check_conversation
+from vibe.testing.messages_thinking import ThinkingRegistry, prefixes
+from vibe.testing.messages_tokens import Meter, compact
 
-__all__ = ["MessagesServer", "RecordedRequest", "Reply", "TextBlock", "ToolUseBlock", "Usage"]
-
-_GRACE_SECONDS = 2.0
+__all__ = [
+    "CURRENT_MODEL",
+    "ApiError",
+    "MessagesServer",
+    "ModelSpec",
+    "RecordedRequest",
+    "RedactedThinkingBlock",
+    "Reply",
+    "TextBlock",
+    "ThinkingBlock",
+    "ToolUseBlock",
+    "Usage",
+    "model_spec",
+]
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+MESSAGES, COUNT_TOKENS = "/v1/messages", "/v1/messages/count_tokens"
 
 
 class RecordedRequest(msgspec.Struct, frozen=True, kw_only=True):
-    """One request as the server saw it; ``body`` is the parsed JSON object ({} if it was not one)."""
+    """One request as the server saw it; ``body`` is the parsed JSON object ({} if it was not one).
+    ``events`` fills with the SSE events of a streamed answer as they are sent."""
 
     method: str
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    events: list[tuple[str, dict[str, Any]]] = msgspec.field(default_factory=list)
+
+
+class _Prepared(msgspec.Struct, frozen=True, kw_only=True):
+    settings: RequestSettings
+    found: list[Position]
+    prefix: str
 
 
 class MessagesServer:
-    """Serves ``POST /v1/messages`` on ``127.0.0.1`` from a script, one Reply per request, in order.
+    """Serves ``POST /v1/messages`` and ``POST /v1/messages/count_tokens`` on ``127.0.0.1``.
 
-    Every request is recorded in ``requests``, also those that fail. When the script runs out the
-    answer is a 500 ``api_error`` saying so. ``disconnects`` counts clients that hung up while the
-    server was waiting on them (a stall, or a ``delay`` between events).
+    A request is first checked as the real API checks it (headers, fields, per-model rules, the
+    conversation's shape, cache breakpoints, images, returned thinking blocks) and refused with the
+    API's error; a valid one gets the next Reply of the script, in order. Every request is recorded in
+    ``requests``. When the script runs out the answer is a 500 ``api_error`` saying so.
+    ``disconnects`` counts clients that hung up while the server waited on them. A reply with
+    ``pause_after`` stops after that many output characters: ``paused`` is set, and the stream goes on
+    once the test sets ``resume`` (both are cleared then). ``clock`` drives the prompt cache's TTLs.
     """
 
-    def __init__(self, replies: Iterable[Reply] = ()) -> None:
+    def __init__(self, replies: Iterable[Reply] = (), *, clock: Clock | None = None) -> None:
         self.requests: list[RecordedRequest] = []
         self.disconnects = 0
+        self.paused = asyncio.Event()
+        self.resume = asyncio.Event()
+        self.thinking = ThinkingRegistry()
+        chosen = clock or SystemClock()
+        self.cache = PromptCache(lambda: chosen.now().timestamp())
         self._script = deque(replies)
         self._closing = asyncio.Event()
         self._server: LoopbackServer | None = None
@@ -84,71 +131,117 @@ class MessagesServer:
         headers = {
             name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
         }
-        self.requests.append(RecordedRequest(method=method, path=path, headers=headers, body=body or {}))
-        exchange = _Exchange(len(self.requests), receive, send)
-        if (method, path) != ("POST", "/v1/messages"):
+        recorded = RecordedRequest(method=method, path=path, headers=headers, body=body or {})
+        self.requests.append(recorded)
+        exchange = _Exchange(len(self.requests), receive, send, recorded)
+        if method != "POST" or path not in (MESSAGES, COUNT_TOKENS):
             await exchange.error(404, "not_found_error", f"{method} {path} is not served by MessagesServer")
         elif body is None:
             await exchange.error(400, "invalid_request_error", "The request body is not a JSON object")
-        elif not self._script:
-            message = f"MessagesServer: no scripted reply is left for request {exchange.number}"
-            await exchange.error(500, "api_error", message)
         else:
-            await self._answer(self._script.popleft(), body, len(raw), exchange)
-
-    async def _answer(self, reply: Reply, body: dict[str, Any], size: int, exchange: _Exchange) -> None:
-        model = body["model"] if isinstance(body.get("model"), str) else None
-        if body.get("stream") is True and reply.status == 200:
-            await self._stream(
-                reply, reply.events(number=exchange.number, model=model, request_size=size), exchange
-            )
-        elif reply.cut == "stall":
-            if not await self._wait_for_hangup(exchange, None):
-                await exchange.error(500, "api_error", "MessagesServer closed during a stall")
-        elif reply.error_status != 200:
-            extra = {} if reply.retry_after is None else {"retry-after": f"{reply.retry_after:g}"}
-            await exchange.json(reply.error_status, reply.error_body(), extra)
-        else:
-            await exchange.json(
-                200, reply.message_body(number=exchange.number, model=model, request_size=size)
-            )
-
-    async def _stream(self, reply: Reply, events: list[Event], exchange: _Exchange) -> None:
-        await exchange.start_stream()
-        for index, (name, data) in enumerate(events[: reply.cut_after] if reply.cut else events):
-            if index and reply.delay and await self._wait_for_hangup(exchange, reply.delay):
+            try:
+                prepared = self._prepare(headers, body, count_only=path == COUNT_TOKENS)
+            except ApiError as refused:
+                await exchange.error(refused.status, refused.error_type, refused.message)
                 return
-            await exchange.event(name, data)
+            if path == COUNT_TOKENS:
+                # https://platform.claude.com/docs/en/build-with-claude/token-counting: the same checks,
+                # {"input_tokens": N}, nothing billed or cached; N is what a first call would bill.
+                await exchange.json(200, {"input_tokens": sum(p.tokens for p in prepared.found)})
+            elif not self._script:
+                message = f"MessagesServer: no scripted reply is left for request {exchange.number}"
+                await exchange.error(500, "api_error", message)
+            else:
+                await self._answer(self._script.popleft(), body, prepared, exchange)
+
+    def _prepare(self, headers: dict[str, str], body: dict[str, Any], *, count_only: bool) -> _Prepared:
+        settings = check_request(headers, body, count_only=count_only)
+        check_conversation(body)
+        check_breakpoints(body)
+        check_images(body["messages"], settings.spec.max_images)
+        model = settings.spec.id
+        dropped = self.thinking.review(body, model, bound=settings.spec.current)
+        meter = Meter(settings.spec.image_token_cap, lambda block: self.thinking.tokens(block, model))
+        return _Prepared(settings=settings, found=positions(body, meter, dropped), prefix=prefixes(body)[-1])
+
+    async def _answer(
+        self, reply: Reply, body: dict[str, Any], prepared: _Prepared, exchange: _Exchange
+    ) -> None:
+        if reply.status != 200:
+            extra = {} if reply.retry_after is None else {"retry-after": f"{reply.retry_after:g}"}
+            await exchange.json(reply.status, reply.error_body(exchange.request_id), extra)
+            return
+        settings = prepared.settings
+        context = compact([settings.thinking, settings.display, settings.effort, settings.tool_choice])
+        bill = self.cache.bill(settings.spec.id, context, prepared.found, settings.spec.min_cacheable)
+        model = reply.model or str(body["model"])
+        turn = Turn(number=exchange.number, model=model, settings=settings, prefix=prepared.prefix, bill=bill)
+        events = generate(reply, turn, self.thinking)
+        if body.get("stream") is True:
+            await self._stream(reply, events, exchange)
+        elif reply.cut == "stall":
+            if await self._wait(exchange, None) != "hangup":
+                await exchange.error(500, "api_error", "MessagesServer closed during a stall")
+        elif reply.cut == "error":
+            await exchange.json(reply.error_status, reply.error_body(exchange.request_id))
+        else:
+            await exchange.json(200, fold(events))
+
+    async def _stream(self, reply: Reply, events: list[Timed], exchange: _Exchange) -> None:
+        await exchange.start_stream()
+        paused = reply.pause_after is None
+        for index, event in enumerate(events[: reply.cut_after] if reply.cut else events):
+            if index and reply.delay and await self._wait(exchange, reply.delay) == "hangup":
+                return
+            if not paused and event.at > (reply.pause_after or 0):
+                paused = True
+                if await self._pause(exchange) == "hangup":
+                    return
+            await exchange.event(event.name, event.data)
         if reply.cut == "error":
             await exchange.event("error", reply.error_body())
-        elif reply.cut == "stall" and await self._wait_for_hangup(exchange, None):
+        elif reply.cut == "stall" and await self._wait(exchange, None) == "hangup":
             return
         await exchange.end()
 
-    async def _wait_for_hangup(self, exchange: _Exchange, timeout: float | None) -> bool:
-        """Wait up to ``timeout`` (cut short when the server closes); True if the client hung up."""
-        hangup = asyncio.ensure_future(exchange.hangup())
-        closing = asyncio.ensure_future(self._closing.wait())
-        done, pending = await asyncio.wait(
-            {hangup, closing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-        )
+    async def _pause(self, exchange: _Exchange) -> str:
+        """Wait for ``resume`` (or a hangup, or the server closing: see ``_wait``)."""
+        self.paused.set()
+        outcome = await self._wait(exchange, None, self.resume)
+        self.paused.clear()
+        self.resume.clear()
+        return outcome
+
+    async def _wait(
+        self, exchange: _Exchange, timeout: float | None, event: asyncio.Event | None = None
+    ) -> str:
+        """Wait up to ``timeout`` for the client to hang up, the server to close or ``event``; say which
+        ("hangup", "closing", "event" or "timeout")."""
+        waits = {
+            asyncio.ensure_future(exchange.hangup()): "hangup",
+            asyncio.ensure_future(self._closing.wait()): "closing",
+        }
+        if event is not None:
+            waits[asyncio.ensure_future(event.wait())] = "event"
+        done, pending = await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        if hangup in done:
+        outcome = next((waits[task] for task in waits if task in done), "timeout")
+        if outcome == "hangup":
             self.disconnects += 1
-            return True
-        return False
+        return outcome
 
 
 class _Exchange:
     """One request's response on the wire, written the way the Messages API writes it."""
 
-    def __init__(self, number: int, receive: Receive, send: Send) -> None:
+    def __init__(self, number: int, receive: Receive, send: Send, recorded: RecordedRequest) -> None:
         self.number = number
+        self.request_id = f"req_01{number:06d}"
         self._receive = receive
         self._send = send
-        self._request_id = f"req_01{number:06d}".encode()
+        self._recorded = recorded
 
     async def json(self, status: int, payload: dict[str, Any], extra: dict[str, str] | None = None) -> None:
         """A whole JSON response."""
@@ -156,27 +249,28 @@ class _Exchange:
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(content)).encode()),
-            (b"request-id", self._request_id),
+            (b"request-id", self.request_id.encode()),
             *((name.encode(), value.encode()) for name, value in (extra or {}).items()),
         ]
         await self._send({"type": "http.response.start", "status": status, "headers": headers})
         await self._send({"type": "http.response.body", "body": content, "more_body": False})
 
     async def error(self, status: int, error_type: str, message: str) -> None:
-        """An HTTP error with the API's error body."""
-        await self.json(status, error_object(error_type, message))
+        """An HTTP error with the API's error body (https://platform.claude.com/docs/en/api/errors)."""
+        await self.json(status, error_object(error_type, message, self.request_id))
 
     async def start_stream(self) -> None:
         """The 200 head of an SSE stream."""
         headers = [
             (b"content-type", b"text/event-stream; charset=utf-8"),
             (b"cache-control", b"no-cache"),
-            (b"request-id", self._request_id),
+            (b"request-id", self.request_id.encode()),
         ]
         await self._send({"type": "http.response.start", "status": 200, "headers": headers})
 
     async def event(self, name: str, data: dict[str, Any]) -> None:
         """One SSE frame: ``event: NAME``, then compact JSON ``data``, then a blank line."""
+        self._recorded.events.append((name, data))
         frame = f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False, separators=(',', ':'))}\n\n"
         await self._send({"type": "http.response.body", "body": frame.encode(), "more_body": True})
 
