@@ -52,9 +52,12 @@ async def running(
         sse_heartbeat_seconds=0.2,
         **settings,  # type: ignore[arg-type]
     )
-    async with connect(config, hasher=FastHasher()) as vibe, LoopbackServer(create_app(vibe)) as server:
-        async with httpx.AsyncClient(base_url=server.url, timeout=20) as http:
-            yield http
+    async with (
+        connect(config, hasher=FastHasher()) as vibe,
+        LoopbackServer(create_app(vibe)) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=20) as http,
+    ):
+        yield http
 
 
 @pytest.fixture
@@ -93,10 +96,8 @@ async def test_a_generation_and_a_follow_up_on_todays_model(
 
     # The follow-up is a new conversation: its first call reads the system prompt and tools from the
     # cache, its second the conversation so far, with the first turn sent back whole.
-    claude_api.add(
-        Reply.tool_calls([("edit_file", {"path": "index.html", "old_string": "Item 0", "new_string": "Soup"})],
-                         text="Renaming the first item.")
-    )  # fmt: skip
+    rename = {"path": "index.html", "old_string": "Item 0", "new_string": "Soup"}
+    claude_api.add(Reply.tool_calls([("edit_file", rename)], text="Renaming the first item."))
     claude_api.add(Reply.text("Renamed the first item."))
     _, frames, session = await generate(http, ada["headers"], "call item 0 Soup", started["project_id"])
     assert frames[-1].event == "done", frames[-1]
