@@ -41,6 +41,7 @@ ASK = (
     "other tool, and say one sentence before the call."
 )
 MIN_DELTAS = 3  # a file of a few hundred tokens that streams eagerly comes in more pieces than this
+MIN_SPREAD = 0.2  # ... and over a good part of the call; buffered input comes in one burst at its end
 
 
 class Check(msgspec.Struct, frozen=True):
@@ -143,7 +144,8 @@ def _cadence(call: _Call) -> Check:
         return Check("tool input streaming", False, "the model made no write_file call")
     spread = deltas[-1] - deltas[0]
     detail = f"{len(deltas)} deltas over {spread:.2f} s of a {call.seconds:.2f} s call"
-    return Check("tool input streaming", len(deltas) >= MIN_DELTAS and spread > 0, detail)
+    live = len(deltas) >= MIN_DELTAS and spread >= MIN_SPREAD * call.seconds
+    return Check("tool input streaming", live, detail + ("" if live else ": the file came in one burst"))
 
 
 def _cache(usage: Usage) -> Check:
