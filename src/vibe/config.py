@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from vibe.domain.budgets import MAX_BUDGET_TOKENS
 from vibe.domain.generations import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_TURNS
 
 __all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError"]
@@ -55,6 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     thinking: Literal["adaptive", "between_tools"] = "adaptive"
     cors_origins: tuple[str, ...] = ()
     max_concurrent_generations: int = 2
+    monthly_token_budget: int | None = None  # None: unlimited
     # vibe's own additions (README, "Configuration")
     trusted_proxies: tuple[str, ...] = ()
     sse_heartbeat_seconds: float = 15.0
@@ -107,6 +109,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             thinking=_choice(env, "VIBE_THINKING", ("adaptive", "between_tools"), "adaptive"),  # type: ignore[arg-type]
             cors_origins=_origins(env.get("VIBE_CORS_ORIGINS", "")),
             max_concurrent_generations=_int(env, "VIBE_MAX_CONCURRENT_GENERATIONS", 2, 1, 1000),
+            monthly_token_budget=_int(env, "VIBE_MONTHLY_TOKEN_BUDGET", None, 0, MAX_BUDGET_TOKENS),
             trusted_proxies=_networks(env.get("VIBE_TRUSTED_PROXIES", "")),
             sse_heartbeat_seconds=_float(env, "VIBE_SSE_HEARTBEAT_SECONDS", 15.0, 0.01, 3600),
             offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.01, 0, 10),

@@ -24,6 +24,7 @@ from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
+from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations, GenerationsConfig
 from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
@@ -160,6 +161,9 @@ class Container(containers.DeclarativeContainer):
         claude=providers.Singleton(_claude_model, settings),
         offline=providers.Singleton(_offline_model, settings),
     )
+    budgets = providers.Singleton(
+        Budgets, uow=uow, clock=clock, default_budget=settings.provided.monthly_token_budget
+    )
     outcomes = providers.Singleton(Outcomes, uow=uow, live=live_events, projects=projects, clock=clock)
     runner = providers.Singleton(
         Runner,
@@ -169,6 +173,7 @@ class Container(containers.DeclarativeContainer):
         live=live_events,
         model=model,
         clock=clock,
+        budgets=budgets,
         max_turns=settings.provided.agent_max_turns,
         lease_seconds=settings.provided.generation_lease_seconds,
     )
@@ -183,6 +188,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         config=providers.Callable(_generations_config, settings),
+        budgets=budgets,
     )
     links = providers.Singleton(HmacLinkSigner, jwt_secret)
     preview_links = providers.Singleton(PreviewLinks, projects=projects, signer=links, clock=clock)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import msgspec
 
+from vibe.application.budgets import Budgets
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
@@ -61,7 +62,9 @@ class Generations:
         clock: Clock,
         ids: IdFactory,
         config: GenerationsConfig,
+        budgets: Budgets | None = None,
     ) -> None:
+        self._budgets = budgets
         self._uow = uow
         self._projects = projects
         self._runner = runner
@@ -81,6 +84,8 @@ class Generations:
         stored: list[StoredEvent] = []
 
         async def queue_on(uow: UnitOfWork, project: Project) -> None:
+            if self._budgets is not None:
+                await self._budgets.refuse(uow, actor.id)  # before anything is spent
             generation = self._new(actor, project.id, text)
             stored.extend(await self._add_within_limit(uow, generation))
             queued.append(generation)

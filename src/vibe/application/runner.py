@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import Enum
 
 import msgspec
 
 from vibe.application.agent import AgentReport, run_agent
+from vibe.application.budgets import Budgets
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects, Snapshot
 from vibe.application.prompting import first_message
@@ -64,9 +66,11 @@ class Runner:
         model: ModelClient,
         clock: Clock,
         *,
+        budgets: Budgets | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
+        self._budgets = budgets
         self._uow = uow
         self._projects = projects
         self._outcomes = outcomes
@@ -93,7 +97,9 @@ class Runner:
             return claimed is Claim.SETTLED
         lost = asyncio.Event()
         keeper = asyncio.create_task(self._keep_lease(claimed, asyncio.current_task(), lost))
-        writer = SessionWriter(self._uow, self._live, claimed.id, claimed.attempt)
+        writer = SessionWriter(
+            self._uow, self._live, claimed.id, claimed.attempt, owner=claimed.user_id, clock=self._clock
+        )
         try:
             async with writer:
                 await self._run_claimed(claimed, writer)
@@ -170,6 +176,7 @@ class Runner:
             first_message(generation.prompt, snapshot.files, base),
             max_turns=self._max_turns,
             report=report,
+            before_call=self._budget_check(generation, writer),
         )
         try:
             async for event in agent:
@@ -183,6 +190,20 @@ class Runner:
             return
         await writer.stop()
         await self._outcomes.succeed(generation, workspace.files, _summary(report), writer)
+
+    def _budget_check(
+        self, generation: Generation, writer: SessionWriter
+    ) -> Callable[[], Awaitable[None]] | None:
+        """Before each call: record what the run was billed so far, then check the owner's budget."""
+        budgets = self._budgets
+        if budgets is None:
+            return None
+
+        async def check() -> None:
+            await writer.flush()
+            await budgets.check(generation.user_id)
+
+        return check
 
     async def _context(self, generation: Generation, snapshot: Snapshot) -> tuple[Generation, dict[str, str]]:
         """The files the first prompt lists (the rest shows as changes since), recorded on the
