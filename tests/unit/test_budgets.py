@@ -47,7 +47,8 @@ def test_every_token_counts_cache_reads_included() -> None:
     assert (status.spent, status.remaining, status.exhausted) == (1000, 500, False)
     spent = BudgetStatus(user_id="u", period_start=month_start(NOW), usage=CALL + CALL, budget=1500)
     assert (spent.remaining, spent.exhausted) == (0, True)
-    assert "1,500 tokens" in spent.describe() and "01 June 2026" in spent.describe()
+    assert "1,500 tokens" in spent.describe()
+    assert "01 June 2026" in spent.describe()
     assert BudgetStatus(user_id="u", period_start=NOW, usage=CALL, budget=None).remaining is None
 
 
