@@ -27,6 +27,7 @@ from vibe.domain.errors import (
 )
 from vibe.domain.events import Status, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus, Prompt
+from vibe.domain.model import TokenEstimate
 from vibe.domain.ports import (
     Clock,
     EventLog,
@@ -127,6 +128,16 @@ class Generations:
         if project.owner_id != actor.id:
             raise PermissionDeniedError("Only the owner may change this project.")
         return project
+
+    async def estimate(
+        self, actor: User, prompt: str, project_id: str | None = None
+    ) -> tuple[TokenEstimate, int]:
+        """(input tokens, output limit) of the first model call that ``start`` with the same
+        arguments would make, counted before anything is spent."""
+        text = Prompt.parse(prompt)
+        if project_id is not None:
+            await self._writable(actor, project_id)
+        return await self._runner.estimate(text, project_id)
 
     # --- reading ----------------------------------------------------------------------------------
 
