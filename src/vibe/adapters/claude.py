@@ -37,6 +37,7 @@ already reported and stays billed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -54,8 +55,10 @@ from vibe.domain.model import (
     ModelRequest,
     OpaqueBlock,
     TextBlock,
+    TokenEstimate,
     ToolResultBlock,
     ToolUseBlock,
+    estimate_input_tokens,
 )
 from vibe.domain.ports import ModelClient
 
@@ -67,6 +70,9 @@ _FIVE_MINUTES = {"type": "ephemeral"}
 _RETRIABLE_TYPES = frozenset({"overloaded_error", "api_error", "rate_limit_error", "timeout_error"})
 _RETRIABLE_STATUS = frozenset({408, 409, 429})
 MAX_RETRY_AFTER = 60.0
+# What count_tokens takes of a request (it has no max_tokens and does not stream).
+_COUNTED = frozenset({"model", "messages", "system", "tools", "thinking", "tool_choice", "output_config"})
+log = logging.getLogger("vibe.claude")
 
 
 class ClaudeOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -107,6 +113,19 @@ class ClaudeModel(ModelClient):
     @property
     def max_output_tokens(self) -> int:
         return self._options.max_output_tokens or self._traits.max_output_tokens
+
+    async def count_input(self, request: ModelRequest) -> TokenEstimate:
+        """The API's own count of the request (``POST /v1/messages/count_tokens``, free of charge,
+        https://platform.claude.com/docs/en/build-with-claude/token-counting), made of the very
+        parameters ``stream`` would send; when the count fails, vibe's documented estimate."""
+        params = request_params(request, self._model, self._options, self._traits)
+        counted = {name: value for name, value in params.items() if name in _COUNTED}
+        try:
+            result = await self._client.messages.count_tokens(**counted)
+        except anthropic.APIError as error:
+            log.warning("count_tokens failed (%s); giving vibe's estimate instead", error)
+            return TokenEstimate(input_tokens=estimate_input_tokens(request), exact=False)
+        return TokenEstimate(input_tokens=int(result.input_tokens), exact=True)
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
         params = request_params(request, self._model, self._options, self._traits)
