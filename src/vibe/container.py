@@ -56,6 +56,26 @@ def _claude_model(settings: Settings) -> ModelClient:
     return ClaudeModel(client, settings.model, options)
 
 
+def _openai_model(settings: Settings) -> ModelClient:
+    import openai
+
+    from vibe.adapters.openai_compat import OpenAICompatModel, OpenAIOptions, hosted_by_openai
+
+    client = openai.AsyncOpenAI(
+        # A local server (Ollama, vLLM, llama.cpp) needs no key, but the SDK insists on one.
+        api_key=settings.openai_api_key or "none",
+        base_url=settings.openai_base_url,
+        max_retries=0,  # the adapter retries; the SDK's tries would multiply ours
+        timeout=openai.Timeout(600.0, connect=10.0),
+    )
+    options = OpenAIOptions(
+        max_output_tokens=settings.max_output_tokens,
+        effort=settings.effort,
+        openai_hosted=hosted_by_openai(settings.openai_base_url),
+    )
+    return OpenAICompatModel(client, settings.model, options)
+
+
 def _offline_model(settings: Settings) -> ModelClient:
     from vibe.adapters.offline import OfflineModel
 
@@ -159,6 +179,7 @@ class Container(containers.DeclarativeContainer):
     model = providers.Selector(
         settings.provided.llm,
         claude=providers.Singleton(_claude_model, settings),
+        openai=providers.Singleton(_openai_model, settings),
         offline=providers.Singleton(_offline_model, settings),
     )
     budgets = providers.Singleton(
