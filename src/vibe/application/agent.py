@@ -16,10 +16,10 @@ of a session add up to everything it was billed for, retried calls included.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from vibe.application.fences import fenced_files
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
 from vibe.application.turn import Turn
 from vibe.application.workspace import ToolRefused, Workspace
@@ -30,7 +30,6 @@ from vibe.domain.ports import ModelClient
 
 __all__ = ["AgentReport", "request_for", "run_agent"]
 
-_HTML_FENCE = re.compile(r"```html[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
 _STOPS_THAT_END = frozenset({"end_turn", "stop_sequence"})
 
 
@@ -81,9 +80,10 @@ async def run_agent(
             "Ask for a smaller change, or raise VIBE_MAX_OUTPUT_TOKENS.",
             code="output_truncated",
         )
-    if not called_tools and (fence := _HTML_FENCE.search(report.summary)):
-        for event in _write_whole(workspace, "index.html", fence.group(1)):
-            yield event
+    if not called_tools:
+        for path, content in fenced_files(report.summary):
+            for event in _write_whole(workspace, path, content):
+                yield event
 
 
 def request_for(messages: Sequence[Message]) -> ModelRequest:
