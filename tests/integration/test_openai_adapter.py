@@ -60,8 +60,11 @@ def streamed(events: list[Event], path: str) -> str:
     return "".join(e.delta for e in events if isinstance(e, FileDelta) and e.path == path)
 
 
-@pytest.mark.parametrize("flavor", [Flavor.openai(), Flavor.ollama(), Flavor.vllm(), Flavor.llama_cpp(), Flavor.lm_studio()],
-                         ids=lambda f: f.name)  # fmt: skip
+@pytest.mark.parametrize(
+    "flavor",
+    [Flavor.openai(), Flavor.ollama(), Flavor.vllm(), Flavor.llama_cpp(), Flavor.lm_studio()],
+    ids=lambda f: f.name,
+)
 async def test_two_files_in_one_message_stream_live_in_every_flavour(flavor: Flavor) -> None:
     async with ChatCompletionsServer([site(), Completion.say("A red page.")], flavor=flavor) as server:
         events, workspace = await generate(model(server))
@@ -72,8 +75,18 @@ async def test_two_files_in_one_message_stream_live_in_every_flavour(flavor: Fla
     assert "".join(e.delta for e in events if isinstance(e, Text)).startswith("Building the page.")
     if not flavor.whole_calls:  # the file arrived in many deltas, as it was written
         assert len([e for e in events if isinstance(e, FileDelta) and e.path == "style.css"]) > 5
-    billed = sum((Usage(input_tokens=e.input_tokens, output_tokens=e.output_tokens,
-                        cache_read_input_tokens=e.cache_read_input_tokens) for e in events if isinstance(e, UsageEvent)), Usage())  # fmt: skip
+    billed = sum(
+        (
+            Usage(
+                input_tokens=e.input_tokens,
+                output_tokens=e.output_tokens,
+                cache_read_input_tokens=e.cache_read_input_tokens,
+            )
+            for e in events
+            if isinstance(e, UsageEvent)
+        ),
+        Usage(),
+    )
     if flavor.usage != "none":
         reported = server.billed
         assert billed.total_input == sum(u["prompt_tokens"] for u in reported)
@@ -141,10 +154,15 @@ async def test_malformed_tool_json_is_answered_truthfully_and_the_loop_goes_on()
 
 @pytest.mark.parametrize(
     "failure",
-    [Completion.rate_limited(retry_after=7), Completion.error(500), Completion.error(503),
-     site().mid_stream_error(after_chunks=6), site().dropped(after_chunks=9)],
+    [
+        Completion.rate_limited(retry_after=7),
+        Completion.error(500),
+        Completion.error(503),
+        site().mid_stream_error(after_chunks=6),
+        site().dropped(after_chunks=9),
+    ],
     ids=["429", "500", "503", "error-mid-stream", "dropped-mid-stream"],
-)  # fmt: skip
+)
 async def test_failures_are_retried_with_backoff_and_nothing_is_sent_twice(failure: Completion) -> None:
     sleeps = Sleeps()
     async with ChatCompletionsServer([failure, site(), Completion.say("Done.")]) as server:
@@ -182,13 +200,21 @@ async def test_after_the_last_try_the_model_is_unavailable() -> None:
 
 @pytest.mark.parametrize(
     ("failure", "code"),
-    [(Completion.error(401, code="invalid_api_key"), "model_error"),
-     (Completion.error(429, code="insufficient_quota", error_type="insufficient_quota"), "model_error"),
-     (Completion.error(400, code="context_length_exceeded", message="This model's maximum context length is 8192 tokens."),
-      "context_window_exceeded"),
-     (Completion.error(404, message="The model `nope` does not exist"), "model_error")],
+    [
+        (Completion.error(401, code="invalid_api_key"), "model_error"),
+        (Completion.error(429, code="insufficient_quota", error_type="insufficient_quota"), "model_error"),
+        (
+            Completion.error(
+                400,
+                code="context_length_exceeded",
+                message="This model's maximum context length is 8192 tokens.",
+            ),
+            "context_window_exceeded",
+        ),
+        (Completion.error(404, message="The model `nope` does not exist"), "model_error"),
+    ],
     ids=["401", "quota", "context", "404"],
-)  # fmt: skip
+)
 async def test_errors_that_retrying_cannot_mend_end_at_once(failure: Completion, code: str) -> None:
     async with ChatCompletionsServer([failure]) as server:
         with pytest.raises(UpstreamError) as failed:
@@ -207,9 +233,14 @@ async def test_the_stand_in_refuses_what_the_api_refuses() -> None:
             {"role": "user", "content": "x"},
             {"role": "tool", "tool_call_id": "call_1", "content": "r"},
         ]
-        unanswered = [{"role": "user", "content": "x"},
-                      {"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
-                      {"role": "user", "content": "y"}]  # fmt: skip
+        unanswered = [
+            {"role": "user", "content": "x"},
+            {
+                "role": "assistant",
+                "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+            },
+            {"role": "user", "content": "y"},
+        ]
         for messages, says in (
             (orphan, "must be a response to a preceeding message"),
             (unanswered, "did not have response"),
@@ -223,8 +254,9 @@ async def test_the_stand_in_refuses_what_the_api_refuses() -> None:
         with pytest.raises(
             openai.BadRequestError, match="Unrecognized request argument supplied: temperatur"
         ):
-            await client.chat.completions.create(model="gpt-4.1", messages=[{"role": "user", "content": "x"}],
-                                                 extra_body={"temperatur": 1})  # fmt: skip
+            await client.chat.completions.create(
+                model="gpt-4.1", messages=[{"role": "user", "content": "x"}], extra_body={"temperatur": 1}
+            )
 
 
 async def test_a_model_that_takes_no_tools_is_asked_for_fenced_files() -> None:

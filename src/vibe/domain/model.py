@@ -223,9 +223,10 @@ def estimate_text_tokens(text: str) -> float:
 
 def estimate_input_tokens(request: ModelRequest) -> int:
     """The documented estimate of a request's input tokens, for providers that offer no way to count
-    them: ``estimate_text_tokens`` of everything it sends, plus the framing of each message (4) and
-    tool (8) that chat templates add."""
-    framing = 4 * len(request.messages) + 8 * len(request.tools) + 4
+    them: ``estimate_text_tokens`` of everything it sends, plus the framing that chat templates add:
+    4 tokens a message, and 24 a tool (templates such as Qwen's and Llama's write each tool into the
+    prompt as its whole JSON definition, ``{"type": "function", "function": {...}}``)."""
+    framing = 4 * len(request.messages) + 24 * len(request.tools) + 4
     return round(sum(estimate_text_tokens(text) for text in request_texts(request))) + framing
 
 

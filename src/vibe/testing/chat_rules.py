@@ -30,6 +30,7 @@ __all__ = [
     "count_tokens",
     "is_reasoning_model",
     "prompt_tokens",
+    "token_ends",
 ]
 
 KNOWN_PARAMETERS = frozenset(
@@ -57,6 +58,16 @@ def _encoding() -> Any:
 
 def count_tokens(text: str) -> int:
     return len(_encoding().encode(text)) if text else 0
+
+
+def token_ends(text: str) -> list[int]:
+    """The character offset at which each token of ``text`` ends (for cutting output at a limit)."""
+    ends, position = [], 0
+    for piece in _encoding().decode_tokens_bytes(_encoding().encode(text)):
+        position += len(piece)
+        ends.append(position)
+    characters = [len(text.encode()[:end].decode(errors="ignore")) for end in ends]
+    return characters
 
 
 def is_reasoning_model(model: str) -> bool:

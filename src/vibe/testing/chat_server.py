@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from types import TracebackType
 from typing import Any, Self
 
-from vibe.testing.chat_rules import PrefixCache, check_request, count_tokens, prompt_tokens
+from vibe.testing.chat_rules import PrefixCache, check_request, prompt_tokens, token_ends
 from vibe.testing.chat_script import Call, Completion, Flavor
 from vibe.testing.loopback import LoopbackServer
 from vibe.testing.messages_server import RecordedRequest
@@ -192,23 +192,32 @@ class ChatCompletionsServer:
 
 
 def _output(completion: Completion, limit: int | None) -> tuple[list[tuple[str, Any]], int, str]:
-    """(pieces of the answer, output tokens, finish reason), cut at ``limit`` output tokens."""
-    size = completion.chunk_size
-    planned: list[tuple[str, Any]] = [("reasoning", p) for p in _split(completion.reasoning, size)]
-    planned += [("content", p) for p in _split(completion.text, size)]
-    for index, call in enumerate(completion.calls):
-        planned.append(("call", (index, call)))
-        planned += [("arguments", (index, p)) for p in _split(call.raw, size)]
+    """(pieces of the answer, output tokens, finish reason), cut where the ``limit``-th output token
+    ends (each text is counted whole, so its pieces cost what the model's tokens do)."""
+    texts: list[tuple[str, Any, str]] = [
+        ("reasoning", None, completion.reasoning),
+        ("content", None, completion.text),
+    ]
+    texts += [("arguments", (index, call), call.raw) for index, call in enumerate(completion.calls)]
     pieces: list[tuple[str, Any]] = []
     produced = 0
-    for kind, value in planned:
-        text = value if kind in ("reasoning", "content") else value[1] if kind == "arguments" else ""
-        cost = count_tokens(text) if text else 0
-        if limit is not None and produced + cost > limit:
+    for kind, call, text in texts:
+        if call is not None:
+            pieces.append(("call", call))
+        ends = token_ends(text)
+        if limit is not None and produced + len(ends) > limit:
+            allowed = ends[limit - produced - 1] if limit > produced else 0
+            pieces += _pieces(kind, call, text[:allowed], completion.chunk_size)
             return pieces, limit, "length"
-        pieces.append((kind, value))
-        produced += cost
+        pieces += _pieces(kind, call, text, completion.chunk_size)
+        produced += len(ends)
     return pieces, produced, completion.finish
+
+
+def _pieces(kind: str, call: tuple[int, Call] | None, text: str, size: int) -> list[tuple[str, Any]]:
+    if call is None:
+        return [(kind, part) for part in _split(text, size)]
+    return [(kind, (call[0], part)) for part in _split(text, size)]
 
 
 def _split(text: str, size: int) -> list[str]:
