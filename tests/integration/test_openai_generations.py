@@ -181,7 +181,7 @@ async def _until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 PROMPTS = [
     "A landing page for my bakery in Paris",
     "A portfolio for a wedding photographer, with a gallery and a contact form",
-    "做一个巴黎面包店的落地页，要有菜单和地址",
+    "做一个巴黎面包店的落地页，要有菜单和地址",  # noqa: RUF001
     "pricing page for a SaaS with three tiers, a FAQ and a comparison table" * 3,
 ]
 
