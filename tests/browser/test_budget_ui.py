@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,7 +63,8 @@ def test_the_meter_the_estimate_and_the_admin_page(server: str, browser: Any) ->
 
     # The composer estimates the prompt as it is typed, and says what is left.
     page.get_by_label("Describe your site").fill("A landing page for a bakery in Paris")
-    expect(page.locator("#composer-meter")).to_have_text(re.compile(r"^\d[\d.]*K? tokens in · 200K left this month$"))
+    meter = re.compile(r"^\d[\d.]*K? tokens in · 200K left this month$")
+    expect(page.locator("#composer-meter")).to_have_text(meter)
     estimated = page.locator("#composer-meter").text_content() or ""
     page.get_by_label("Describe your site").press("Enter")
     page.wait_for_url(re.compile(r"/app/p/[^/]+$"))
