@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_web_ui import PASSWORD, browser, new_page, register, screenshot, sign_in
+from tests.browser.test_web_ui import PASSWORD, assert_fits, browser, new_page, register, screenshot, sign_in
 from tests.cli import clean_env, run_vibe, serving, wait_until_ready
 from tests.conftest import JWT_SECRET
 
@@ -84,6 +84,7 @@ def test_the_meter_the_estimate_and_the_admin_page(server: str, browser: Any) ->
     screenshot(page, "budget-meter-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "budget-meter-390")
+    assert_fits(page)
     page.keyboard.press("Escape")
 
     # The administrator sees everyone's month, sorts it and sets Ada's budget.
@@ -108,6 +109,7 @@ def test_the_meter_the_estimate_and_the_admin_page(server: str, browser: Any) ->
     screenshot(admin, "budget-admin-1280")
     admin.set_viewport_size({"width": 390, "height": 844})
     screenshot(admin, "budget-admin-390")
+    assert_fits(admin)
 
     # Ada, out of budget: the composer says so, and a run is refused with the budget named.
     page.reload()
