@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from vibe.adapters.backoff import Backoff
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.domain.events import Done, ErrorEvent, Event, FileDelta, FileStart, Restart
@@ -43,7 +44,7 @@ def settings_for(tmp_path: Path, server: ChatCompletionsServer, **extra: Any) ->
 @pytest.fixture
 async def app(tmp_path: Path, server: ChatCompletionsServer) -> AsyncIterator[Vibe]:
     async with connect(settings_for(tmp_path, server), hasher=FastHasher()) as vibe:
-        vibe.container.model()._sleep = _no_sleep  # retries without waiting
+        vibe.container.model()._backoff = Backoff(sleep=_no_sleep)  # retries without waiting
         yield vibe
 
 

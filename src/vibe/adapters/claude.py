@@ -45,6 +45,7 @@ from typing import Any
 import anthropic
 import msgspec
 
+from vibe.adapters.backoff import Backoff
 from vibe.adapters.claude_models import ModelTraits, traits_of
 from vibe.adapters.claude_turn import TurnReader
 from vibe.domain.errors import UpstreamError
@@ -69,7 +70,6 @@ _ONE_HOUR = {"type": "ephemeral", "ttl": "1h"}
 _FIVE_MINUTES = {"type": "ephemeral"}
 _RETRIABLE_TYPES = frozenset({"overloaded_error", "api_error", "rate_limit_error", "timeout_error"})
 _RETRIABLE_STATUS = frozenset({408, 409, 429})
-MAX_RETRY_AFTER = 60.0
 # What count_tokens takes of a request (it has no max_tokens and does not stream).
 _COUNTED = frozenset({"model", "messages", "system", "tools", "thinking", "tool_choice", "output_config"})
 log = logging.getLogger("vibe.claude")
@@ -100,11 +100,9 @@ class ClaudeModel(ModelClient):
         self._model = model
         self._options = options or ClaudeOptions()
         self._traits = traits_of(model)
-        self._max_tries = max_tries
-        self._base_delay = base_delay
-        self._max_delay = max_delay
-        self._sleep = sleep
-        self._jitter = jitter
+        self._backoff = Backoff(
+            max_tries=max_tries, base_delay=base_delay, max_delay=max_delay, sleep=sleep, jitter=jitter
+        )
 
     @property
     def name(self) -> str:
@@ -129,7 +127,7 @@ class ClaudeModel(ModelClient):
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
         params = request_params(request, self._model, self._options, self._traits)
-        for attempt in range(1, self._max_tries + 1):
+        for attempt in range(1, self._backoff.max_tries + 1):
             reader = TurnReader(PROVIDER)
             try:
                 async for chunk in self._once(params, reader):
@@ -139,20 +137,11 @@ class ClaudeModel(ModelClient):
                 retriable, wait, reason, code = _classify(error)
                 if not retriable:
                     raise UpstreamError(reason, code=code) from error
-                if attempt == self._max_tries:
-                    raise UpstreamError(
-                        f"{reason} It failed {self._max_tries} times; please try again later.",
-                        code="model_unavailable",
-                    ) from error
+                if attempt == self._backoff.max_tries:
+                    raise UpstreamError(self._backoff.gave_up(reason), code="model_unavailable") from error
                 if reader.started:
                     yield CallRetry(reason)
-                await self._sleep(self._delay(attempt, wait))
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        backoff: float = min(self._max_delay, self._base_delay * 2.0 ** (attempt - 1)) * (
-            0.5 + self._jitter()
-        )
-        return max(backoff, min(retry_after, MAX_RETRY_AFTER)) if retry_after is not None else backoff
+                await self._backoff.wait(attempt, wait)
 
     async def _once(self, params: dict[str, Any], reader: TurnReader) -> AsyncIterator[ModelChunk]:
         stream = await self._client.messages.create(**params)

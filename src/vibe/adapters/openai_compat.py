@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 import msgspec
 import openai
 
+from vibe.adapters.backoff import Backoff
 from vibe.adapters.openai_turn import ChunkReader
 from vibe.domain.errors import UpstreamError
 from vibe.domain.model import (
@@ -53,7 +54,6 @@ from vibe.domain.ports import DEFAULT_OUTPUT_LIMIT, ModelClient
 __all__ = ["OpenAICompatModel", "OpenAIOptions", "chat_params", "output_limit_of"]
 
 log = logging.getLogger("vibe.openai")
-MAX_RETRY_AFTER = 60.0
 _REASONING = re.compile(r"^(?:.*/)?(?:gpt-5|o[134](?:-|$)|gpt-oss)")
 _NO_TOOLS = re.compile(
     r"does not support tools|tools? (?:are|is) not supported|tool use is not supported", re.I
@@ -104,11 +104,9 @@ class OpenAICompatModel(ModelClient):
         self._model = model
         self._options = options or OpenAIOptions()
         self._tools = True  # False once the server said the model takes none
-        self._max_tries = max_tries
-        self._base_delay = base_delay
-        self._max_delay = max_delay
-        self._sleep = sleep
-        self._jitter = jitter
+        self._backoff = Backoff(
+            max_tries=max_tries, base_delay=base_delay, max_delay=max_delay, sleep=sleep, jitter=jitter
+        )
 
     @property
     def name(self) -> str:
@@ -136,21 +134,12 @@ class OpenAICompatModel(ModelClient):
                     continue
                 if not retriable:
                     raise UpstreamError(reason, code=code) from error
-                if attempt == self._max_tries:
-                    raise UpstreamError(
-                        f"{reason} It failed {self._max_tries} times; please try again later.",
-                        code="model_unavailable",
-                    ) from error
+                if attempt == self._backoff.max_tries:
+                    raise UpstreamError(self._backoff.gave_up(reason), code="model_unavailable") from error
                 if reader.started:
                     yield CallRetry(reason)
-                await self._sleep(self._delay(attempt, wait))
+                await self._backoff.wait(attempt, wait)
                 attempt += 1
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        backoff: float = min(self._max_delay, self._base_delay * 2.0 ** (attempt - 1)) * (
-            0.5 + self._jitter()
-        )
-        return max(backoff, min(retry_after, MAX_RETRY_AFTER)) if retry_after is not None else backoff
 
     async def _once(
         self, params: dict[str, Any], reader: ChunkReader, estimate: int
