@@ -30,11 +30,16 @@ class Cluster:
     folder: Path
     serve: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes] | None] = field(default_factory=list)
+    worker_concurrency: int = 2
 
     def start_worker(self, index: int) -> None:
         log = (self.folder / f"worker{index}.log").open("a")
         self.workers[index] = subprocess.Popen(
-            [*VIBE, "worker", "--concurrency", "2"], cwd=self.folder, env=self.env, stdout=log, stderr=log
+            [*VIBE, "worker", "--concurrency", str(self.worker_concurrency)],
+            cwd=self.folder,
+            env=self.env,
+            stdout=log,
+            stderr=log,
         )
 
     def kill_worker(self, index: int) -> None:
@@ -78,6 +83,7 @@ def running_cluster(
     *,
     serve_workers: int = 2,
     workers: int = 2,
+    worker_concurrency: int = 2,
     **env: str,
 ) -> Iterator[Cluster]:
     with fresh_mysql_database(mysql_admin_url) as database_url:
@@ -98,7 +104,14 @@ def running_cluster(
         settings = Settings(
             database_url=database_url, redis_url=redis, queue="redis", jwt_secret=CLUSTER_JWT_SECRET
         )
-        cluster = Cluster(f"http://127.0.0.1:{port}", settings, cluster_env, folder, workers=[None] * workers)
+        cluster = Cluster(
+            f"http://127.0.0.1:{port}",
+            settings,
+            cluster_env,
+            folder,
+            workers=[None] * workers,
+            worker_concurrency=worker_concurrency,
+        )
         try:
             log = (folder / "serve.log").open("a")
             cluster.serve = subprocess.Popen(

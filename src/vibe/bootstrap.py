@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from vibe.adapters.sql.migrate import upgrade_engine
 from vibe.application.accounts import Accounts
+from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
 from vibe.application.projects import Projects
 from vibe.config import Settings
@@ -60,6 +61,11 @@ class Vibe:
     def projects(self) -> Projects:
         """Projects, their versions and files."""
         return self.container.projects()
+
+    @property
+    def budgets(self) -> Budgets:
+        """Each user's spend this month against their budget."""
+        return self.container.budgets()
 
     @property
     def generations(self) -> Generations:

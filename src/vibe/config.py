@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from vibe.domain.budgets import MAX_BUDGET_TOKENS
 from vibe.domain.generations import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_TURNS
 
 __all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError"]
@@ -46,15 +47,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     queue: Literal["inline", "redis"] = "inline"
     jwt_secret: str | None = msgspec.field(default=None)
-    llm: Literal["claude", "offline"] = "offline"
+    llm: Literal["claude", "openai", "offline"] = "offline"
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
     model: str = DEFAULT_MODEL
     max_output_tokens: int | None = None  # None: what the model allows for one streamed turn
     effort: Literal["low", "medium", "high"] = "medium"
     thinking: Literal["adaptive", "between_tools"] = "adaptive"
     cors_origins: tuple[str, ...] = ()
     max_concurrent_generations: int = 2
+    monthly_token_budget: int | None = None  # None: unlimited
     # vibe's own additions (README, "Configuration")
     trusted_proxies: tuple[str, ...] = ()
     sse_heartbeat_seconds: float = 15.0
@@ -66,7 +70,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     def __repr__(self) -> str:  # never print secrets
         shown = {f: getattr(self, f) for f in self.__struct_fields__}
-        for secret in ("jwt_secret", "anthropic_api_key"):
+        for secret in ("jwt_secret", "anthropic_api_key", "openai_api_key"):
             if shown[secret]:
                 shown[secret] = "***"
         shown["database_url"] = _hide_password(self.database_url)
@@ -90,7 +94,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Read and check every variable; raise SettingsError naming the first bad one."""
         env = {
-            k: v.strip() for k, v in environ.items() if k.startswith(("VIBE_", "ANTHROPIC_")) and v.strip()
+            k: v.strip()
+            for k, v in environ.items()
+            if k.startswith(("VIBE_", "ANTHROPIC_", "OPENAI_")) and v.strip()
         }
         api_key = env.get("ANTHROPIC_API_KEY")
         settings = cls(
@@ -98,15 +104,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             redis_url=_redis_url(env.get("VIBE_REDIS_URL")),
             queue=_choice(env, "VIBE_QUEUE", ("inline", "redis"), "inline"),  # type: ignore[arg-type]
             jwt_secret=env.get("VIBE_JWT_SECRET"),
-            llm=_choice(env, "VIBE_LLM", ("claude", "offline"), "claude" if api_key else "offline"),  # type: ignore[arg-type]
+            llm=_choice(env, "VIBE_LLM", ("claude", "openai", "offline"), "claude" if api_key else "offline"),  # type: ignore[arg-type]
             anthropic_api_key=api_key,
             anthropic_base_url=env.get("ANTHROPIC_BASE_URL"),
+            openai_api_key=env.get("OPENAI_API_KEY"),
+            openai_base_url=_http_url(env.get("OPENAI_BASE_URL"), "OPENAI_BASE_URL"),
             model=env.get("VIBE_MODEL", DEFAULT_MODEL),
             max_output_tokens=_int(env, "VIBE_MAX_OUTPUT_TOKENS", None, 1024, 1_000_000),
             effort=_choice(env, "VIBE_EFFORT", ("low", "medium", "high"), "medium"),  # type: ignore[arg-type]
             thinking=_choice(env, "VIBE_THINKING", ("adaptive", "between_tools"), "adaptive"),  # type: ignore[arg-type]
             cors_origins=_origins(env.get("VIBE_CORS_ORIGINS", "")),
             max_concurrent_generations=_int(env, "VIBE_MAX_CONCURRENT_GENERATIONS", 2, 1, 1000),
+            monthly_token_budget=_int(env, "VIBE_MONTHLY_TOKEN_BUDGET", None, 0, MAX_BUDGET_TOKENS),
             trusted_proxies=_networks(env.get("VIBE_TRUSTED_PROXIES", "")),
             sse_heartbeat_seconds=_float(env, "VIBE_SSE_HEARTBEAT_SECONDS", 15.0, 0.01, 3600),
             offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.01, 0, 10),
@@ -119,6 +128,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 env, "VIBE_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True
             ),
         )
+        if settings.llm == "openai" and "VIBE_MODEL" not in env:
+            raise SettingsError(
+                "VIBE_LLM=openai needs VIBE_MODEL, the model name the endpoint knows "
+                "(for example gpt-5, or llama3.1 on Ollama)."
+            )
         return settings.checked()
 
     def checked(self) -> Settings:
@@ -130,6 +144,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.llm == "claude" and not self.anthropic_api_key:
             raise SettingsError(
                 "VIBE_LLM=claude needs ANTHROPIC_API_KEY; unset VIBE_LLM to use the offline model."
+            )
+        if self.llm == "openai" and not (self.openai_api_key or self.openai_base_url):
+            raise SettingsError(
+                "VIBE_LLM=openai needs OPENAI_API_KEY (for OpenAI itself) or OPENAI_BASE_URL (for "
+                "another endpoint, such as http://127.0.0.1:11434/v1 for Ollama)."
             )
         if self.jwt_secret is not None and len(self.jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
             raise SettingsError(f"VIBE_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes.")
@@ -160,6 +179,15 @@ def _database_url(raw: str) -> str:
             "VIBE_DATABASE_URL for MySQL/MariaDB needs a host, e.g. mysql+aiomysql://u:p@host/vibe."
         )
     return url
+
+
+def _http_url(raw: str | None, name: str) -> str | None:
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1.")
+    return raw
 
 
 def _redis_url(raw: str | None) -> str | None:

@@ -24,6 +24,7 @@ from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
+from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations, GenerationsConfig
 from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
@@ -53,6 +54,26 @@ def _claude_model(settings: Settings) -> ModelClient:
         max_output_tokens=settings.max_output_tokens, effort=settings.effort, thinking=settings.thinking
     )
     return ClaudeModel(client, settings.model, options)
+
+
+def _openai_model(settings: Settings) -> ModelClient:
+    import openai
+
+    from vibe.adapters.openai_compat import OpenAICompatModel, OpenAIOptions, hosted_by_openai
+
+    client = openai.AsyncOpenAI(
+        # A local server (Ollama, vLLM, llama.cpp) needs no key, but the SDK insists on one.
+        api_key=settings.openai_api_key or "none",
+        base_url=settings.openai_base_url,
+        max_retries=0,  # the adapter retries; the SDK's tries would multiply ours
+        timeout=openai.Timeout(600.0, connect=10.0),
+    )
+    options = OpenAIOptions(
+        max_output_tokens=settings.max_output_tokens,
+        effort=settings.effort,
+        openai_hosted=hosted_by_openai(settings.openai_base_url),
+    )
+    return OpenAICompatModel(client, settings.model, options)
 
 
 def _offline_model(settings: Settings) -> ModelClient:
@@ -158,7 +179,11 @@ class Container(containers.DeclarativeContainer):
     model = providers.Selector(
         settings.provided.llm,
         claude=providers.Singleton(_claude_model, settings),
+        openai=providers.Singleton(_openai_model, settings),
         offline=providers.Singleton(_offline_model, settings),
+    )
+    budgets = providers.Singleton(
+        Budgets, uow=uow, clock=clock, default_budget=settings.provided.monthly_token_budget
     )
     outcomes = providers.Singleton(Outcomes, uow=uow, live=live_events, projects=projects, clock=clock)
     runner = providers.Singleton(
@@ -169,6 +194,7 @@ class Container(containers.DeclarativeContainer):
         live=live_events,
         model=model,
         clock=clock,
+        budgets=budgets,
         max_turns=settings.provided.agent_max_turns,
         lease_seconds=settings.provided.generation_lease_seconds,
     )
@@ -183,6 +209,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         config=providers.Callable(_generations_config, settings),
+        budgets=budgets,
     )
     links = providers.Singleton(HmacLinkSigner, jwt_secret)
     preview_links = providers.Singleton(PreviewLinks, projects=projects, signer=links, clock=clock)

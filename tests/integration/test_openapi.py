@@ -100,6 +100,8 @@ DOMAIN_CHECKED = [
     "POST /api/v1/projects",
     "PATCH /api/v1/projects/{project_id}",
     "POST /api/generate",
+    "POST /api/generate/estimate",
+    "PUT /api/v1/users/{user_id}/budget",
 ]
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -39,8 +39,11 @@ VIBE_API = {
 }
 TESTING_API = {
     "FAKE_JWT_SECRET",
+    "ChatCompletionsServer",
+    "Completion",
     "FakeClock",
     "FastHasher",
+    "Flavor",
     "InMemoryDatabase",
     "InMemoryUnitOfWork",
     "InMemoryUnitOfWorkFactory",

@@ -144,3 +144,37 @@ def test_the_model_call_settings_of_the_second_release() -> None:
 def test_bad_model_call_settings_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_the_openai_compatible_endpoint_and_the_budget() -> None:
+    settings = Settings.from_env(
+        {
+            "VIBE_LLM": "openai",
+            "VIBE_MODEL": "llama3.1",
+            "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1",
+            "OPENAI_API_KEY": "sk-secret",
+            "VIBE_MONTHLY_TOKEN_BUDGET": "2000000",
+        }
+    )
+    assert (settings.llm, settings.model) == ("openai", "llama3.1")
+    assert settings.openai_base_url == "http://127.0.0.1:11434/v1"
+    assert settings.monthly_token_budget == 2_000_000
+    assert "sk-secret" not in repr(settings)
+    assert Settings.from_env({}).monthly_token_budget is None  # unlimited
+    local = Settings.from_env({"VIBE_LLM": "openai", "VIBE_MODEL": "m", "OPENAI_BASE_URL": "http://h/v1"})
+    assert local.openai_api_key is None  # a local server needs no key
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"VIBE_LLM": "openai", "OPENAI_API_KEY": "k"}, "VIBE_MODEL"),
+        ({"VIBE_LLM": "openai", "VIBE_MODEL": "m"}, "OPENAI_BASE_URL"),
+        ({"VIBE_LLM": "openai", "VIBE_MODEL": "m", "OPENAI_BASE_URL": "ftp://h"}, "OPENAI_BASE_URL"),
+        ({"VIBE_MONTHLY_TOKEN_BUDGET": "-1"}, "VIBE_MONTHLY_TOKEN_BUDGET"),
+        ({"VIBE_MONTHLY_TOKEN_BUDGET": "lots"}, "VIBE_MONTHLY_TOKEN_BUDGET"),
+    ],
+)
+def test_bad_openai_and_budget_settings_name_the_variable(env: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError, match=names):
+        Settings.from_env(env)

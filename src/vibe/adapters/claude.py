@@ -37,6 +37,7 @@ already reported and stays billed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -44,6 +45,7 @@ from typing import Any
 import anthropic
 import msgspec
 
+from vibe.adapters.backoff import Backoff
 from vibe.adapters.claude_models import ModelTraits, traits_of
 from vibe.adapters.claude_turn import TurnReader
 from vibe.domain.errors import UpstreamError
@@ -54,8 +56,10 @@ from vibe.domain.model import (
     ModelRequest,
     OpaqueBlock,
     TextBlock,
+    TokenEstimate,
     ToolResultBlock,
     ToolUseBlock,
+    estimate_input_tokens,
 )
 from vibe.domain.ports import ModelClient
 
@@ -66,7 +70,9 @@ _ONE_HOUR = {"type": "ephemeral", "ttl": "1h"}
 _FIVE_MINUTES = {"type": "ephemeral"}
 _RETRIABLE_TYPES = frozenset({"overloaded_error", "api_error", "rate_limit_error", "timeout_error"})
 _RETRIABLE_STATUS = frozenset({408, 409, 429})
-MAX_RETRY_AFTER = 60.0
+# What count_tokens takes of a request (it has no max_tokens and does not stream).
+_COUNTED = frozenset({"model", "messages", "system", "tools", "thinking", "tool_choice", "output_config"})
+log = logging.getLogger("vibe.claude")
 
 
 class ClaudeOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,11 +100,9 @@ class ClaudeModel(ModelClient):
         self._model = model
         self._options = options or ClaudeOptions()
         self._traits = traits_of(model)
-        self._max_tries = max_tries
-        self._base_delay = base_delay
-        self._max_delay = max_delay
-        self._sleep = sleep
-        self._jitter = jitter
+        self._backoff = Backoff(
+            max_tries=max_tries, base_delay=base_delay, max_delay=max_delay, sleep=sleep, jitter=jitter
+        )
 
     @property
     def name(self) -> str:
@@ -108,9 +112,22 @@ class ClaudeModel(ModelClient):
     def max_output_tokens(self) -> int:
         return self._options.max_output_tokens or self._traits.max_output_tokens
 
+    async def count_input(self, request: ModelRequest) -> TokenEstimate:
+        """The API's own count of the request (``POST /v1/messages/count_tokens``, free of charge,
+        https://platform.claude.com/docs/en/build-with-claude/token-counting), made of the very
+        parameters ``stream`` would send; when the count fails, vibe's documented estimate."""
+        params = request_params(request, self._model, self._options, self._traits)
+        counted = {name: value for name, value in params.items() if name in _COUNTED}
+        try:
+            result = await self._client.messages.count_tokens(**counted)
+        except anthropic.APIError as error:
+            log.warning("count_tokens failed (%s); giving vibe's estimate instead", error)
+            return TokenEstimate(input_tokens=estimate_input_tokens(request), exact=False)
+        return TokenEstimate(input_tokens=int(result.input_tokens), exact=True)
+
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
         params = request_params(request, self._model, self._options, self._traits)
-        for attempt in range(1, self._max_tries + 1):
+        for attempt in range(1, self._backoff.max_tries + 1):
             reader = TurnReader(PROVIDER)
             try:
                 async for chunk in self._once(params, reader):
@@ -120,20 +137,11 @@ class ClaudeModel(ModelClient):
                 retriable, wait, reason, code = _classify(error)
                 if not retriable:
                     raise UpstreamError(reason, code=code) from error
-                if attempt == self._max_tries:
-                    raise UpstreamError(
-                        f"{reason} It failed {self._max_tries} times; please try again later.",
-                        code="model_unavailable",
-                    ) from error
+                if attempt == self._backoff.max_tries:
+                    raise UpstreamError(self._backoff.gave_up(reason), code="model_unavailable") from error
                 if reader.started:
                     yield CallRetry(reason)
-                await self._sleep(self._delay(attempt, wait))
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        backoff: float = min(self._max_delay, self._base_delay * 2.0 ** (attempt - 1)) * (
-            0.5 + self._jitter()
-        )
-        return max(backoff, min(retry_after, MAX_RETRY_AFTER)) if retry_after is not None else backoff
+                await self._backoff.wait(attempt, wait)
 
     async def _once(self, params: dict[str, Any], reader: TurnReader) -> AsyncIterator[ModelChunk]:
         stream = await self._client.messages.create(**params)

@@ -16,10 +16,10 @@ of a session add up to everything it was billed for, retried calls included.
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from vibe.application.fences import fenced_files
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
 from vibe.application.turn import Turn
 from vibe.application.workspace import ToolRefused, Workspace
@@ -28,9 +28,8 @@ from vibe.domain.events import Event, FileDelta, FileEnd, FileStart
 from vibe.domain.model import Message, ModelRequest, TextBlock
 from vibe.domain.ports import ModelClient
 
-__all__ = ["AgentReport", "run_agent"]
+__all__ = ["AgentReport", "request_for", "run_agent"]
 
-_HTML_FENCE = re.compile(r"```html[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL | re.IGNORECASE)
 _STOPS_THAT_END = frozenset({"end_turn", "stop_sequence"})
 
 
@@ -49,9 +48,11 @@ async def run_agent(
     *,
     max_turns: int,
     report: AgentReport | None = None,
+    before_call: Callable[[], Awaitable[None]] | None = None,
 ) -> AsyncIterator[Event]:
     """Run the conversation that starts with ``first_message`` against ``workspace``.
 
+    ``before_call`` runs before each model call and may stop the run by raising (the budget check).
     Raises UpstreamError when the model refuses (``refusal``), the conversation outgrows the model's
     context (``context_window_exceeded``), or a file is still cut off when the turns run out
     (``output_truncated``)."""
@@ -59,11 +60,10 @@ async def run_agent(
     messages = [first_message]
     called_tools = False
     for _ in range(max_turns):
+        if before_call is not None:
+            await before_call()
         turn = Turn(workspace)
-        request = ModelRequest(
-            system=(TextBlock(text=SYSTEM_PROMPT, cache=True),), messages=tuple(messages), tools=TOOLS
-        )
-        async for event in turn.run(model.stream(request)):
+        async for event in turn.run(model.stream(request_for(messages))):
             yield event
         report.stop_reasons.append(turn.stop_reason)
         report.summary = turn.text.strip() or report.summary
@@ -80,9 +80,17 @@ async def run_agent(
             "Ask for a smaller change, or raise VIBE_MAX_OUTPUT_TOKENS.",
             code="output_truncated",
         )
-    if not called_tools and (fence := _HTML_FENCE.search(report.summary)):
-        for event in _write_whole(workspace, "index.html", fence.group(1)):
-            yield event
+    if not called_tools:
+        for path, content in fenced_files(report.summary):
+            for event in _write_whole(workspace, path, content):
+                yield event
+
+
+def request_for(messages: Sequence[Message]) -> ModelRequest:
+    """The request of a model call on ``messages`` (the estimate counts the first one)."""
+    return ModelRequest(
+        system=(TextBlock(text=SYSTEM_PROMPT, cache=True),), messages=tuple(messages), tools=TOOLS
+    )
 
 
 def _next_step(turn: Turn, workspace: Workspace) -> Message | None:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import msgspec
 
+from vibe.application.budgets import Budgets
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
@@ -26,6 +27,7 @@ from vibe.domain.errors import (
 )
 from vibe.domain.events import Status, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus, Prompt
+from vibe.domain.model import TokenEstimate
 from vibe.domain.ports import (
     Clock,
     EventLog,
@@ -61,7 +63,9 @@ class Generations:
         clock: Clock,
         ids: IdFactory,
         config: GenerationsConfig,
+        budgets: Budgets | None = None,
     ) -> None:
+        self._budgets = budgets
         self._uow = uow
         self._projects = projects
         self._runner = runner
@@ -81,6 +85,8 @@ class Generations:
         stored: list[StoredEvent] = []
 
         async def queue_on(uow: UnitOfWork, project: Project) -> None:
+            if self._budgets is not None:
+                await self._budgets.refuse(uow, actor.id)  # before anything is spent
             generation = self._new(actor, project.id, text)
             stored.extend(await self._add_within_limit(uow, generation))
             queued.append(generation)
@@ -122,6 +128,16 @@ class Generations:
         if project.owner_id != actor.id:
             raise PermissionDeniedError("Only the owner may change this project.")
         return project
+
+    async def estimate(
+        self, actor: User, prompt: str, project_id: str | None = None
+    ) -> tuple[TokenEstimate, int]:
+        """(input tokens, output limit) of the first model call that ``start`` with the same
+        arguments would make, counted before anything is spent."""
+        text = Prompt.parse(prompt)
+        if project_id is not None:
+            await self._writable(actor, project_id)
+        return await self._runner.estimate(text, project_id)
 
     # --- reading ----------------------------------------------------------------------------------
 

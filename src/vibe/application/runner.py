@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import Enum
 
 import msgspec
 
-from vibe.application.agent import AgentReport, run_agent
+from vibe.application.agent import AgentReport, request_for, run_agent
+from vibe.application.budgets import Budgets
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects, Snapshot
 from vibe.application.prompting import first_message
@@ -33,6 +35,7 @@ from vibe.domain.generations import (
     Generation,
     GenerationStatus,
 )
+from vibe.domain.model import TokenEstimate
 from vibe.domain.ports import Clock, EventLog, ModelClient, UnitOfWorkFactory
 from vibe.domain.project_context import render_changes, render_project_context
 
@@ -64,9 +67,11 @@ class Runner:
         model: ModelClient,
         clock: Clock,
         *,
+        budgets: Budgets | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
+        self._budgets = budgets
         self._uow = uow
         self._projects = projects
         self._outcomes = outcomes
@@ -93,7 +98,9 @@ class Runner:
             return claimed is Claim.SETTLED
         lost = asyncio.Event()
         keeper = asyncio.create_task(self._keep_lease(claimed, asyncio.current_task(), lost))
-        writer = SessionWriter(self._uow, self._live, claimed.id, claimed.attempt)
+        writer = SessionWriter(
+            self._uow, self._live, claimed.id, claimed.attempt, owner=claimed.user_id, clock=self._clock
+        )
         try:
             async with writer:
                 await self._run_claimed(claimed, writer)
@@ -170,6 +177,7 @@ class Runner:
             first_message(generation.prompt, snapshot.files, base),
             max_turns=self._max_turns,
             report=report,
+            before_call=self._budget_check(generation, writer),
         )
         try:
             async for event in agent:
@@ -184,25 +192,58 @@ class Runner:
         await writer.stop()
         await self._outcomes.succeed(generation, workspace.files, _summary(report), writer)
 
+    def _budget_check(
+        self, generation: Generation, writer: SessionWriter
+    ) -> Callable[[], Awaitable[None]] | None:
+        """Before each call: record what the run was billed so far, then check the owner's budget."""
+        budgets = self._budgets
+        if budgets is None:
+            return None
+
+        async def check() -> None:
+            await writer.flush()
+            await budgets.check(generation.user_id)
+
+        return check
+
     async def _context(self, generation: Generation, snapshot: Snapshot) -> tuple[Generation, dict[str, str]]:
         """The files the first prompt lists (the rest shows as changes since), recorded on the
         session so a takeover shows the model the same prompt."""
+        chosen, base = await self._base(generation.project_id, snapshot, generation.context_version)
+        if snapshot.files and chosen != generation.context_version:
+            generation = await self._record_context(generation, chosen)
+        return generation, base
+
+    async def _base(
+        self, project_id: str, snapshot: Snapshot, chosen: int | None = None
+    ) -> tuple[int, dict[str, str]]:
+        """(version, files) the first prompt lists: ``chosen``, else the previous generation's listing
+        while the prompt cache holds it and the changes since stay small, else the current files."""
         if not snapshot.files:
-            return generation, {}
-        chosen = generation.context_version
+            return snapshot.version, {}
         if chosen is None:
-            chosen = await self._reusable_base(generation.project_id, snapshot.version)
+            chosen = await self._reusable_base(project_id, snapshot.version)
         base = snapshot.files
         if chosen != snapshot.version:
-            older = await self._projects.owner_snapshot(generation.project_id, chosen)
+            older = await self._projects.owner_snapshot(project_id, chosen)
             listing = len(render_project_context(older.files))
             if len(render_changes(older.files, snapshot.files)) <= CONTEXT_MAX_CHANGE * listing:
                 base = older.files
             else:
                 chosen = snapshot.version
-        if chosen != generation.context_version:
-            generation = await self._record_context(generation, chosen)
-        return generation, base
+        return chosen, base
+
+    async def estimate(self, prompt: str, project_id: str | None) -> tuple[TokenEstimate, int]:
+        """(input tokens, output limit) of the first call a generation of ``prompt`` would make now,
+        built by the code that builds it for a run; nothing is spent."""
+        files: dict[str, str] = {}
+        base: dict[str, str] | None = None
+        if project_id is not None:
+            snapshot = await self._projects.owner_snapshot(project_id)
+            files = snapshot.files
+            _, base = await self._base(project_id, snapshot)
+        request = request_for([first_message(prompt, files, base)])
+        return await self._model.count_input(request), self._model.max_output_tokens
 
     async def _reusable_base(self, project_id: str, current: int) -> int:
         async with self._uow(readonly=True) as uow:

@@ -15,9 +15,11 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 
+from vibe.domain.budgets import month_start
 from vibe.domain.events import Event, StoredEvent, UsageEvent
-from vibe.domain.ports import EventLog, UnitOfWork, UnitOfWorkFactory
+from vibe.domain.ports import Clock, EventLog, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.usage import Usage
 
 __all__ = ["Fenced", "SessionWriter", "follow", "store_events"]
@@ -37,11 +39,22 @@ class SessionWriter:
     of work with ``take`` (so the last events, the version and the session's end commit together).
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, live: EventLog, generation_id: str, attempt: int) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        live: EventLog,
+        generation_id: str,
+        attempt: int,
+        *,
+        owner: str,
+        clock: Clock,
+    ) -> None:
         self._uow = uow
         self._live = live
         self.generation_id = generation_id
         self.attempt = attempt
+        self._owner = owner  # whose budget the session's usage counts against
+        self._clock = clock
         self._pending: list[Event] = []
         self._flusher: asyncio.Task[None] | None = None
         self._closing = False
@@ -71,7 +84,7 @@ class SessionWriter:
             if not batch:
                 return
             async with self._uow() as uow:
-                stored = await store_events(uow, self.generation_id, self.attempt, batch)
+                stored = await self._store(uow, batch)
                 await uow.commit()
             if stored is None:
                 raise Fenced(self.generation_id)
@@ -89,10 +102,14 @@ class SessionWriter:
     async def take(self, uow: UnitOfWork, events: Sequence[Event]) -> list[StoredEvent]:
         """After ``stop``: store the last ``events`` in the caller's unit of work. The caller
         commits, then calls ``publish`` with the result."""
-        stored = await store_events(uow, self.generation_id, self.attempt, events)
+        stored = await self._store(uow, events)
         if stored is None:
             raise Fenced(self.generation_id)
         return stored
+
+    async def _store(self, uow: UnitOfWork, events: Sequence[Event]) -> list[StoredEvent] | None:
+        month = month_start(self._clock.now())
+        return await store_events(uow, self.generation_id, self.attempt, events, self._owner, month)
 
     async def publish(self, stored: list[StoredEvent]) -> None:
         await self._live.publish(self.generation_id, stored)
@@ -105,14 +122,16 @@ class SessionWriter:
 
 
 async def store_events(
-    uow: UnitOfWork, generation_id: str, attempt: int, events: Sequence[Event]
+    uow: UnitOfWork, generation_id: str, attempt: int, events: Sequence[Event], owner: str, month: datetime
 ) -> list[StoredEvent] | None:
     """Append ``events`` to the durable log, fenced on ``attempt`` (None when fenced out), and add the
-    usage they carry to the session's, unfenced: what a call billed is a fact whatever became of
-    the run."""
+    usage they carry to the session's and to its ``owner``'s spend of ``month``, unfenced: what a
+    call billed is a fact whatever became of the run. All in the caller's transaction, so the
+    month's total is exactly the sum of its sessions' usage, whichever process wrote them."""
     billed = sum((_usage(e) for e in events if isinstance(e, UsageEvent)), Usage())
     if not billed.empty:
         await uow.generations.add_usage(generation_id, billed)
+        await uow.budgets.charge(owner, month, billed)
     return await uow.events.append(generation_id, attempt, events)
 
 

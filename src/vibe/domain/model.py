@@ -11,6 +11,7 @@ as an ``OpaqueBlock``: the adapter that made it is the only one that looks insid
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 import msgspec
@@ -30,6 +31,7 @@ __all__ = [
     "TextBlock",
     "TextDelta",
     "ThinkingDelta",
+    "TokenEstimate",
     "ToolCallDelta",
     "ToolCallEnd",
     "ToolCallStart",
@@ -37,7 +39,11 @@ __all__ = [
     "ToolSpec",
     "ToolUseBlock",
     "TurnEnd",
+    "estimate_input_tokens",
+    "estimate_text_tokens",
     "parse_tool_input",
+    "request_chars",
+    "request_texts",
 ]
 
 OFFLINE_MODEL = "offline"
@@ -159,6 +165,69 @@ class TurnEnd(msgspec.Struct, frozen=True):
     stop_reason: str  # end_turn, tool_use, max_tokens, refusal, pause_turn, ...
     usage: Usage = Usage()
     message: Message | None = None
+
+
+class TokenEstimate(msgspec.Struct, frozen=True, kw_only=True):
+    """The input tokens a request would be billed for: counted by the provider (``exact``), or
+    estimated by ``estimate_input_tokens``."""
+
+    input_tokens: int
+    exact: bool
+
+
+def request_texts(request: ModelRequest) -> list[str]:
+    """Everything ``request`` sends the model, as text: the system prompt, the tools (name,
+    description, JSON schema), and every message's text, tool inputs and tool results."""
+    texts = [block.text for block in request.system]
+    texts += [f"{t.name} {t.description} {json.dumps(t.input_schema)}" for t in request.tools]
+    for message in request.messages:
+        for block in message.content:
+            if isinstance(block, TextBlock):
+                texts.append(block.text)
+            elif isinstance(block, ToolUseBlock):
+                texts.append(f"{block.name} {json.dumps(block.input, ensure_ascii=False)}")
+            elif isinstance(block, ToolResultBlock):
+                texts.append(block.content)
+    return texts
+
+
+def request_chars(request: ModelRequest) -> int:
+    """The characters of everything ``request`` sends the model (see ``request_texts``)."""
+    return sum(len(text) for text in request_texts(request))
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+_DIGITS = re.compile(r"\d+")
+_SYMBOL = re.compile(r"[^\sA-Za-z\d\x80-\U0010ffff]")
+_NON_ASCII = re.compile(r"[\x80-\U0010ffff]")
+_LINE_BREAK = re.compile(r"\n")
+
+
+def estimate_text_tokens(text: str) -> float:
+    """A tokenizer-free estimate of the tokens of ``text``: 1.1 a word, 0.35 more for each letter of
+    a word past the seventh, 2 for each group of three digits, 0.25 a symbol, 0.8 a non-ASCII
+    character and 2 a line break. The weights are fitted to OpenAI's o200k_base tokenizer on vibe's
+    own system prompt, tools, prompts and the offline model's sites (HTML, CSS, JavaScript, prose);
+    there the estimate of a whole request comes within 10 % of the count. A mere "four characters a
+    token" (https://platform.openai.com/tokenizer) undercounts HTML and CSS by a fifth."""
+    words = _WORD.findall(text)
+    return (
+        1.1 * len(words)
+        + 0.35 * sum(len(word) - 7 for word in words if len(word) > 7)
+        + 2.0 * sum((len(run) + 2) // 3 for run in _DIGITS.findall(text))
+        + 0.25 * len(_SYMBOL.findall(text))
+        + 0.8 * len(_NON_ASCII.findall(text))
+        + 2.0 * len(_LINE_BREAK.findall(text))
+    )
+
+
+def estimate_input_tokens(request: ModelRequest) -> int:
+    """The documented estimate of a request's input tokens, for providers that offer no way to count
+    them: ``estimate_text_tokens`` of everything it sends, plus the framing that chat templates add:
+    4 tokens a message, and 24 a tool (templates such as Qwen's and Llama's write each tool into the
+    prompt as its whole JSON definition, ``{"type": "function", "function": {...}}``)."""
+    framing = 4 * len(request.messages) + 24 * len(request.tools) + 4
+    return round(sum(estimate_text_tokens(text) for text in request_texts(request))) + framing
 
 
 ModelChunk = (

@@ -9,19 +9,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Literal, Protocol, Self, TypeVar
 
 import msgspec
 
 from vibe.domain.auth import AccessClaims, RefreshToken, TokenFamily
 from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest
+from vibe.domain.model import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
 from vibe.domain.projects import FileEntry, Project, Version
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
 
 __all__ = [
+    "BudgetRepository",
     "Cache",
     "CancelBus",
     "Clock",
@@ -44,6 +45,7 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
+    "UserSpend",
     "WindowCount",
 ]
 
@@ -240,12 +242,55 @@ class EventRepository(Protocol):
     async def after(self, generation_id: str, after: int, limit: int = 1000) -> list[StoredEvent]: ...
 
 
+class UserSpend(msgspec.Struct, frozen=True, kw_only=True):
+    """One user's spend in a month, with the budget set for them (None: the default applies)."""
+
+    user: User
+    usage: Usage
+    own_budget: int | None
+
+
+SpendSort = Literal["email", "spent", "budget", "remaining"]
+
+
+class BudgetRepository(Protocol):
+    """Each user's spend per calendar month (one row per user and month) and their own budgets."""
+
+    async def charge(self, user_id: str, period_start: datetime, usage: Usage) -> None:
+        """Add ``usage`` to the user's spend of the month that starts at ``period_start``, making the
+        row when there is none; atomic with every concurrent charge of the same row."""
+        ...
+
+    async def spent(self, user_id: str, period_start: datetime) -> Usage: ...
+    async def own_budget(self, user_id: str) -> int | None: ...
+
+    async def set_budget(self, user_id: str, monthly_tokens: int | None) -> None:
+        """Set the user's own budget; None removes it (the default applies again)."""
+        ...
+
+    async def overview(
+        self,
+        period_start: datetime,
+        *,
+        default_budget: int | None,
+        sort: SpendSort,
+        descending: bool,
+        limit: int,
+        offset: int,
+    ) -> Page[UserSpend]:
+        """Every user with their spend of that month and their own budget, sorted by ``sort`` (the
+        effective budget and what is left of it count an unlimited budget as the largest), ties by
+        user id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: UserRepository
     tokens: TokenRepository
     projects: ProjectRepository
     generations: GenerationRepository
     events: EventRepository
+    budgets: BudgetRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
@@ -346,3 +391,16 @@ class ModelClient(Protocol):
         ...
 
     def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]: ...
+
+    @property
+    def max_output_tokens(self) -> int:
+        """The output limit of one call (``max_tokens``)."""
+        return DEFAULT_OUTPUT_LIMIT
+
+    async def count_input(self, request: ModelRequest) -> TokenEstimate:
+        """The input tokens ``request`` would be billed for, before sending it: the provider's own
+        count where it offers one, else the documented estimate (``exact`` says which)."""
+        return TokenEstimate(input_tokens=estimate_input_tokens(request), exact=False)
+
+
+DEFAULT_OUTPUT_LIMIT = 32_000  # CONTRACT §5's floor for VIBE_MAX_OUTPUT_TOKENS

@@ -7,6 +7,8 @@ argon2), so an embedder's tests run in milliseconds against the same use cases a
   repository port (``InMemoryDatabase``, ``InMemoryUnitOfWorkFactory``), and ``ScriptedModel`` with
   ``turn`` and ``chunk_text`` to script what the model answers;
 - ``MessagesServer``: the Claude Messages API on loopback, answering from a script of ``Reply``;
+- ``ChatCompletionsServer``: an OpenAI-compatible Chat Completions API on loopback, answering from a
+  script of ``Completion`` in the ``Flavor`` of OpenAI or of a local server;
 - ``strategies``: explicit Hypothesis strategies (also registered for ``st.from_type``).
 
 The server and the strategies load on first use, so importing this package needs neither uvicorn's
@@ -27,8 +29,11 @@ from vibe.testing.scripted_model import ScriptedModel, chunk_text, turn
 
 __all__ = [
     "FAKE_JWT_SECRET",
+    "ChatCompletionsServer",
+    "Completion",
     "FakeClock",
     "FastHasher",
+    "Flavor",
     "InMemoryDatabase",
     "InMemoryUnitOfWork",
     "InMemoryUnitOfWorkFactory",
@@ -45,6 +50,9 @@ __all__ = [
 ]
 
 _LAZY = {
+    "ChatCompletionsServer": "vibe.testing.chat_server",
+    "Completion": "vibe.testing.chat_script",
+    "Flavor": "vibe.testing.chat_script",
     "LoopbackServer": "vibe.testing.loopback",
     "MessagesServer": "vibe.testing.messages_server",
     "RecordedRequest": "vibe.testing.messages_server",
@@ -86,5 +94,7 @@ def connect_fake(
 
 if TYPE_CHECKING:
     from vibe.testing import strategies
+    from vibe.testing.chat_script import Completion, Flavor
+    from vibe.testing.chat_server import ChatCompletionsServer
     from vibe.testing.loopback import LoopbackServer
     from vibe.testing.messages_server import MessagesServer, RecordedRequest, Reply

@@ -34,6 +34,7 @@ from vibe.domain.ports import (
 from vibe.domain.projects import FileEntry, Project, Version, content_type_for, sha256_hex
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
+from vibe.testing.memory_budgets import InMemoryBudgets
 
 __all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "InMemoryUnitOfWorkFactory"]
 
@@ -50,6 +51,8 @@ class _State:
     generations: dict[str, Generation] = field(default_factory=dict)
     last_seq: dict[str, int] = field(default_factory=dict)
     events: dict[tuple[str, int], StoredEvent] = field(default_factory=dict)
+    spend: dict[tuple[str, datetime], Usage] = field(default_factory=dict)
+    budgets: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return replace(self, **{f.name: dict(getattr(self, f.name)) for f in fields(self)})
@@ -109,6 +112,9 @@ class _Users(UserRepository):
         self.s.families = {k: f for k, f in self.s.families.items() if f.user_id != user_id}
         self.s.refresh_tokens = {k: t for k, t in self.s.refresh_tokens.items() if t.user_id != user_id}
         _drop_generations(self.s, {g.id for g in self.s.generations.values() if g.user_id == user_id})
+        for key in [k for k in self.s.spend if k[0] == user_id]:
+            del self.s.spend[key]  # in place: this unit of work's budgets repository holds the dict
+        self.s.budgets.pop(user_id, None)
 
     async def lock(self, user_id: str) -> None:
         return None  # the unit of work already holds the one write lock
@@ -359,6 +365,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.projects = _Projects(state)
         self.generations = _Generations(state)
         self.events = _Events(state)
+        self.budgets = InMemoryBudgets(state.users, state.spend, state.budgets)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

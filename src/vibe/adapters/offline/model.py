@@ -18,14 +18,13 @@ from vibe.domain.model import (
     Billed,
     ModelChunk,
     ModelRequest,
-    TextBlock,
     TextDelta,
+    TokenEstimate,
     ToolCallDelta,
     ToolCallEnd,
     ToolCallStart,
-    ToolResultBlock,
-    ToolUseBlock,
     TurnEnd,
+    request_chars,
 )
 from vibe.domain.ports import ModelClient
 from vibe.domain.usage import Usage
@@ -66,20 +65,6 @@ def pieces(text: str, low: int = 16, high: int = 64) -> list[str]:
     return out
 
 
-def _request_chars(request: ModelRequest) -> int:
-    total = sum(len(block.text) for block in request.system)
-    total += sum(len(t.name) + len(t.description) + len(json.dumps(t.input_schema)) for t in request.tools)
-    for message in request.messages:
-        for block in message.content:
-            if isinstance(block, TextBlock):
-                total += len(block.text)
-            elif isinstance(block, ToolUseBlock):
-                total += len(json.dumps(block.input, ensure_ascii=False))
-            elif isinstance(block, ToolResultBlock):
-                total += len(block.content)
-    return total
-
-
 def _tokens(chars: int) -> int:
     return (chars + 3) // 4
 
@@ -92,7 +77,7 @@ def answer(request: ModelRequest) -> list[ModelChunk]:
     text = report(plan, reading.outcomes) if reading.outcomes is not None else plan.intro
     calls = () if reporting else plan.calls
     turn = 1 + sum(1 for message in request.messages if message.role == "assistant")
-    input_tokens = _tokens(_request_chars(request))
+    input_tokens = _tokens(request_chars(request))
     # Like a real model, tell what the input costs as soon as the call starts (the UI's counter moves).
     chunks: list[ModelChunk] = [Billed(Usage(input_tokens=input_tokens))]
     chunks += [TextDelta(piece) for piece in pieces(text, 3, 14)]
@@ -117,6 +102,10 @@ class OfflineModel(ModelClient):
     @property
     def name(self) -> str:
         return "offline"
+
+    async def count_input(self, request: ModelRequest) -> TokenEstimate:
+        """Exactly what it will report for the request's input (its counts are estimates themselves)."""
+        return TokenEstimate(input_tokens=_tokens(request_chars(request)), exact=True)
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelChunk]:
         for position, chunk in enumerate(answer(request)):

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Dialect,
     ForeignKey,
@@ -33,11 +34,13 @@ from sqlalchemy.types import DateTime
 
 __all__ = [
     "blobs",
+    "budgets",
     "generation_events",
     "generations",
     "metadata",
     "projects",
     "refresh_tokens",
+    "spend",
     "token_families",
     "users",
     "version_files",
@@ -233,5 +236,30 @@ generation_events = Table(
     Column("name", String(32), nullable=False),
     Column("data", LongBlob, nullable=False),
     PrimaryKeyConstraint("generation_id", "seq"),
+    **MYSQL,
+)
+
+# A month's spend: one row per user and calendar month (UTC), added to in the transaction that records
+# a call's usage on its session (domain.budgets).
+spend = Table(
+    "spend",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("period_start", UTCDateTime(), nullable=False),
+    Column("input_tokens", BigInteger(), nullable=False, default=0),
+    Column("output_tokens", BigInteger(), nullable=False, default=0),
+    Column("cache_creation_input_tokens", BigInteger(), nullable=False, default=0),
+    Column("cache_read_input_tokens", BigInteger(), nullable=False, default=0),
+    PrimaryKeyConstraint("user_id", "period_start"),
+    Index("ix_spend_period", "period_start"),
+    **MYSQL,
+)
+
+# A user's own monthly budget; no row: the default (VIBE_MONTHLY_TOKEN_BUDGET) applies.
+budgets = Table(
+    "budgets",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("monthly_tokens", BigInteger(), nullable=False),
     **MYSQL,
 )

@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import StaticPool
 
+from vibe.adapters.sql.budgets import SqlBudgetRepository
 from vibe.adapters.sql.engine import READONLY
 from vibe.adapters.sql.errors import translate
 from vibe.adapters.sql.events import SqlEventRepository
@@ -57,6 +58,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.projects = SqlProjectRepository(connection)
         self.generations = SqlGenerationRepository(connection, dialect)
         self.events = SqlEventRepository(connection)
+        self.budgets = SqlBudgetRepository(connection, dialect)
         return self
 
     async def __aexit__(

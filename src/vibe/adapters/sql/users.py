@@ -14,12 +14,12 @@ from vibe.adapters.sql.tables import users
 from vibe.domain.ports import Page, UserRepository
 from vibe.domain.users import Role, User
 
-__all__ = ["SqlUserRepository"]
+__all__ = ["SqlUserRepository", "user_from_row"]
 
 _CONFLICTS = {"uq_users_email_normalized": "An account with this email already exists."}
 
 
-def _user(row: RowMapping) -> User:
+def user_from_row(row: RowMapping) -> User:
     return User(
         id=row["id"],
         email=row["email"],
@@ -58,18 +58,18 @@ class SqlUserRepository(UserRepository):
 
     async def get(self, user_id: str) -> User | None:
         row = (await self._c.execute(select(users).where(users.c.id == user_id))).mappings().first()
-        return _user(row) if row else None
+        return user_from_row(row) if row else None
 
     async def get_by_email(self, email_normalized: str) -> User | None:
         query = select(users).where(users.c.email_normalized == email_normalized)
         row = (await self._c.execute(query)).mappings().first()
-        return _user(row) if row else None
+        return user_from_row(row) if row else None
 
     async def page(self, limit: int, offset: int) -> Page[User]:
         total = (await self._c.execute(select(func.count()).select_from(users))).scalar_one()
         query = select(users).order_by(users.c.created_at, users.c.id).limit(limit).offset(offset)
         rows = (await self._c.execute(query)).mappings().all()
-        return Page(items=[_user(r) for r in rows], total=total)
+        return Page(items=[user_from_row(r) for r in rows], total=total)
 
     async def update(self, user: User) -> None:
         values = _values(user)

@@ -11,7 +11,17 @@ from litestar.openapi import OpenAPIConfig
 
 from vibe import __version__
 from vibe.bootstrap import Vibe
-from vibe.entrypoints.http import accounts, generations, health, metrics, preview, projects, sessions, web
+from vibe.entrypoints.http import (
+    accounts,
+    budgets,
+    generations,
+    health,
+    metrics,
+    preview,
+    projects,
+    sessions,
+    web,
+)
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.openapi import COMPONENTS
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -30,6 +40,7 @@ def create_app(vibe: Vibe) -> Litestar:
             health.healthz,
             health.readyz,
             accounts.router,
+            budgets.router,
             sessions.router,
             projects.router,
             preview.router,

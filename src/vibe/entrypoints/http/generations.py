@@ -22,6 +22,7 @@ from vibe.domain.auth import Principal
 from vibe.domain.errors import InvalidStateError
 from vibe.domain.events import StoredEvent
 from vibe.domain.generations import GenerationStatus
+from vibe.entrypoints.http.budget_schemas import EstimateIn, EstimateOut
 from vibe.entrypoints.http.deps import principal
 from vibe.entrypoints.http.generation_schemas import (
     EventList,
@@ -59,6 +60,21 @@ async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> Gene
         project_id=generation.project_id,
         status="queued",
         stream_url=f"/api/stream/{generation.id}",
+    )
+
+
+@post(
+    "/generate/estimate",
+    status_code=200,
+    summary="Count what a generation's first model call would send, before anything is spent",
+    responses=problems(401, 403, 404, 413, 422, 429, 502),
+)
+async def estimate(data: JSONBody[EstimateIn], vibe: App, principal: Me) -> EstimateOut:
+    counted, output_limit = await vibe.generations.estimate(principal.user, data.prompt, data.project_id)
+    return EstimateOut(
+        input_tokens=counted.input_tokens,
+        max_output_tokens=output_limit,
+        counted_by="provider" if counted.exact else "estimate",
     )
 
 
@@ -155,7 +171,7 @@ async def cancel(session_id: FromPath[str], vibe: App, principal: Me) -> Session
 
 router = Router(
     path="/api",
-    route_handlers=[generate, stream, list_sessions, get_session, session_events, cancel],
+    route_handlers=[generate, estimate, stream, list_sessions, get_session, session_events, cancel],
     dependencies={"principal": Provide(principal)},
     tags=["generations"],
     security=BEARER,

@@ -45,7 +45,7 @@ export function createComposer({ onSubmit, onStop }) {
             dataset: { chip: key },
             onclick: () => {
               box.value = t(`${key}.prompt`);
-              fit();
+              box.dispatchEvent(new Event("input")); // sizes the box and asks for a new estimate
               box.focus();
               box.setSelectionRange(box.value.length, box.value.length);
             },

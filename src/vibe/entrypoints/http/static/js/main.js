@@ -5,7 +5,9 @@
  * (`/app`, `/app/p/{project id}`). The workspace needs a session; signing in leads there.
  */
 
+import { createAdminView } from "./admin-view.js";
 import { createAuthView } from "./auth-view.js";
+import { createAccountMenu, refreshUsage } from "./budget.js";
 import { byId } from "./dom.js";
 import { keepTimesFresh } from "./format.js";
 import { decorateIcons } from "./icons.js";
@@ -20,6 +22,7 @@ const VIEWS = {
   signin: "view-auth",
   register: "view-auth",
   workspace: "view-workspace",
+  admin: "view-admin",
 };
 
 async function main() {
@@ -32,6 +35,8 @@ async function main() {
 
   const auth = createAuthView({ onSignedIn: () => navigate("/app", { replace: true }) });
   const workspace = createWorkspace();
+  const admin = createAdminView();
+  createAccountMenu();
   let view = "";
 
   /** Show the header's actions for the signed-in user, or the sign-in links. */
@@ -53,6 +58,7 @@ async function main() {
   let hadUser = false;
   onUserChange((user) => {
     drawUser();
+    void refreshUsage();
     if (!user) {
       workspace.reset();
       if (hadUser && view === "workspace") {
@@ -76,10 +82,13 @@ async function main() {
   await restore();
   hadUser = Boolean(currentUser());
   drawUser();
+  void refreshUsage();
 
   startRouter((route) => {
     const user = currentUser();
-    if (route.name === "workspace" && !user) return navigate("/signin", { replace: true });
+    if ((route.name === "workspace" || route.name === "admin") && !user)
+      return navigate("/signin", { replace: true });
+    if (route.name === "admin" && user?.role !== "admin") return navigate("/app", { replace: true });
     if ((route.name === "signin" || route.name === "register") && user)
       return navigate("/app", { replace: true });
     const next = VIEWS[/** @type {keyof typeof VIEWS} */ (route.name)];
@@ -90,6 +99,7 @@ async function main() {
     view = route.name;
     if (route.name === "signin" || route.name === "register") auth.show(route.name);
     else if (route.name === "workspace") void workspace.enter(route.params.projectId ?? null);
+    else if (route.name === "admin") admin.show();
     else document.title = t("landing.documentTitle");
     if (changed && route.name === "landing") window.scrollTo(0, 0);
   });

@@ -12,6 +12,7 @@ const ROUTES = [
   [/^\/register\/?$/, "register", []],
   [/^\/app\/?$/, "workspace", []],
   [/^\/app\/p\/([^/]+)\/?$/, "workspace", ["projectId"]],
+  [/^\/admin\/?$/, "admin", []],
 ];
 
 /** @type {(route: Route) => void} */

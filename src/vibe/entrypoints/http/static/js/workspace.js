@@ -6,6 +6,7 @@
 
 import { api } from "./api.js";
 import { createCodeView } from "./code-view.js";
+import { refreshUsage, watchEstimate } from "./budget.js";
 import { createComposer } from "./composer.js";
 import { createConversation } from "./conversation.js";
 import { byId, h } from "./dom.js";
@@ -50,6 +51,7 @@ export function createWorkspace() {
   const preview = createPreview();
   const code = createCodeView();
   const composer = createComposer({ onSubmit: submit, onStop: stop });
+  const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
   const history = createHistory({
     onPreview: (version) => {
       selectVersion(version);
@@ -111,6 +113,7 @@ export function createWorkspace() {
   async function open(projectId) {
     const seq = ++loadSeq;
     Object.assign(state, { projectId, project: null, sessions: [], versions: [], selected: null });
+    estimate.refresh();
     panes.resumeAuto();
     drawSidebar();
     if (!projectId) {
@@ -173,6 +176,7 @@ export function createWorkspace() {
     state.live.delete(generation.projectId);
     const here = state.projectId === generation.projectId;
     if (here) composer.setBusy(false);
+    void refreshUsage();
     await loadProjects();
     if (!here || state.projectId !== generation.projectId) {
       const name = state.projects.find((p) => p.id === generation.projectId)?.name ?? "";
@@ -219,6 +223,7 @@ export function createWorkspace() {
       await fetchProject(started.project_id).catch(toastError);
       void loadProjects();
     }
+    void refreshUsage();
     if (!state.sessions.some((s) => s.id === session.id)) state.sessions.push(session);
     if (!state.live.has(session.project_id)) follow(session);
     drawProject({ keepStage: true });
