@@ -1,6 +1,6 @@
 """The access log: one line per finished request, collected cheaply and written off the request path.
 
-A request only appends a tuple of its fields. Once per turn of the event loop the turn's lines are
+A request only appends a tuple of its fields. Every ``FLUSH_SECONDS`` the lines gathered are
 formatted together (the capability token of a share link replaced by ``[redacted]``, control
 characters escaped so a request cannot forge a line) and handed to the sink. By default the sink is
 the ``vibe.access`` logger, one record per line, so an embedder's logging sees them; ``vibe serve``
@@ -22,9 +22,12 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-__all__ = ["ACCESS_LOG", "ACCESS_LOGGER", "AccessLog", "Line", "StreamSink", "message", "redact"]
+__all__ = ["ACCESS_LOG", "ACCESS_LOGGER", "FLUSH_SECONDS", "AccessLog", "Line", "StreamSink", "message", "redact"]
 
 ACCESS_LOGGER = "vibe.access"
+# Lines are handed to the sink in batches this far apart: waking the writer thread (and taking the
+# GIL back from it) for every request cost more than formatting the line.
+FLUSH_SECONDS = 0.05
 # (time.time(), peer, method, path, query string, status, seconds, request id)
 Line = tuple[float, str, str, str, bytes, int, float, str]
 Sink = Callable[[list[Line]], None]
@@ -60,7 +63,7 @@ class AccessLog:
         return self.logger.isEnabledFor(logging.INFO)
 
     def add(self, line: Line) -> None:
-        """Note a finished request; it is formatted and written after this turn of the loop."""
+        """Note a finished request; it is formatted and written within ``FLUSH_SECONDS``."""
         self._pending.append(line)
         if len(self._pending) == 1:
             try:
@@ -69,7 +72,7 @@ class AccessLog:
                 self.flush()
                 return
             # An empty context: the flush must not run as (nor log the id of) the first request.
-            loop.call_soon(self.flush, context=contextvars.Context())
+            loop.call_later(FLUSH_SECONDS, self.flush, context=contextvars.Context())
 
     def flush(self) -> None:
         lines, self._pending = self._pending, []
