@@ -22,7 +22,16 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-__all__ = ["ACCESS_LOG", "ACCESS_LOGGER", "FLUSH_SECONDS", "AccessLog", "Line", "StreamSink", "message", "redact"]
+__all__ = [
+    "ACCESS_LOG",
+    "ACCESS_LOGGER",
+    "FLUSH_SECONDS",
+    "AccessLog",
+    "Line",
+    "StreamSink",
+    "message",
+    "redact",
+]
 
 ACCESS_LOGGER = "vibe.access"
 # Lines are handed to the sink in batches this far apart: waking the writer thread (and taking the
@@ -79,6 +88,13 @@ class AccessLog:
         if lines:
             self.sink(lines)
 
+    def close(self, timeout: float = 2.0) -> None:
+        """Write what is pending and wait (up to ``timeout``) until it is written: at shutdown."""
+        self.flush()
+        drain = getattr(self.sink, "drain", None)
+        if drain is not None:
+            drain(timeout)
+
     def _to_logger(self, lines: list[Line]) -> None:
         for line in lines:
             record = self.logger.makeRecord(self.logger.name, logging.INFO, "", 0, message(line), (), None)
@@ -104,7 +120,7 @@ class StreamSink:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream or sys.stderr
-        self._queue: queue.SimpleQueue[tuple[int, str]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[int, str] | threading.Event] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._pending = self._dropped = 0
         self._second, self._stamp = -1, ""
@@ -127,9 +143,19 @@ class StreamSink:
             self._second, self._stamp = second, asctime(second)[:-4]
         return f"{self._stamp},{int((created - second) * 1000):03d}"
 
+    def drain(self, timeout: float) -> bool:
+        """Wait until everything handed over so far is written."""
+        written = threading.Event()
+        self._queue.put(written)
+        return written.wait(timeout)
+
     def _write(self) -> None:
         while True:
-            count, text = self._queue.get()
+            item = self._queue.get()
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
+            count, text = item
             with self._lock:
                 self._pending -= count
                 dropped, self._dropped = self._dropped, 0

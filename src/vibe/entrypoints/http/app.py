@@ -42,7 +42,7 @@ def create_app(vibe: Vibe) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=vibe.settings.max_body_bytes,
         on_startup=[vibe.start],
-        on_shutdown=[vibe.aclose, REQUEST_METRICS.flush],
+        on_shutdown=[vibe.aclose, REQUEST_METRICS.flush, ACCESS_LOG.close],
         openapi_config=OpenAPIConfig(
             title="vibe", version=__version__, path="/api/schema", components=COMPONENTS
         ),

@@ -1,8 +1,10 @@
 """gzip for responses, done by the request-context middleware instead of Litestar's middleware stack.
 
-Same rules as Litestar's ``CompressionMiddleware`` with the settings vibe used (gzip, level 9, at
-least 1,024 bytes, never on routes with the ``no_gzip`` opt): a one-part body is compressed when it is
-large enough, a streamed body part by part (each part flushed, so it reaches the client at once).
+Same rules as Litestar's ``CompressionMiddleware`` with the settings vibe used (gzip, at least 1,024
+bytes, never on routes with the ``no_gzip`` opt): a one-part body is compressed when it is large
+enough, a streamed body part by part (each part flushed, so it reaches the client at once). The level
+is zlib's default, 6, rather than Litestar's 9: on text it is within about 1 % of the size at a half
+to a third of the CPU, which the event loop spends while every other request waits.
 A response that already has a ``Content-Encoding`` is left as it is. A request that does not accept
 gzip costs nothing here beyond the header scan the middleware makes anyway.
 """
@@ -20,7 +22,7 @@ __all__ = ["MINIMUM_SIZE", "NO_GZIP", "GzipResponse", "Message", "Send", "compre
 
 NO_GZIP = "no_gzip"  # route opt: never compress (event streams, zips)
 MINIMUM_SIZE = 1024
-LEVEL = 9
+LEVEL = 6
 _GZIP = 31  # zlib wbits: a gzip header and trailer
 
 
