@@ -10,6 +10,8 @@ import json
 import logging
 import re
 import socket
+import subprocess
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from litestar import Litestar, Response, get
 from litestar.response import Stream
 
 from tests.accounts_http import signed_up
-from tests.cli import clean_env, serving, wait_until_ready
+from tests.cli import VIBE, clean_env, free_port, serving, wait_until_ready
 from tests.conftest import http_client
 from tests.projects_http import SITE, create
 from vibe.bootstrap import Vibe
@@ -182,3 +184,31 @@ def test_requests_uvicorn_refuses_get_a_problem_with_a_request_id(
     assert problem["detail"]
     log = (tmp_path / "serve.log").read_text()
     assert f"rid={headers['x-request-id']}" in log  # the access log names the refused request too
+
+
+def test_a_log_nobody_reads_never_stalls_the_server(tmp_path: Path) -> None:
+    """stderr is a pipe nobody drains: it fills after a few hundred access lines. Written from the
+    event loop, the next line would block every request from then on; written by the access log's
+    own thread, the requests go on."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*VIBE, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=clean_env(VIBE_LOG_LEVEL="INFO"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,  # never read until the end
+    )
+    try:
+        wait_until_ready(f"http://127.0.0.1:{port}/readyz", timeout=20)
+        started = time.monotonic()
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            for _ in range(3000):  # about 450 KB of access log: seven times a pipe's buffer
+                assert client.get("/ping").status_code == 200
+        assert time.monotonic() - started < 60
+    finally:
+        server.terminate()
+        try:
+            server.communicate(timeout=20)  # drains the pipe, so the server can stop
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()
