@@ -7,7 +7,7 @@ every target once in turn (bare, Litestar, vibe /ping, users/me, projects; then 
 spell of the machine falls on every target alike rather than on whichever ran then. A ratio is taken
 within each round (targets measured a few seconds apart) and the median over the rounds is reported;
 absolute figures are medians over the rounds too. p99 / p50 is the tail of one saturated server:
-the worst over vibe's three targets and every round.
+in each round the worst of vibe's three targets; the median of the rounds, and the worst round.
 """
 
 from __future__ import annotations
@@ -87,6 +87,16 @@ def _ratio(top: str, bottom: str) -> Callable[[dict[str, Measured]], float]:
     return lambda one: one[top].run.rps / one[bottom].run.rps
 
 
+def _cpu_ratio(top: str, bottom: str) -> Callable[[dict[str, Measured]], float]:
+    """``top`` / ``bottom`` in requests per CPU second of the server: less swayed by a busy machine
+    than requests per second, since it does not count the time the server waited for a core."""
+    return lambda one: one[bottom].cpu_us / one[top].cpu_us
+
+
+def _tail(run: WrkResult) -> float:
+    return run.p99_ms / max(run.p50_ms, 1e-3)
+
+
 def _ping(rounds: list[dict[str, Measured]], deployed: Deployment) -> BenchResult:
     result = BenchResult("1 ping")
     result.add("vibe /ping", _median(rounds, _rps("vibe")), "req/s")
@@ -95,16 +105,20 @@ def _ping(rounds: list[dict[str, Measured]], deployed: Deployment) -> BenchResul
     result.add("bare ASGI /ping p99", _median(rounds, lambda one: one["bare"].run.p99_ms), "ms")
     result.add("bare Litestar /ping", _median(rounds, _rps("litestar")), "req/s")
     result.add("vibe / Litestar (/ping)", _median(rounds, _ratio("vibe", "litestar")), "ratio", ">=", 0.8)
+    result.add(
+        "vibe / Litestar by server CPU (reference)", _median(rounds, _cpu_ratio("vibe", "litestar")), "ratio"
+    )
     result.add("vibe / bare (reference)", _median(rounds, _ratio("vibe", "bare")), "ratio")
     result.add("Litestar / bare (reference)", _median(rounds, _ratio("litestar", "bare")), "ratio")
-    tails = [
-        one[name].run.p99_ms / max(one[name].run.p50_ms, 1e-3) for one in rounds for name in VIBE_TARGETS
-    ]
-    # The fairness target is one saturated embedded worker's; with two workers it is for reference.
+    # The tail of one saturated server: in each round the worst p99 / p50 of vibe's three targets; the
+    # median of the rounds is checked (one noisy spell of the machine should not decide it), the worst
+    # round is shown beside it. The target is one embedded worker's; with two workers it is a reference.
+    tails = [max(_tail(one[name].run) for name in VIBE_TARGETS) for one in rounds]
     target = None if deployed.setup.services else 5.0
     result.add(
-        "vibe p99 / p50, worst of rounds and reads", max(tails), "ratio", "<=" if target else "", target
+        "vibe p99 / p50 at 64 connections", statistics.median(tails), "ratio", "<=" if target else "", target
     )
+    result.add("vibe p99 / p50, worst round (reference)", max(tails), "ratio")
     result.details = {
         "rounds": [{name: measured.as_dict() for name, measured in one.items()} for one in rounds],
         "ratios_per_round": [
@@ -126,10 +140,16 @@ def _reads(rounds: list[dict[str, Measured]], deployed: Deployment) -> BenchResu
     result.add("GET /users/me p99", _median(rounds, lambda one: one["users_me"].run.p99_ms), "ms")
     result.add("users/me / ping", _median(rounds, _ratio("users_me", "vibe")), "ratio", ">=", 0.6)
     result.add(
+        "users/me / ping by server CPU (reference)", _median(rounds, _cpu_ratio("users_me", "vibe")), "ratio"
+    )
+    result.add(
         "GET /projects (20 items)", _median(rounds, _rps("projects")), "req/s", ">=", 3000 if sqlite else None
     )
     result.add("GET /projects p99", _median(rounds, lambda one: one["projects"].run.p99_ms), "ms")
     result.add("projects / ping", _median(rounds, _ratio("projects", "vibe")), "ratio", ">=", 0.5)
+    result.add(
+        "projects / ping by server CPU (reference)", _median(rounds, _cpu_ratio("projects", "vibe")), "ratio"
+    )
     result.details = {
         "server_cpu_us_per_request": {
             name: _median(rounds, lambda one, name=name: one[name].cpu_us) for name, _ in TARGETS
