@@ -37,6 +37,7 @@ ACCESS_LOGGER = "vibe.access"
 # Lines are handed to the sink in batches this far apart: waking the writer thread (and taking the
 # GIL back from it) for every request cost more than formatting the line.
 FLUSH_SECONDS = 0.05
+CLOSE_SECONDS = 2.0
 # (time.time(), peer, method, path, query string, status, seconds, request id)
 Line = tuple[float, str, str, str, bytes, int, float, str]
 Sink = Callable[[list[Line]], None]
@@ -88,12 +89,13 @@ class AccessLog:
         if lines:
             self.sink(lines)
 
-    def close(self, timeout: float = 2.0) -> None:
-        """Write what is pending and wait (up to ``timeout``) until it is written: at shutdown."""
+    def close(self) -> None:
+        """Write what is pending and wait (up to ``CLOSE_SECONDS``) until it is written: at shutdown.
+        (No parameters: Litestar hands the app to a shutdown hook that takes one.)"""
         self.flush()
         drain = getattr(self.sink, "drain", None)
         if drain is not None:
-            drain(timeout)
+            drain(CLOSE_SECONDS)
 
     def _to_logger(self, lines: list[Line]) -> None:
         for line in lines:
