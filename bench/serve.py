@@ -15,7 +15,7 @@ VIBE_SERVE_OPTIONS = {
     "access_log": False,
     "proxy_headers": False,
     "timeout_graceful_shutdown": 10,
-    "http": "vibe.entrypoints.http.protocol:VibeHttpToolsProtocol",
+    "http": "vibe.entrypoints.http.protocol:VibeHttpToolsProtocol",  # as vibe serve: same parser
 }
 
 
