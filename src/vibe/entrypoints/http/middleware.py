@@ -85,9 +85,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming, origin, preflight, gzip = _read_headers(scope["headers"])
-        raw_id = incoming if incoming is not None and _VALID_ID.fullmatch(incoming) else None
-        request_id = raw_id.decode("ascii") if raw_id is not None else new_request_id()
-        added = [(b"x-request-id", raw_id or request_id.encode("ascii"))]
+        request_id, raw_id = _request_id_of(incoming)
+        added = [(b"x-request-id", raw_id)]
         if origin is not None and self._grants(origin, scope["path"]):
             added += [(b"access-control-allow-origin", origin), _CORS_CREDENTIALS, _CORS_EXPOSE]
         else:
@@ -133,6 +132,14 @@ class RequestContextMiddleware:
             self.access_log.add((time.time(), peer, method, path, query, status, seconds, request_id))
         if self.metrics is not None:
             self.metrics.observe(method, scope.get("path_template") or "unmatched", status, seconds)
+
+
+def _request_id_of(incoming: bytes | None) -> tuple[str, bytes]:
+    """The request's id (a well-formed incoming one, else a new one), as text and as bytes."""
+    if incoming is not None and _VALID_ID.fullmatch(incoming):
+        return incoming.decode("ascii"), incoming
+    request_id = new_request_id()
+    return request_id, request_id.encode("ascii")
 
 
 def _read_headers(
