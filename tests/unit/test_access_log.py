@@ -3,13 +3,14 @@ and a log reader that stops reading never blocks the request path (lines are dro
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 import time
 
 import pytest
 
-from vibe.entrypoints.http.access_log import AccessLog, Line, StreamSink, message, redact
+from vibe.entrypoints.http.access_log import FLUSH_SECONDS, AccessLog, Line, StreamSink, message, redact
 
 RID = "0123456789abcdef0123456789abcdef"
 
@@ -96,3 +97,18 @@ def test_a_stuck_reader_never_blocks_the_request_path_and_the_loss_is_reported(
     assert " WARNING vibe.access " in dropped
     assert lost > 0
     assert len([text for text in written if '"GET /ping"' in text]) + lost == 500
+
+
+def test_lines_outlive_a_loop_that_ended_before_their_flush() -> None:
+    written: list[Line] = []
+    log = AccessLog()
+    log.sink = written.extend
+
+    async def request(path: str, wait: float) -> None:
+        log.add(line(path))
+        await asyncio.sleep(wait)
+
+    asyncio.run(request("/a", 0))  # this loop ends before the flush it scheduled
+    assert written == []
+    asyncio.run(request("/b", FLUSH_SECONDS * 4))  # the next loop's flush writes both
+    assert [seen[3] for seen in written] == ["/a", "/b"]

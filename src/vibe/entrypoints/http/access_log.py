@@ -68,6 +68,7 @@ class AccessLog:
         self.logger = logger or logging.getLogger(ACCESS_LOGGER)
         self.sink: Sink = self._to_logger
         self._pending: list[Line] = []
+        self._timer: tuple[asyncio.TimerHandle, asyncio.AbstractEventLoop] | None = None
 
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(logging.INFO)
@@ -75,16 +76,23 @@ class AccessLog:
     def add(self, line: Line) -> None:
         """Note a finished request; it is formatted and written within ``FLUSH_SECONDS``."""
         self._pending.append(line)
-        if len(self._pending) == 1:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                self.flush()
-                return
-            # An empty context: the flush must not run as (nor log the id of) the first request.
-            loop.call_later(FLUSH_SECONDS, self.flush, context=contextvars.Context())
+        if self._timer is None or self._timer[1].is_closed():  # none due, or due on a loop now gone
+            self._schedule()
+
+    def _schedule(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        # An empty context: the flush must not run as (nor log the id of) the first request.
+        self._timer = loop.call_later(FLUSH_SECONDS, self.flush, context=contextvars.Context()), loop
 
     def flush(self) -> None:
+        """Hand what is pending to the sink now (a timer of a loop that has ended is dropped too)."""
+        if self._timer is not None:
+            self._timer[0].cancel()
+            self._timer = None
         lines, self._pending = self._pending, []
         if lines:
             self.sink(lines)
