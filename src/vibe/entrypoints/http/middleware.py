@@ -16,6 +16,7 @@ still be problem+json rather than a plain-text 400.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import time
@@ -58,6 +59,7 @@ def current_request_id() -> str | None:
 
 
 _ids = random.Random()  # noqa: S311 - seeded from os.urandom; an id must be unique, not secret
+os.register_at_fork(after_in_child=_ids.seed)  # a forked child must not repeat its parent's ids
 
 
 def new_request_id() -> str:
