@@ -25,6 +25,7 @@ def line(path: str, query: bytes = b"", status: int = 200) -> Line:
         ("/s/AbCdEf123/", "", "/s/[redacted]/"),
         ("/s/AbCdEf123/css/site.css", "", "/s/[redacted]/css/site.css"),
         ("/s/AbCdEf123", "", "/s/[redacted]"),
+        ("//s/AbCdEf123/index.html", "", "/s/[redacted]/index.html"),
         ("/preview/p1/index.html", "version=2", "/preview/p1/index.html?version=2"),
         ("/api/x", "token=abc&limit=2", "/api/x?token=[redacted]&limit=2"),
         ("/api/x", "limit=2&access_token=abc", "/api/x?limit=2&access_token=[redacted]"),

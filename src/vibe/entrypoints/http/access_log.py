@@ -43,13 +43,13 @@ Line = tuple[float, str, str, str, bytes, int, float, str]
 Sink = Callable[[list[Line]], None]
 
 # A share link's path is its capability: whoever reads it can open the project.
-_SECRET_PATH = re.compile(r"^/s/[^/]*")
+_SECRET_PATH = re.compile(r"^/+s/[^/]*")  # "//s/..." reaches the same route
 _SECRET_QUERY = re.compile(r"((?:^|&)[^=&]*token[^=&]*=)[^&]*", re.IGNORECASE)
 
 
 def redact(path: str, query: str) -> str:
     """The request target as logged: share-link tokens and ``*token*=`` query values hidden."""
-    if path.startswith("/s/"):
+    if path.startswith(("/s/", "//")):
         path = _SECRET_PATH.sub("/s/[redacted]", path)
     if query and "token" in query.lower():
         query = _SECRET_QUERY.sub(r"\1[redacted]", query)
