@@ -19,13 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.fanout import fanout
-from bench.http_api import measure, ping_vs_bare, reads
+from bench.http_api import interleaved
 from bench.login import logins
 from bench.machine import describe
 from bench.overhead import generation_overhead
 from bench.plan import Plan
 from bench.plot import plot
-from bench.report import RESULTS, table, verdicts, write_json
+from bench.report import RESULTS, ratios, table, verdicts, write_json
 from bench.results_model import BenchResult
 from bench.seed import create_projects, sign_up
 from bench.servers import SETUPS, Deployment, Setup, deployment
@@ -49,22 +49,24 @@ def _guarded(name: str, work: Callable[[], BenchResult]) -> BenchResult:
 
 
 def _api_benchmarks(deployed: Deployment, plan: Plan, only: set[int]) -> list[BenchResult]:
-    """1-3 share one ``vibe serve`` (real CLI) with a signed-in user owning 20 projects."""
+    """1-3 share one ``vibe serve`` (real CLI) with a signed-in user owning 20 projects; 1 and 2 are
+    measured together, interleaved (``bench.http_api``)."""
     results: list[BenchResult] = []
     vibe = deployed.vibe_serve(deployed.setup.serve_workers)
     with deployed.running(vibe):
         account = sign_up(vibe.url)
         create_projects(vibe.url, account, 20)
-        ping_rps = 0.0
-        if 1 in only:
-            ping = _guarded("1 ping", lambda: ping_vs_bare(deployed, vibe, plan))
-            results.append(ping)
-            ping_rps = next((r.value for r in ping.rows if r.metric == "vibe /ping"), 0.0)
-        if 2 in only:
-            if not ping_rps:
-                ping_rps = measure(vibe, "/ping", plan)[0].rps
-            sqlite = not deployed.setup.services
-            results.append(_guarded("2 reads", lambda: reads(vibe, account, ping_rps, plan, sqlite)))
+        if only & {1, 2}:
+            try:
+                _say("1-2 ping and reads, interleaved...")
+                both = interleaved(deployed, vibe, account, plan)
+            except Exception as error:
+                traceback.print_exc()
+                both = [
+                    BenchResult(name, details={"error": f"{type(error).__name__}: {error}"})
+                    for name in ("1 ping", "2 reads")
+                ]
+            results += [r for r, number in zip(both, (1, 2), strict=True) if number in only]
         if 3 in only:
             results.append(_guarded("3 login", lambda: logins(vibe, account, plan)))
     return results
@@ -114,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         _say("matplotlib is not installed (pip install -e '.[bench]'): no figure this time")
     print()
     print(table(runs))
+    print("\nratios (within one run, interleaved):\n" + ratios(runs))
     met, checked = verdicts(runs)
     print(f"\ntargets met: {met} of {checked}")
     print("results: " + ", ".join(str(p.relative_to(RESULTS.parent.parent)) for p in paths))

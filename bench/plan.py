@@ -1,4 +1,4 @@
-"""How long and how big each benchmark runs: the full plan (about 5 minutes, both setups) or ``--quick``."""
+"""How long and how big each benchmark runs: the full plan (about 8 minutes, both setups) or ``--quick``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ __all__ = ["Plan"]
 @dataclass(frozen=True)
 class Plan:
     warmup_seconds: float = 2.0
-    seconds: float = 8.0  # each wrk measurement
+    seconds: float = 8.0  # the login benchmark's wrk probe
+    rounds: int = 3  # benchmarks 1-2: every target measured once per round, the rounds interleaved
+    round_seconds: float = 5.0  # each wrk measurement of a round
     connections: int = 64
     login_rate: float = 20.0
     login_seconds: float = 12.0
@@ -25,6 +27,8 @@ class Plan:
         return cls(
             warmup_seconds=1.0,
             seconds=3.0,
+            rounds=2,
+            round_seconds=3.0,
             login_seconds=5.0,
             streams=200,
             stream_sessions=10,

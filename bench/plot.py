@@ -10,7 +10,7 @@ __all__ = ["plot"]
 
 THROUGHPUT = [
     ("1 ping", "bare ASGI /ping", "bare ASGI\n/ping"),
-    ("1 ping", "bare Litestar /ping (reference)", "bare Litestar\n/ping"),
+    ("1 ping", "bare Litestar /ping", "bare Litestar\n/ping"),
     ("1 ping", "vibe /ping", "vibe\n/ping"),
     ("2 reads", "GET /users/me", "vibe\n/users/me"),
     ("2 reads", "GET /projects (20 items)", "vibe\n/projects"),

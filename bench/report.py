@@ -8,7 +8,7 @@ from typing import Any
 
 from bench.results_model import BenchResult, Row
 
-__all__ = ["RESULTS", "table", "write_json"]
+__all__ = ["RESULTS", "ratios", "table", "verdicts", "write_json"]
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -40,6 +40,16 @@ def table(runs: dict[str, list[BenchResult]]) -> str:
     rule = "-+-".join("-" * w for w in widths)
     out = [" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) for line in lines]
     return "\n".join([out[0], rule, *out[1:]])
+
+
+def ratios(runs: dict[str, list[BenchResult]]) -> str:
+    """The checked ratios alone (issue 22's "done when"), one line each: they are measured within
+    one run, so unlike the absolute figures they hold from one machine to another."""
+    lines = []
+    for setup, results in runs.items():
+        for row in (row for r in results for row in r.rows if row.unit == "ratio" and row.target is not None):
+            lines.append(f"{setup:14} {row.metric:45} {_value(row):12} (target {row.op} {row.target:g})")
+    return "\n".join(lines)
 
 
 def verdicts(runs: dict[str, list[BenchResult]]) -> tuple[int, int]:

@@ -11,7 +11,12 @@ __all__ = ["main"]
 
 # The keyword arguments `vibe serve` passes to uvicorn.run (src/vibe/entrypoints/cli.py), besides the
 # app, host, port and worker count.
-VIBE_SERVE_OPTIONS = {"access_log": False, "proxy_headers": False, "timeout_graceful_shutdown": 10}
+VIBE_SERVE_OPTIONS = {
+    "access_log": False,
+    "proxy_headers": False,
+    "timeout_graceful_shutdown": 10,
+    "http": "vibe.entrypoints.http.protocol:VibeHttpToolsProtocol",  # as vibe serve: same parser
+}
 
 
 def main() -> None:

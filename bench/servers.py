@@ -30,6 +30,8 @@ __all__ = [
     "Setup",
     "cpu_seconds",
     "deployment",
+    "free_port",
+    "ready",
     "rss_bytes",
 ]
 
@@ -90,7 +92,7 @@ class Deployment:
     env: dict[str, str]
     processes: list[Process] = field(default_factory=list)
 
-    def _start(self, name: str, argv: list[str], extra: Mapping[str, str] | None = None) -> Process:
+    def start(self, name: str, argv: list[str], extra: Mapping[str, str] | None = None) -> Process:
         log = self.folder / f"{name}.log"
         with log.open("ab") as out:
             popen = subprocess.Popen(
@@ -103,10 +105,10 @@ class Deployment:
     def vibe_serve(self, workers: int, extra: Mapping[str, str] | None = None) -> Process:
         """``vibe serve --workers N`` through the real CLI."""
         port = free_port()
-        process = self._start(
+        process = self.start(
             f"vibe-serve-{port}", [*VIBE, "serve", "--port", str(port), "--workers", str(workers)], extra
         )
-        return _ready(process, f"http://127.0.0.1:{port}", "/readyz")
+        return ready(process, f"http://127.0.0.1:{port}", "/readyz")
 
     def uvicorn(
         self, target: str, workers: int, *, factory: bool = False, extra: Mapping[str, str] | None = None
@@ -114,13 +116,13 @@ class Deployment:
         """``target`` under uvicorn with ``vibe serve``'s options (``bench.serve``)."""
         port = free_port()
         argv = [sys.executable, "-m", "bench.serve", target, "--port", str(port), "--workers", str(workers)]
-        process = self._start(f"{target.replace(':', '-')}-{port}", argv + ["--factory"] * factory, extra)
-        return _ready(process, f"http://127.0.0.1:{port}", "/readyz" if factory else "/ping")
+        process = self.start(f"{target.replace(':', '-')}-{port}", argv + ["--factory"] * factory, extra)
+        return ready(process, f"http://127.0.0.1:{port}", "/readyz" if factory else "/ping")
 
     def bench_worker(self, concurrency: int, extra: Mapping[str, str] | None = None) -> Process:
         """``vibe worker`` with a bench model (``python -m bench.apps worker``)."""
         argv = [sys.executable, "-m", "bench.apps", "worker", str(concurrency)]
-        return self._start(f"bench-worker-{len(self.processes)}", argv, extra)
+        return self.start(f"bench-worker-{len(self.processes)}", argv, extra)
 
     @contextlib.contextmanager
     def running(self, *processes: Process) -> Iterator[None]:
@@ -147,7 +149,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _ready(process: Process, url: str, path: str, timeout: float = 60.0) -> Process:
+def ready(process: Process, url: str, path: str, timeout: float = 60.0) -> Process:
     process.url = url
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

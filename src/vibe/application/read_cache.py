@@ -4,6 +4,10 @@ Misses of one key at once cost one load (singleflight); absent things are cached
 caching), so probing unknown ids does not reach the database each time; TTLs carry jitter, so entries
 made together do not expire together. Writes invalidate. A load that raced a write does not store its
 (stale) result in this process; across processes, the short TTLs bound staleness (see README).
+
+The last value decoded for each key is kept beside the bytes it came from, and handed out again while
+the cache answers with those same bytes: the user behind every request, or a page of 20 projects, is
+not decoded again on every read. Values are frozen Structs, shared by every caller that reads them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ __all__ = ["NoCache", "ReadCache"]
 
 T = TypeVar("T")
 _ABSENT = b"\x00absent"
+DECODED_KEPT = 1024  # decoded values kept per ReadCache
 
 
 class NoCache(Cache):
@@ -57,6 +62,7 @@ class ReadCache(Generic[T]):
         self._rng = rng
         self._inflight: dict[str, asyncio.Future[T | None]] = {}
         self._writes: dict[str, int] = {}  # key -> invalidations seen, to spot a load that raced a write
+        self._decoded: dict[str, tuple[bytes, T]] = {}  # key -> (the bytes, their value), bounded
 
     def _key(self, key: str) -> str:
         return f"{self._namespace}:{key}"
@@ -67,7 +73,7 @@ class ReadCache(Generic[T]):
     async def get(self, key: str, load: Callable[[], Awaitable[T | None]]) -> T | None:
         raw = await self._cache.get(self._key(key))
         if raw is not None:
-            return None if raw == _ABSENT else self._decode(raw)
+            return None if raw == _ABSENT else self._decoded_value(key, raw)
         if (running := self._inflight.get(key)) is not None:
             return await asyncio.shield(running)
         future: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
@@ -89,6 +95,17 @@ class ReadCache(Generic[T]):
             del self._inflight[key]
         return value
 
+    def _decoded_value(self, key: str, raw: bytes) -> T:
+        kept = self._decoded.get(key)
+        if kept is not None and kept[0] == raw:
+            return kept[1]
+        value = self._decode(raw)
+        if len(self._decoded) >= DECODED_KEPT and key not in self._decoded:
+            del self._decoded[next(iter(self._decoded))]  # the oldest kept
+        self._decoded[key] = (raw, value)
+        return value
+
     async def invalidate(self, key: str) -> None:
         self._writes[key] = self._writes.get(key, 0) + 1
+        self._decoded.pop(key, None)
         await self._cache.delete(self._key(key))

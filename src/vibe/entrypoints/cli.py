@@ -66,6 +66,7 @@ def serve(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
+        http="vibe.entrypoints.http.protocol:VibeHttpToolsProtocol",  # a problem+json 400, with an id
         access_log=False,  # vibe logs each request itself, with its request id
         proxy_headers=False,  # client addresses behind proxies: VIBE_TRUSTED_PROXIES
         log_level=settings.log_level.lower(),

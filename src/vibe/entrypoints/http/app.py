@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from litestar import Litestar
-from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
@@ -22,10 +21,12 @@ from vibe.entrypoints.http import (
     sessions,
     web,
 )
+from vibe.entrypoints.http.access_log import ACCESS_LOG
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.openapi import COMPONENTS
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 from vibe.entrypoints.http.request import VibeRequest
+from vibe.entrypoints.http.request_metrics import REQUEST_METRICS
 
 __all__ = ["NO_GZIP", "UNTRUSTED_PATHS", "create_app"]
 
@@ -50,10 +51,9 @@ def create_app(vibe: Vibe) -> Litestar:
         ],
         dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, exclude_opt_key=NO_GZIP),
         request_max_body_size=vibe.settings.max_body_bytes,
         on_startup=[vibe.start],
-        on_shutdown=[vibe.aclose],
+        on_shutdown=[vibe.aclose, REQUEST_METRICS.flush, ACCESS_LOG.close],
         openapi_config=OpenAPIConfig(
             title="vibe", version=__version__, path="/api/schema", components=COMPONENTS
         ),
@@ -64,6 +64,7 @@ def create_app(vibe: Vibe) -> Litestar:
         app.asgi_handler,
         cors_origins=vibe.settings.cors_origins,
         untrusted_paths=UNTRUSTED_PATHS,
-        on_end=metrics.observe_request,
+        metrics=REQUEST_METRICS,
+        access_log=ACCESS_LOG,
     )
     return app

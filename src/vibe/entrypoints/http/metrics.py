@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from litestar import Response, get
 from litestar.di import NamedDependency
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -22,23 +22,9 @@ from vibe.bootstrap import Vibe
 from vibe.domain.model import OFFLINE_MODEL
 from vibe.domain.ports import GenerationTotals
 from vibe.domain.usage import Usage
+from vibe.entrypoints.http.request_metrics import REQUEST_METRICS
 
-__all__ = ["metrics", "observe_request"]
-
-REQUESTS = Counter(
-    "vibe_http_requests_total", "HTTP requests, by route and status.", ["method", "route", "status"]
-)
-LATENCY = Histogram(
-    "vibe_http_request_duration_seconds",
-    "Time to answer an HTTP request (for streams: until the stream ends).",
-    ["method", "route"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
-)
-
-
-def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(method, route).observe(seconds)
+__all__ = ["metrics"]
 
 
 class _Generations:
@@ -87,6 +73,7 @@ def _kinds(usage: Usage) -> list[tuple[str, int]]:
 
 
 def _request_metrics() -> bytes:
+    REQUEST_METRICS.flush()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

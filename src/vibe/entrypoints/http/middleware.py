@@ -1,7 +1,13 @@
-"""The outermost layer of every HTTP exchange: request id, baseline headers, CORS and the access log.
+"""The outermost layer of every HTTP exchange, in one pure-ASGI pass: the request id, the baseline
+headers, CORS, gzip, the access log and the request metrics.
 
 It wraps the whole Litestar handler (``app.asgi_handler``) rather than sitting in Litestar's middleware
 list, because Litestar runs that list only for matched routes: a 404 or 405 would miss it.
+
+It is on the path of every request, so it does the least it can: the incoming headers are read once
+from the raw ASGI list, the outgoing ones are appended as precomputed byte pairs, a new request id is
+128 random bits in hex, and the log line and the metrics are one append and one counter increment,
+formatted and written later (``access_log``, ``request_metrics``).
 
 CORS is done here instead of with Litestar's CORSConfig for two reasons: responses that serve
 generated code must never carry a CORS grant whatever the configuration, and a refused preflight must
@@ -10,42 +16,54 @@ still be problem+json rather than a plain-text 400.
 
 from __future__ import annotations
 
-import logging
+import os
+import random
 import re
 import time
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
-from litestar.datastructures import Headers, MutableScopeHeaders
-from litestar.enums import ScopeType
-from litestar.types import (
-    ASGIApp,
-    HTTPResponseBodyEvent,
-    HTTPResponseStartEvent,
-    Message,
-    Receive,
-    Scope,
-    Send,
-)
+from litestar.types import ASGIApp
 
-__all__ = ["NO_GZIP", "REQUEST_ID_HEADER", "RequestContextMiddleware", "current_request_id"]
+from vibe.entrypoints.http.access_log import AccessLog
+from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
+from vibe.entrypoints.http.request_metrics import RequestMetrics
 
-NO_GZIP = "no_gzip"  # route opt: never compress (event streams, zips); here so handlers need not import app
+__all__ = [
+    "NO_GZIP",
+    "REQUEST_ID_HEADER",
+    "RequestContextMiddleware",
+    "current_request_id",
+    "new_request_id",
+]
+
 REQUEST_ID_HEADER = "X-Request-ID"
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+_VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
 _request_id: ContextVar[str | None] = ContextVar("vibe_request_id", default=None)
-access_log = logging.getLogger("vibe.access")
 
-_CORS_METHODS = "GET, POST, PATCH, PUT, DELETE, OPTIONS"
-_CORS_HEADERS = "Authorization, Content-Type, Last-Event-ID, X-Request-ID"
-_CORS_EXPOSE = "X-Request-ID, Retry-After, Content-Disposition"
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+_CORS_EXPOSE = (b"access-control-expose-headers", b"X-Request-ID, Retry-After, Content-Disposition")
+_CORS_CREDENTIALS = (b"access-control-allow-credentials", b"true")
+_PREFLIGHT_START = {"type": "http.response.start", "status": 204}
+_PREFLIGHT_HEADERS = [
+    (b"access-control-allow-methods", b"GET, POST, PATCH, PUT, DELETE, OPTIONS"),
+    (b"access-control-allow-headers", b"Authorization, Content-Type, Last-Event-ID, X-Request-ID"),
+    (b"access-control-max-age", b"600"),
+]
 
 
 def current_request_id() -> str | None:
     """The id of the request this task is serving (for log records)."""
     return _request_id.get()
+
+
+_ids = random.Random()  # noqa: S311 - seeded from os.urandom; an id must be unique, not secret
+os.register_at_fork(after_in_child=_ids.seed)  # a forked child must not repeat its parent's ids
+
+
+def new_request_id() -> str:
+    return f"{_ids.getrandbits(128):032x}"
 
 
 class RequestContextMiddleware:
@@ -55,87 +73,114 @@ class RequestContextMiddleware:
         *,
         cors_origins: Iterable[str],
         untrusted_paths: re.Pattern[str],
-        on_end: Callable[[str, str, int, float], None] | None = None,
+        metrics: RequestMetrics | None = None,
+        access_log: AccessLog | None = None,
     ) -> None:
-        """``on_end(method, route template, status, seconds)`` is told of every finished request."""
         self.app = app
-        self.on_end = on_end
-        self.cors_origins = frozenset(cors_origins)
+        self.metrics = metrics
+        self.access_log = access_log or AccessLog()
+        self.cors_origins = frozenset(origin.encode("latin-1") for origin in cors_origins)
         self.untrusted_paths = untrusted_paths
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers.from_scope(scope)
-        incoming = headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        incoming, origin, preflight, gzip = _read_headers(scope["headers"])
+        request_id, raw_id = _request_id_of(incoming)
+        added = [(b"x-request-id", raw_id)]
+        if origin is not None and self._grants(origin, scope["path"]):
+            added += [(b"access-control-allow-origin", origin), _CORS_CREDENTIALS, _CORS_EXPOSE]
+        else:
+            origin, preflight = None, False
         scope.setdefault("state", {})["request_id"] = request_id
         token = _request_id.set(request_id)
-        origin = headers.get("origin")
-        granted = self._grants(origin, scope["path"])
         started = time.perf_counter()
         status = 0
+        zipped: GzipResponse | None = None
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, zipped
+            if zipped is not None:
+                await zipped(message)
+                return
             if message["type"] == "http.response.start":
                 status = message["status"]
-                out = MutableScopeHeaders.from_message(message)
-                out[REQUEST_ID_HEADER] = request_id
-                out["X-Content-Type-Options"] = "nosniff"
-                if granted and origin:
-                    out["Access-Control-Allow-Origin"] = origin
-                    out["Access-Control-Allow-Credentials"] = "true"
-                    out["Access-Control-Expose-Headers"] = _CORS_EXPOSE
-                    out.extend_header_value("Vary", "Origin")
+                message["headers"] = _with_headers(message.get("headers", ()), added, origin is not None)
+                if gzip and compressible(scope, message):
+                    zipped = GzipResponse(send, message)
+                    return
             await send(message)
 
         try:
-            if granted and scope.get("method") == "OPTIONS" and "access-control-request-method" in headers:
-                await self._preflight(send_with_headers)
+            if preflight and scope["method"] == "OPTIONS":
+                await send_with_headers(_PREFLIGHT_START | {"headers": _PREFLIGHT_HEADERS})
+                await send_with_headers({"type": "http.response.body", "body": b"", "more_body": False})
             else:
-                await self.app(scope, receive, send_with_headers)
+                await self.app(scope, receive, send_with_headers)  # type: ignore[arg-type]
         finally:
-            seconds = time.perf_counter() - started
-            _log_access(scope, status or 500, seconds, request_id)
-            if self.on_end is not None:
-                route = str(scope.get("path_template") or "unmatched")
-                self.on_end(str(scope.get("method", "-")), route, status or 500, seconds)
+            self._finish(scope, status or 500, time.perf_counter() - started, request_id)
             _request_id.reset(token)
 
-    def _grants(self, origin: str | None, path: str) -> bool:
-        return bool(origin) and origin in self.cors_origins and not self.untrusted_paths.match(path)
+    def _grants(self, origin: bytes, path: str) -> bool:
+        return origin in self.cors_origins and not self.untrusted_paths.match(path)
 
-    @staticmethod
-    async def _preflight(send: Send) -> None:
-        start: HTTPResponseStartEvent = {
-            "type": "http.response.start",
-            "status": 204,
-            "headers": [
-                (b"access-control-allow-methods", _CORS_METHODS.encode()),
-                (b"access-control-allow-headers", _CORS_HEADERS.encode()),
-                (b"access-control-max-age", b"600"),
-            ],
-        }
-        body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": b"", "more_body": False}
-        await send(start)
-        await send(body)
+    def _finish(self, scope: Message, status: int, seconds: float, request_id: str) -> None:
+        method = scope["method"]
+        if self.access_log.enabled():
+            client: Any = scope.get("client")
+            peer = client[0] if client else "-"
+            path, query = scope["path"], scope.get("query_string", b"")
+            self.access_log.add((time.time(), peer, method, path, query, status, seconds, request_id))
+        if self.metrics is not None:
+            self.metrics.observe(method, scope.get("path_template") or "unmatched", status, seconds)
 
 
-def _log_access(scope: Scope, status: int, seconds: float, request_id: str) -> None:
-    if not access_log.isEnabledFor(logging.INFO):
-        return
-    client: Any = scope.get("client")
-    peer = client[0] if client else "-"
-    query = scope.get("query_string", b"")
-    target = scope["path"] + ("?" + query.decode("latin-1") if query else "")
-    access_log.info(
-        '%s "%s %s" %d %.1fms rid=%s',
-        peer,
-        scope.get("method", "-"),
-        target,
-        status,
-        seconds * 1000,
-        request_id,
-    )
+def _request_id_of(incoming: bytes | None) -> tuple[str, bytes]:
+    """The request's id (a well-formed incoming one, else a new one), as text and as bytes."""
+    if incoming is not None and _VALID_ID.fullmatch(incoming):
+        return incoming.decode("ascii"), incoming
+    request_id = new_request_id()
+    return request_id, request_id.encode("ascii")
+
+
+def _read_headers(
+    headers: Iterable[tuple[bytes, bytes]],
+) -> tuple[bytes | None, bytes | None, bool, bool]:
+    """(X-Request-ID, Origin, is a CORS preflight, accepts gzip) from the raw header list (ASGI gives
+    the names in lower case)."""
+    request_id = origin = None
+    preflight = gzip = False
+    for name, value in headers:
+        if name == b"x-request-id":
+            request_id = value
+        elif name == b"origin":
+            origin = value
+        elif name == b"accept-encoding":
+            gzip = b"gzip" in value
+        elif name == b"access-control-request-method":
+            preflight = True
+    return request_id, origin, preflight, gzip
+
+
+def _with_headers(
+    headers: Iterable[tuple[bytes, bytes]], added: list[tuple[bytes, bytes]], vary_origin: bool
+) -> list[tuple[bytes, bytes]]:
+    """The response's headers plus ours; ``nosniff`` and ``Vary: Origin`` once even when already set."""
+    out = [*headers]  # a copy: the app may send one list with many responses
+    nosniff = True
+    vary = -1
+    for index, (name, _) in enumerate(out):
+        if name == b"x-content-type-options":
+            nosniff = False
+        elif name == b"vary":
+            vary = index
+    out += added
+    if nosniff:
+        out.append(_NOSNIFF)
+    if vary_origin:
+        if vary < 0:
+            out.append((b"vary", b"Origin"))
+        elif b"origin" not in out[vary][1].lower():
+            out[vary] = (b"vary", out[vary][1] + b", Origin")
+    return out

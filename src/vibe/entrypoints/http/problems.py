@@ -31,7 +31,7 @@ from vibe.domain.errors import (
     VibeError,
 )
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem_response"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem_body", "problem_response"]
 
 log = logging.getLogger("vibe.http")
 PROBLEM_JSON = "application/problem+json"
@@ -74,6 +74,17 @@ def _request_id(request: Request[Any, Any, Any]) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
 
+def problem_body(status: int, detail: str | None = None, errors: list[dict[str, str]] | None = None) -> bytes:
+    """The problem+json body of ``status`` (the standard detail when none is given)."""
+    body = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail or _DETAIL_OF_STATUS.get(status, HTTPStatus(status).description),
+        errors=errors,
+    )
+    return msgspec.json.encode(body)
+
+
 def problem_response(
     request: Request[Any, Any, Any],
     status: int,
@@ -82,15 +93,8 @@ def problem_response(
     headers: dict[str, str] | None = None,
     errors: list[dict[str, str]] | None = None,
 ) -> Response[bytes]:
-    body = Problem(
-        title=HTTPStatus(status).phrase,
-        status=status,
-        detail=detail or _DETAIL_OF_STATUS.get(status, HTTPStatus(status).description),
-        errors=errors,
-    )
-    return Response(
-        msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers or {}
-    )
+    body = problem_body(status, detail, errors)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or {})
 
 
 def _vibe_error(request: Request[Any, Any, Any], error: VibeError) -> Response[bytes]:

@@ -1,0 +1,181 @@
+"""The access log: one line per finished request, collected cheaply and written off the request path.
+
+A request only appends a tuple of its fields. Every ``FLUSH_SECONDS`` the lines gathered are
+formatted together (the capability token of a share link replaced by ``[redacted]``, control
+characters escaped so a request cannot forge a line) and handed to the sink. By default the sink is
+the ``vibe.access`` logger, one record per line, so an embedder's logging sees them; ``vibe serve``
+installs a ``StreamSink`` (``configure_logging``), which writes the lines as the root handler would,
+from a thread of its own: a slow log reader (a full pipe) never blocks the event loop. Past
+``StreamSink.MAX_PENDING`` unwritten lines it drops them and then says how many.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import queue
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+__all__ = [
+    "ACCESS_LOG",
+    "ACCESS_LOGGER",
+    "FLUSH_SECONDS",
+    "AccessLog",
+    "Line",
+    "StreamSink",
+    "message",
+    "redact",
+]
+
+ACCESS_LOGGER = "vibe.access"
+# Lines are handed to the sink in batches this far apart: waking the writer thread (and taking the
+# GIL back from it) for every request cost more than formatting the line.
+FLUSH_SECONDS = 0.05
+CLOSE_SECONDS = 2.0
+# (time.time(), peer, method, path, query string, status, seconds, request id)
+Line = tuple[float, str, str, str, bytes, int, float, str]
+Sink = Callable[[list[Line]], None]
+
+# A share link's path is its capability: whoever reads it can open the project.
+_SECRET_PATH = re.compile(r"^/+s/[^/]*")  # "//s/..." reaches the same route
+_SECRET_QUERY = re.compile(r"((?:^|&)[^=&]*token[^=&]*=)[^&]*", re.IGNORECASE)
+
+
+def redact(path: str, query: str) -> str:
+    """The request target as logged: share-link tokens and ``*token*=`` query values hidden."""
+    if path.startswith(("/s/", "//")):
+        path = _SECRET_PATH.sub("/s/[redacted]", path)
+    if query and "token" in query.lower():
+        query = _SECRET_QUERY.sub(r"\1[redacted]", query)
+    target = f"{path}?{query}" if query else path
+    return target if target.isprintable() else target.encode("unicode_escape").decode("ascii")
+
+
+def message(line: Line) -> str:
+    _, peer, method, path, query, status, seconds, request_id = line
+    target = redact(path, query.decode("latin-1"))
+    return f'{peer} "{method} {target}" {status} {seconds * 1000:.1f}ms rid={request_id}'
+
+
+class AccessLog:
+    def __init__(self, logger: logging.Logger | None = None) -> None:
+        self.logger = logger or logging.getLogger(ACCESS_LOGGER)
+        self.sink: Sink = self._to_logger
+        self._pending: list[Line] = []
+        self._timer: tuple[asyncio.TimerHandle, asyncio.AbstractEventLoop] | None = None
+
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def add(self, line: Line) -> None:
+        """Note a finished request; it is formatted and written within ``FLUSH_SECONDS``."""
+        self._pending.append(line)
+        if self._timer is None or self._timer[1].is_closed():  # none due, or due on a loop now gone
+            self._schedule()
+
+    def _schedule(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        # An empty context: the flush must not run as (nor log the id of) the first request.
+        self._timer = loop.call_later(FLUSH_SECONDS, self.flush, context=contextvars.Context()), loop
+
+    def flush(self) -> None:
+        """Hand what is pending to the sink now (a timer of a loop that has ended is dropped too)."""
+        if self._timer is not None:
+            self._timer[0].cancel()
+            self._timer = None
+        lines, self._pending = self._pending, []
+        if lines:
+            self.sink(lines)
+
+    def close(self) -> None:
+        """Write what is pending and wait (up to ``CLOSE_SECONDS``) until it is written: at shutdown.
+        (No parameters: Litestar hands the app to a shutdown hook that takes one.)"""
+        self.flush()
+        drain = getattr(self.sink, "drain", None)
+        if drain is not None:
+            drain(CLOSE_SECONDS)
+
+    def _to_logger(self, lines: list[Line]) -> None:
+        for line in lines:
+            record = self.logger.makeRecord(self.logger.name, logging.INFO, "", 0, message(line), (), None)
+            record.created = line[0]
+            record.msecs = (line[0] - int(line[0])) * 1000
+            record.request_id = line[7]
+            self.logger.handle(record)
+
+
+ACCESS_LOG = AccessLog()  # the process's one: ``configure_logging`` gives it its sink
+
+
+def asctime(created: float) -> str:
+    """logging's default ``asctime``: local time, a comma, milliseconds."""
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(created))
+    return f"{stamp},{int((created - int(created)) * 1000):03d}"
+
+
+class StreamSink:
+    """Formats lines as ``vibe.entrypoints.logs.FORMAT`` does and writes them from a daemon thread."""
+
+    MAX_PENDING = 100_000
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream or sys.stderr
+        self._queue: queue.SimpleQueue[tuple[int, str] | threading.Event] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._pending = self._dropped = 0
+        self._second, self._stamp = -1, ""
+        threading.Thread(target=self._write, name="vibe-access-log", daemon=True).start()
+
+    def __call__(self, lines: list[Line]) -> None:
+        with self._lock:
+            if self._pending + len(lines) > self.MAX_PENDING:
+                self._dropped += len(lines)
+                return
+            self._pending += len(lines)
+        prefix = f" INFO {ACCESS_LOGGER} ["
+        text = "".join([f"{self._asctime(line[0])}{prefix}{line[7]}] {message(line)}\n" for line in lines])
+        self._queue.put((len(lines), text))
+
+    def _asctime(self, created: float) -> str:
+        """``asctime`` with one strftime a second (called on the event loop's thread only)."""
+        second = int(created)
+        if second != self._second:
+            self._second, self._stamp = second, asctime(second)[:-4]
+        return f"{self._stamp},{int((created - second) * 1000):03d}"
+
+    def drain(self, timeout: float) -> bool:
+        """Wait until everything handed over so far is written."""
+        written = threading.Event()
+        self._queue.put(written)
+        return written.wait(timeout)
+
+    def _write(self) -> None:
+        while True:
+            item = self._queue.get()
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
+            count, text = item
+            with self._lock:
+                self._pending -= count
+                dropped, self._dropped = self._dropped, 0
+            if dropped:
+                text += (
+                    f"{asctime(time.time())} WARNING {ACCESS_LOGGER} [-] {dropped} access lines dropped: "
+                    "the log was not read fast enough\n"
+                )
+            try:
+                self._stream.write(text)
+                self._stream.flush()
+            except (OSError, ValueError):  # the stream is closed or broken: keep draining the queue
+                continue
