@@ -58,6 +58,8 @@ async def test_a_duplicate_email_in_any_case_is_409(client: Client) -> None:
     [
         {"email": "ada@example.com", "password": "short"},
         {"email": "ada@example.com", "password": "x" * 129},
+        {"email": "ada@example.com", "password": " " * 12},
+        {"email": "ada@example.com", "password": "\u0000" * 12},
         {"email": "not-an-email", "password": PASSWORD},
         {"email": "ada@example.com"},
         {"email": 5, "password": PASSWORD},
