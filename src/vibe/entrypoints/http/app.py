@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from vibe import __version__
 from vibe.bootstrap import Vibe
 from vibe.entrypoints.http import accounts, generations, health, metrics, preview, projects, sessions, web
+from vibe.entrypoints.http.host_check import HostCheck
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.openapi import COMPONENTS
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -50,7 +51,7 @@ def create_app(vibe: Vibe) -> Litestar:
         request_class=VibeRequest,
     )
     app.asgi_handler = RequestContextMiddleware(
-        app.asgi_handler,
+        HostCheck(app.asgi_handler),
         cors_origins=vibe.settings.cors_origins,
         untrusted_paths=UNTRUSTED_PATHS,
         on_end=metrics.observe_request,
