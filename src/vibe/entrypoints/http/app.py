@@ -8,13 +8,14 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from vibe import __version__
 from vibe.bootstrap import Vibe
 from vibe.entrypoints.http import accounts, generations, health, metrics, preview, projects, sessions, web
 from vibe.entrypoints.http.host_check import HostCheck
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
-from vibe.entrypoints.http.openapi import COMPONENTS
+from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 from vibe.entrypoints.http.request import VibeRequest
 
@@ -45,7 +46,14 @@ def create_app(vibe: Vibe) -> Litestar:
         on_startup=[vibe.start],
         on_shutdown=[vibe.aclose],
         openapi_config=OpenAPIConfig(
-            title="vibe", version=__version__, path="/api/schema", components=COMPONENTS
+            title="vibe",
+            version=__version__,
+            path=SCHEMA_PATH,
+            components=COMPONENTS,
+            # The raw document only: Litestar's viewers (Swagger UI, ReDoc...) load their scripts from
+            # a CDN, and nothing on the app's origin may run code from elsewhere.
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=schema_router(),
         ),
         logging_config=None,
         request_class=VibeRequest,
