@@ -159,9 +159,6 @@ class _Projects(ProjectRepository):
 
     async def add(self, project: Project) -> None:
         self.s.projects[project.id] = project
-        self.s.versions[(project.id, 0)] = Version(
-            number=0, generation_id=None, created_at=project.created_at, summary="Empty project"
-        )
 
     async def get(self, project_id: str) -> Project | None:
         return self.s.projects.get(project_id)
