@@ -24,9 +24,11 @@ from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
+from vibe.application.fair_queue import FairQueue
 from vibe.application.generations import Generations, GenerationsConfig
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
+from vibe.application.throttles import Throttles
 from vibe.config import Settings
 from vibe.domain.ports import JobQueue, ModelClient
 
@@ -62,6 +64,17 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
         max_turns=settings.agent_max_turns,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
         lease_seconds=settings.generation_lease_seconds,
+    )
+
+
+def _throttles(settings: Settings) -> Throttles:
+    return Throttles(
+        login_failures_per_account_and_address=settings.login_failures_per_account_and_address,
+        login_failures_per_account=settings.login_failures_per_account,
+        login_accounts_per_address=settings.login_accounts_per_address,
+        login_window_seconds=settings.login_window_seconds,
+        registrations_per_address=settings.registrations_per_address,
+        registration_window_seconds=settings.registration_window_seconds,
     )
 
 
@@ -137,6 +150,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     hasher = providers.Singleton(Argon2Hasher)
+    # One turn at a time: the hasher has one thread, and the queue, not its executor, decides who is next.
+    hash_queue = providers.Singleton(FairQueue, 1, settings.provided.password_queue_limit)
     tokens = providers.Singleton(JwtTokenService, jwt_secret, ids)
 
     accounts = providers.Singleton(
@@ -149,6 +164,8 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         cache=cache,
+        throttles=providers.Callable(_throttles, settings),
+        hash_queue=hash_queue,
     )
     projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
 

@@ -104,6 +104,18 @@ async def test_repeated_failures_are_429_with_retry_after(client: Client) -> Non
     assert 0 < int(blocked.headers["retry-after"]) <= 900
 
 
+async def test_a_burst_of_wrong_passwords_gets_no_more_checked_than_the_limit(client: Client) -> None:
+    """Counted before the work and atomically (on Redis, across serve processes in the cluster pass)."""
+    await signed_up(client, "ada@example.com")
+    wrong = {"email": "ada@example.com", "password": "not the password"}
+    responses = await asyncio.gather(*(client.post("/api/v1/auth/login", json=wrong) for _ in range(40)))
+    assert sorted(r.status_code for r in responses) == [401] * 10 + [429] * 30
+    for response in responses:
+        if response.status_code == 429:
+            assert_problem(response, 429)
+            assert 0 < int(response.headers["retry-after"]) <= 900
+
+
 @pytest.mark.parametrize("header", ["", "Bearer", "Basic abc", "Bearer not.a.jwt", "Token abc"])
 async def test_missing_or_garbage_credentials_are_401(client: Client, header: str) -> None:
     response = await client.get("/api/v1/users/me", headers={"Authorization": header} if header else {})

@@ -1,7 +1,8 @@
 """Accounts: registration, login with refresh-token rotation, logout, and managing users.
 
-Security rules live here, in one place: login failures are throttled per account and per client
-address; an unknown email costs the same hashing work as a wrong password and gets the same answer; a
+Security rules live here, in one place: sign-ins and sign-ups are throttled before any password is
+hashed (``throttles``), and every hash waits its fair turn at the one hashing thread (``fair_queue``);
+an unknown email costs the same hashing work as a wrong password and gets the same answer; a
 refresh token works once, and presenting it again revokes its whole family (the login) together with
 the family's live access tokens, through the denylist.
 """
@@ -13,7 +14,9 @@ from datetime import datetime
 
 import msgspec
 
+from vibe.application.fair_queue import FairQueue
 from vibe.application.read_cache import NoCache, ReadCache
+from vibe.application.throttles import NO_ADDRESS, LoginAttempt, Throttles
 from vibe.domain.auth import (
     ACCESS_TOKEN_TTL,
     FAMILY_TTL,
@@ -54,7 +57,7 @@ from vibe.domain.users import (
     normalize_email,
 )
 
-__all__ = ["Accounts", "Throttle"]
+__all__ = ["Accounts"]
 
 _encode_user = msgspec.msgpack.Encoder().encode
 _decode_user = msgspec.msgpack.Decoder(User).decode
@@ -62,15 +65,6 @@ _decode_user = msgspec.msgpack.Decoder(User).decode
 ACCESS_TTL_SECONDS = int(ACCESS_TOKEN_TTL.total_seconds())
 BAD_LOGIN = "Invalid email or password."
 BAD_REFRESH = "The refresh token is invalid, expired or already used; sign in again."
-
-
-class Throttle:
-    """Limits of the login and registration throttles (fixed windows)."""
-
-    login_failures = 10
-    login_window = 15 * 60
-    registrations = 60
-    registration_window = 10 * 60
 
 
 class Accounts:
@@ -84,6 +78,8 @@ class Accounts:
         clock: Clock,
         ids: IdFactory,
         cache: Cache | None = None,
+        throttles: Throttles | None = None,
+        hash_queue: FairQueue | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -92,6 +88,8 @@ class Accounts:
         self._limiter = limiter
         self._clock = clock
         self._ids = ids
+        self._throttles = throttles or Throttles()
+        self._hash_queue = hash_queue or FairQueue()
         self._users: ReadCache[User] = ReadCache(cache or NoCache(), "user", _encode_user, _decode_user)
 
     # --- registration -----------------------------------------------------------------------------
@@ -101,22 +99,26 @@ class Accounts:
     ) -> User:
         """Anyone may register; a duplicate email (in any case) is a ConflictError."""
         if client is not None:
-            count = await self._limiter.hit(f"register:addr:{client}", Throttle.registration_window)
-            if count.count > Throttle.registrations:
+            refused = await self._limiter.take([self._throttles.registration_quota(client)])
+            if refused is not None:
                 raise RateLimitedError(
-                    "Too many registrations from this address.", retry_after=count.reset_in
+                    "Too many registrations from this address.", retry_after=refused.reset_in
                 )
-        return await self._create(email, password, display_name, Role.USER)
+        return await self._create(email, password, display_name, Role.USER, client)
 
     async def create_admin(self, email: str, password: str, display_name: str | None = None) -> User:
         return await self._create(email, password, display_name, Role.ADMIN)
 
-    async def _create(self, email: str, password: str, display_name: str | None, role: Role) -> User:
+    async def _create(
+        self, email: str, password: str, display_name: str | None, role: Role, client: str | None = None
+    ) -> User:
         address = Email.parse(email)
         name = (
             DisplayName.parse(display_name) if display_name is not None else DisplayName.default_for(address)
         )
-        password_hash = await self._hasher.hash(check_password_policy(password))
+        check_password_policy(password)
+        async with self._hash_queue.turn(client or NO_ADDRESS, address.normalized):
+            password_hash = await self._hasher.hash(password)
         now = self._clock.now()
         user = User(
             id=self._ids.new_id(),
@@ -136,33 +138,34 @@ class Accounts:
     # --- sessions ---------------------------------------------------------------------------------
 
     async def login(self, email: str, password: str, *, client: str | None = None) -> TokenPair:
-        """Unknown email and wrong password: the same error after the same work, and both count."""
-        keys = [f"login:acct:{normalize_email(email)}"] + ([f"login:addr:{client}"] if client else [])
-        await self._check_throttle(keys)
-        async with self._uow(readonly=True) as uow:
-            user = await uow.users.get_by_email(normalize_email(email))
+        """Unknown email and wrong password: the same error after the same work, and both count. The
+        attempt is counted before the password is hashed, so a burst gets no more than the limit."""
+        account = normalize_email(email)
+        attempt = LoginAttempt(self._limiter, self._hash_queue, self._throttles, account, client)
+        await attempt.admit()
         password = password[: MAX_PASSWORD_CHARS + 1]  # no valid password is longer; bound the work
+        async with attempt.given_back_on_error(), self._uow(readonly=True) as uow:
+            user = await uow.users.get_by_email(account)
+        async with attempt.hashing():
+            right = await self._verify(user, password)
+            rehashed = await self._hasher.hash(password) if right and self._needs_rehash(user) else None
+        if user is None or not right:
+            raise AuthenticationError(BAD_LOGIN)
+        await attempt.succeeded()
+        if rehashed is not None:
+            await self._store_rehash(user, rehashed)
+        return await self._start_family(user.id)
+
+    async def _verify(self, user: User | None, password: str) -> bool:
         if user is None:
             await self._hasher.verify_dummy(password)
-        elif await self._hasher.verify(user.password_hash, password):
-            await self._limiter.reset(keys[0])
-            if self._hasher.needs_rehash(user.password_hash):
-                await self._rehash(user, password)
-            return await self._start_family(user.id)
-        for key in keys:
-            await self._limiter.hit(key, Throttle.login_window)
-        raise AuthenticationError(BAD_LOGIN)
+            return False
+        return await self._hasher.verify(user.password_hash, password)
 
-    async def _check_throttle(self, keys: list[str]) -> None:
-        for key in keys:
-            count = await self._limiter.peek(key)
-            if count.count >= Throttle.login_failures:
-                raise RateLimitedError(
-                    "Too many failed sign-ins; try again later.", retry_after=count.reset_in
-                )
+    def _needs_rehash(self, user: User | None) -> bool:
+        return user is not None and self._hasher.needs_rehash(user.password_hash)
 
-    async def _rehash(self, user: User, password: str) -> None:
-        new_hash = await self._hasher.hash(password)
+    async def _store_rehash(self, user: User, new_hash: str) -> None:
         async with self._uow() as uow:
             current = await uow.users.get(user.id)
             if current is not None and current.password_hash == user.password_hash:
@@ -322,7 +325,7 @@ class Accounts:
         if role is not None and not actor.is_admin:
             raise PermissionDeniedError("Only administrators may change roles.")
         name = DisplayName.parse(display_name) if display_name is not None else None
-        new_hash = await self._hasher.hash(check_password_policy(password)) if password is not None else None
+        new_hash = await self._hash_new(password, target) if password is not None else None
         updated = target.with_changes(self._clock.now(), display_name=name, role=role, password_hash=new_hash)
         async with self._uow() as uow:
             await uow.users.update(updated)
@@ -331,6 +334,11 @@ class Accounts:
         if new_hash is not None:
             await self._revoke_families(None, target.id)
         return updated
+
+    async def _hash_new(self, password: str, user: User) -> str:
+        check_password_policy(password)
+        async with self._hash_queue.turn(NO_ADDRESS, user.email_normalized):
+            return await self._hasher.hash(password)
 
     async def delete_user(self, actor: User, user_id: str) -> None:
         """Delete the user with their projects, generations and sessions."""

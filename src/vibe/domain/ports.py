@@ -36,6 +36,7 @@ __all__ = [
     "Page",
     "PasswordHasher",
     "ProjectRepository",
+    "Quota",
     "RateLimiter",
     "TokenBlacklist",
     "TokenRepository",
@@ -260,12 +261,31 @@ class WindowCount(msgspec.Struct, frozen=True):
     reset_in: int  # seconds until the window ends
 
 
+class Quota(msgspec.Struct, frozen=True):
+    """At most ``limit`` hits on ``key`` within a fixed window of ``window_seconds`` from the first;
+    with ``member``, at most ``limit`` distinct members instead (a member already in counts once)."""
+
+    key: str
+    limit: int
+    window_seconds: int
+    member: str | None = None
+
+
 class RateLimiter(Protocol):
-    async def hit(self, key: str, window_seconds: int) -> WindowCount:
-        """Count one event in the fixed window of ``key`` (atomically) and return the new count."""
+    """Fixed-window quotas, counted *before* the work they guard: a burst can never get more than the
+    limit through, however many arrive at once, nor across processes."""
+
+    async def take(self, quotas: Sequence[Quota]) -> WindowCount | None:
+        """In one atomic step, count a hit on every quota (or add its member), unless that would take
+        one past its limit: then count nothing and return that quota's window (count so far, seconds
+        left). None when admitted."""
         ...
 
-    async def peek(self, key: str) -> WindowCount: ...
+    async def give_back(self, quotas: Sequence[Quota]) -> None:
+        """Undo an admitted ``take`` (the work turned out not to need counting): a hit less on each
+        counter, the member out of each set."""
+        ...
+
     async def reset(self, key: str) -> None: ...
 
 
