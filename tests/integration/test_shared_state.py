@@ -104,6 +104,19 @@ async def test_members_count_once_however_often_they_come(limiter: RateLimiter) 
     assert await limiter.take([Quota("set", 2, 60, "")]) is not None  # an empty name is a member too
 
 
+async def test_a_quota_taken_only_to_check_counts_nothing(limiter: RateLimiter) -> None:
+    check = Quota("seen", 2, 60, "eve", count=False)
+    for _ in range(5):
+        assert await limiter.take([check, Quota("hits", 3, 60, count=False)]) is None
+    for name in ("ada", "bob"):
+        assert await limiter.take([Quota("seen", 2, 60, name)]) is None
+    assert await limiter.take([check]) is not None  # full, and eve is not in it
+    assert await limiter.take([Quota("seen", 2, 60, "ada", count=False)]) is None  # ada is
+    for _ in range(3):
+        assert await limiter.take([Quota("hits", 3, 60)]) is None
+    assert await limiter.take([Quota("hits", 3, 60, count=False)]) is not None
+
+
 async def test_concurrent_takes_admit_exactly_the_limit(limiter: RateLimiter) -> None:
     quotas = [Quota("burst", 10, 60), Quota("members", 1000, 60, "ada")]
     answers = await asyncio.gather(*(limiter.take(quotas) for _ in range(150)))

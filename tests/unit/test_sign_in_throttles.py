@@ -92,6 +92,26 @@ async def test_a_workshop_behind_one_address_signs_in_whatever_the_limits() -> N
         assert await world.accounts.login(f"pupil{i}@school.example", PASSWORD, client="192.0.2.1")
 
 
+async def test_a_spray_over_many_accounts_from_one_address_gets_the_limit_checked() -> None:
+    world = World(hasher=YieldingHasher(), throttles=Throttles(login_accounts_per_address=20))
+    outcomes = await asyncio.gather(*(fail(world, f"ghost{i}@example.com", "10.0.0.1") for i in range(100)))
+    assert world.hasher.verifications == 20
+    assert outcomes.count(AuthenticationError) == 20
+    assert outcomes.count(RateLimitedError) == 80
+
+
+async def test_sign_ins_under_way_at_once_behind_one_address_count_against_nothing() -> None:
+    """Sixty people behind one address press "Sign in" at the same moment, with a limit of 5 failed
+    accounts per address: being in flight together is not failing."""
+    world = World(hasher=YieldingHasher(), throttles=Throttles(login_accounts_per_address=5))
+    for i in range(60):
+        await world.user(f"pupil{i}@school.example")
+    signed_in = await asyncio.gather(
+        *(world.accounts.login(f"pupil{i}@school.example", PASSWORD, client="192.0.2.1") for i in range(60))
+    )
+    assert len(signed_in) == 60
+
+
 async def test_a_successful_login_clears_the_failures_of_that_account_from_that_address() -> None:
     world = World()
     await world.user()

@@ -74,6 +74,8 @@ class InMemoryRateLimiter(RateLimiter):
             if count >= quota.limit:
                 await self.give_back(taken)
                 return WindowCount(count, max(1, math.ceil(window.ends - now)))
+            if not quota.count:
+                continue
             if quota.member is not None:
                 window.members.add(quota.member)
             else:

@@ -148,6 +148,8 @@ class Accounts:
             user = await uow.users.get_by_email(account)
         async with attempt.hashing():
             right = await self._verify(user, password)
+            if not right:
+                await attempt.failed()
             rehashed = await self._hasher.hash(password) if right and self._needs_rehash(user) else None
         if user is None or not right:
             raise AuthenticationError(BAD_LOGIN)

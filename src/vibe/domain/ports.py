@@ -263,12 +263,14 @@ class WindowCount(msgspec.Struct, frozen=True):
 
 class Quota(msgspec.Struct, frozen=True):
     """At most ``limit`` hits on ``key`` within a fixed window of ``window_seconds`` from the first;
-    with ``member``, at most ``limit`` distinct members instead (a member already in counts once)."""
+    with ``member``, at most ``limit`` distinct members instead (a member already in counts once).
+    With ``count`` False a ``take`` only checks that the quota has room (or holds the member)."""
 
     key: str
     limit: int
     window_seconds: int
     member: str | None = None
+    count: bool = True
 
 
 class RateLimiter(Protocol):
@@ -278,7 +280,7 @@ class RateLimiter(Protocol):
     async def take(self, quotas: Sequence[Quota]) -> WindowCount | None:
         """In one atomic step, count a hit on every quota (or add its member), unless that would take
         one past its limit: then count nothing and return that quota's window (count so far, seconds
-        left). None when admitted."""
+        left). None when admitted. Quotas with ``count`` False are checked the same way, not counted."""
         ...
 
     async def give_back(self, quotas: Sequence[Quota]) -> None:

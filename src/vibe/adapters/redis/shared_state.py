@@ -13,33 +13,35 @@ from vibe.domain.ports import Cache, DenylistForgotten, Quota, RateLimiter, Toke
 
 __all__ = ["RedisCache", "RedisRateLimiter", "RedisTokenBlacklist"]
 
-# One atomic step over every quota (KEYS[i]; ARGV: limit, window, member or '' for each): count the hit
-# or add the member, start the window on the first, and when one would go past its limit undo what
-# this call counted and report that quota: {index, count so far, seconds left}; {0, 0, 0} admitted.
+# One atomic step over every quota (KEYS[i]; ARGV: limit, window, member or '', '1' to count or '0' to
+# only check, for each): count the hit or add the member, start the window on the first, and when
+# one would go past its limit undo what this call counted and report that quota: {index, count so far,
+# seconds left}; {0, 0, 0} when admitted.
 _TAKE = """
 local grew = {}
 for i = 1, #KEYS do
-  local limit, window, member = tonumber(ARGV[3*i-2]), tonumber(ARGV[3*i-1]), ARGV[3*i]
-  local count
+  local limit, window = tonumber(ARGV[4*i-3]), tonumber(ARGV[4*i-2])
+  local member, counting = ARGV[4*i-1], ARGV[4*i] == '1'
+  local count, new
   if member == '' then
-    count = redis.call('INCR', KEYS[i])
-    grew[i] = true
+    count = tonumber(redis.call('GET', KEYS[i]) or '0')
+    new = true
   else
-    grew[i] = redis.call('SADD', KEYS[i], member) == 1
     count = redis.call('SCARD', KEYS[i])
+    new = redis.call('SISMEMBER', KEYS[i], member) == 0
   end
   local ttl = redis.call('TTL', KEYS[i])
-  if ttl < 0 then
-    redis.call('EXPIRE', KEYS[i], window)
-    ttl = window
-  end
-  if grew[i] and count > limit then
-    for j = 1, i do
-      if grew[j] then
-        if ARGV[3*j] == '' then redis.call('DECR', KEYS[j]) else redis.call('SREM', KEYS[j], ARGV[3*j]) end
-      end
+  if new and count >= limit then
+    for j = 1, i - 1 do
+      if grew[j] and ARGV[4*j-1] == '' then redis.call('DECR', KEYS[j]) end
+      if grew[j] and ARGV[4*j-1] ~= '' then redis.call('SREM', KEYS[j], ARGV[4*j-1]) end
     end
-    return {i, count - 1, ttl}
+    return {i, count, math.max(ttl, 1)}
+  end
+  grew[i] = counting and new
+  if grew[i] then
+    if member == '' then redis.call('INCR', KEYS[i]) else redis.call('SADD', KEYS[i], member) end
+    if ttl < 0 then redis.call('EXPIRE', KEYS[i], window) end
   end
 end
 return {0, 0, 0}
@@ -79,7 +81,7 @@ class RedisRateLimiter(RateLimiter):
             return None
         args: list[str | int] = []
         for quota in quotas:
-            args += [quota.limit, quota.window_seconds, _member(quota)]
+            args += [quota.limit, quota.window_seconds, _member(quota), "1" if quota.count else "0"]
         index, count, ttl = await self._take(keys=[self._prefix + q.key for q in quotas], args=args)
         return None if int(index) == 0 else WindowCount(int(count), max(1, int(ttl)))
 
