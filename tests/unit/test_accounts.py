@@ -163,7 +163,9 @@ async def test_a_password_change_ends_every_session_of_that_user(world: World) -
     user = await world.user()
     one, principal = await world.login()
     two, _ = await world.login()
-    await world.accounts.update_user(principal.user, user.id, password="a brand new password")
+    await world.accounts.update_user(
+        principal.user, user.id, password="a brand new password", current_password=PASSWORD
+    )
     for pair in (one, two):
         with pytest.raises(AuthenticationError):
             await world.accounts.authenticate(pair.access_token)

@@ -17,6 +17,7 @@ import msgspec
 from vibe.application.fair_queue import FairQueue
 from vibe.application.read_cache import NoCache, ReadCache
 from vibe.application.throttles import NO_ADDRESS, LoginAttempt, Throttles
+from vibe.application.user_changes import UserChanges
 from vibe.domain.auth import (
     ACCESS_TOKEN_TTL,
     FAMILY_TTL,
@@ -30,6 +31,7 @@ from vibe.domain.auth import (
 from vibe.domain.errors import (
     AuthenticationError,
     ConflictError,
+    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -143,36 +145,39 @@ class Accounts:
         account = normalize_email(email)
         attempt = LoginAttempt(self._limiter, self._hash_queue, self._throttles, account, client)
         await attempt.admit()
-        password = password[: MAX_PASSWORD_CHARS + 1]  # no valid password is longer; bound the work
         async with attempt.given_back_on_error(), self._uow(readonly=True) as uow:
             user = await uow.users.get_by_email(account)
-        async with attempt.hashing():
-            right = await self._verify(user, password)
-            if not right:
-                await attempt.failed()
-            rehashed = await self._hasher.hash(password) if right and self._needs_rehash(user) else None
-        if user is None or not right:
-            raise AuthenticationError(BAD_LOGIN)
-        await attempt.succeeded()
+        rehashed = await self._check_password(attempt, user, password)
+        assert user is not None
         if rehashed is not None:
             await self._store_rehash(user, rehashed)
         return await self._start_family(user.id)
 
-    async def _verify(self, user: User | None, password: str) -> bool:
-        if user is None:
-            await self._hasher.verify_dummy(password)
-            return False
-        return await self._hasher.verify(user.password_hash, password)
-
-    def _needs_rehash(self, user: User | None) -> bool:
-        return user is not None and self._hasher.needs_rehash(user.password_hash)
+    async def _check_password(self, attempt: LoginAttempt, user: User | None, password: str) -> str | None:
+        """Check ``password`` in the attempt's hashing turn: AuthenticationError when wrong (or no
+        such user, after the same work); a new hash when the parameters changed, else None."""
+        password = password[: MAX_PASSWORD_CHARS + 1]  # no valid password is longer; bound the work
+        async with attempt.hashing():
+            if user is None:
+                await self._hasher.verify_dummy(password)
+                right = False
+            else:
+                right = await self._hasher.verify(user.password_hash, password)
+            if not right:
+                await attempt.failed()
+            rehash = user is not None and right and self._hasher.needs_rehash(user.password_hash)
+            rehashed = await self._hasher.hash(password) if rehash else None
+        if not right:
+            raise AuthenticationError(BAD_LOGIN)
+        await attempt.succeeded()
+        return rehashed
 
     async def _store_rehash(self, user: User, new_hash: str) -> None:
         async with self._uow() as uow:
-            current = await uow.users.get(user.id)
-            if current is not None and current.password_hash == user.password_hash:
-                await uow.users.update(current.with_changes(self._clock.now(), password_hash=new_hash))
-                await uow.commit()
+            await uow.users.change(
+                user.id, self._clock.now(), password_hash=new_hash, if_password_hash=user.password_hash
+            )
+            await uow.commit()
         await self._users.invalidate(user.id)
 
     async def _start_family(self, user_id: str) -> TokenPair:
@@ -321,26 +326,43 @@ class Accounts:
         display_name: str | None = None,
         password: str | None = None,
         role: Role | None = None,
+        current_password: str | None = None,
+        client: str | None = None,
     ) -> User:
-        """Changing a password ends every session of that user."""
+        """Only the fields given are written, so a concurrent change of another field is kept. Users
+        changing their own password give the current one (checked and throttled like a sign-in), and
+        the change is refused (ConflictError) if the password changed meanwhile; an administrator
+        resetting someone else's gives none. Changing a password ends every session of that user."""
         target = await self.get_user(actor, user_id)
         if role is not None and not actor.is_admin:
             raise PermissionDeniedError("Only administrators may change roles.")
         name = DisplayName.parse(display_name) if display_name is not None else None
-        new_hash = await self._hash_new(password, target) if password is not None else None
-        updated = target.with_changes(self._clock.now(), display_name=name, role=role, password_hash=new_hash)
-        async with self._uow() as uow:
-            await uow.users.update(updated)
-            await uow.commit()
+        new_hash = expected = None
+        if password is not None:
+            check_password_policy(password)
+            if actor.id == target.id:
+                await self._check_current_password(target, current_password, client)
+                expected = target.password_hash
+            async with self._hash_queue.turn(client or NO_ADDRESS, target.email_normalized):
+                new_hash = await self._hasher.hash(password)
+        changes = UserChanges(display_name=name, role=role, password_hash=new_hash, if_password_hash=expected)
+        updated = await changes.write(self._uow, actor.id, target.id, self._clock.now())
         await self._users.invalidate(updated.id)
         if new_hash is not None:
             await self._revoke_families(None, target.id)
         return updated
 
-    async def _hash_new(self, password: str, user: User) -> str:
-        check_password_policy(password)
-        async with self._hash_queue.turn(NO_ADDRESS, user.email_normalized):
-            return await self._hasher.hash(password)
+    async def _check_current_password(self, user: User, password: str | None, client: str | None) -> None:
+        if password is None:
+            raise InvalidInputError("Give your current password to change it.", field="current_password")
+        attempt = LoginAttempt(
+            self._limiter, self._hash_queue, self._throttles, user.email_normalized, client
+        )
+        await attempt.admit()
+        try:
+            await self._check_password(attempt, user, password)
+        except AuthenticationError:
+            raise PermissionDeniedError("The current password is not right.") from None
 
     async def delete_user(self, actor: User, user_id: str) -> None:
         """Delete the user with their projects, generations and sessions."""

@@ -18,7 +18,7 @@ from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.model import ModelChunk, ModelRequest
 from vibe.domain.projects import FileEntry, Project, Version
-from vibe.domain.users import User
+from vibe.domain.users import Role, User
 
 __all__ = [
     "Cache",
@@ -120,7 +120,22 @@ class UserRepository(Protocol):
     async def get(self, user_id: str) -> User | None: ...
     async def get_by_email(self, email_normalized: str) -> User | None: ...
     async def page(self, limit: int, offset: int) -> Page[User]: ...
-    async def update(self, user: User) -> None: ...
+
+    async def change(
+        self,
+        user_id: str,
+        now: datetime,
+        *,
+        display_name: str | None = None,
+        role: Role | None = None,
+        password_hash: str | None = None,
+        if_password_hash: str | None = None,
+    ) -> User | None:
+        """Write the fields given (not None) and ``updated_at``, and only those, in one statement, so
+        a concurrent change of another field is never undone; with ``if_password_hash``, only while
+        the stored hash is still that one. The user as stored after, or None when nothing matched."""
+        ...
+
     async def delete(self, user_id: str) -> None:
         """Delete the user with everything they own (projects, generations, tokens)."""
         ...
