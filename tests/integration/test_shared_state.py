@@ -232,3 +232,16 @@ async def test_the_redis_live_log_falls_back_to_sql_when_redis_is_down() -> None
     log = RedisEventLog(Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2))
     await log.publish("g", _events(1, 2))  # logged, not raised: the durable log has them
     assert await log.read("g", 0, timeout=1) is None
+
+
+async def test_a_reader_ahead_of_the_live_log_waits_for_an_event_it_has_not_seen(live: EventLog) -> None:
+    """A follower that read further in the durable log than the live log holds yet is not woken
+    empty-handed by the publishes that only catch the live log up (it would poll and sleep)."""
+    await live.publish("s", _events(1, 2))
+    ahead = asyncio.create_task(live.read("s", 4, timeout=10))
+    await asyncio.sleep(0.1)
+    await live.publish("s", _events(3, 4))
+    await asyncio.sleep(0.2)
+    assert not ahead.done()
+    await live.publish("s", _events(5, 5))
+    assert [e.seq for e in await asyncio.wait_for(ahead, 5) or []] == [5]

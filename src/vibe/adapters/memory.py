@@ -197,12 +197,19 @@ class InMemoryEventLog(EventLog):
             return None
         if session.events and session.events[0].seq > after + 1:
             return None  # this log does not hold the start of what was asked
-        found = self._after(session, after)
-        if found or timeout <= 0 or (session.events and session.events[-1].terminal):
-            return found
+        if timeout <= 0:
+            return self._after(session, after)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(session.signal.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                # Woken by every publish; waits on while they hold nothing past ``after`` (a reader
+                # that read ahead in the durable log), so it never returns empty-handed early.
+                while not self._after(session, after) and not self._ended(session):
+                    await session.signal.wait()
         return self._after(session, after)
+
+    @staticmethod
+    def _ended(session: _LiveSession) -> bool:
+        return bool(session.events) and session.events[-1].terminal
 
     @staticmethod
     def _after(session: _LiveSession, after: int) -> list[StoredEvent]:
