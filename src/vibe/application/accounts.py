@@ -1,8 +1,10 @@
 """Accounts: registration, login with refresh-token rotation, logout, and managing users.
 
-Security rules live here, in one place: sign-ins and sign-ups are throttled before any password is
-hashed (``throttles``), and every hash waits its fair turn at the one hashing thread (``fair_queue``);
-an unknown email costs the same hashing work as a wrong password and gets the same answer; a
+Security rules live here and in the modules it uses: sign-ins and sign-ups are throttled before any
+password is hashed (``throttles``), every hash waits its fair turn at the one hashing thread
+(``passwords``, ``fair_queue``), and a user is changed field by field under the actor's rights as
+they are now (``user_changes``); an unknown email costs the same hashing work as a wrong password and
+gets the same answer; a
 refresh token works once, and presenting it again revokes its whole family (the login) together with
 the family's live access tokens, through the denylist.
 """
@@ -15,8 +17,9 @@ from datetime import datetime
 import msgspec
 
 from vibe.application.fair_queue import FairQueue
+from vibe.application.passwords import Passwords
 from vibe.application.read_cache import NoCache, ReadCache
-from vibe.application.throttles import NO_ADDRESS, LoginAttempt, Throttles
+from vibe.application.throttles import Throttles
 from vibe.application.user_changes import UserChanges
 from vibe.domain.auth import (
     ACCESS_TOKEN_TTL,
@@ -31,7 +34,6 @@ from vibe.domain.auth import (
 from vibe.domain.errors import (
     AuthenticationError,
     ConflictError,
-    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -50,7 +52,6 @@ from vibe.domain.ports import (
     UnitOfWorkFactory,
 )
 from vibe.domain.users import (
-    MAX_PASSWORD_CHARS,
     DisplayName,
     Email,
     Role,
@@ -65,7 +66,6 @@ _encode_user = msgspec.msgpack.Encoder().encode
 _decode_user = msgspec.msgpack.Decoder(User).decode
 
 ACCESS_TTL_SECONDS = int(ACCESS_TOKEN_TTL.total_seconds())
-BAD_LOGIN = "Invalid email or password."
 BAD_REFRESH = "The refresh token is invalid, expired or already used; sign in again."
 
 
@@ -84,14 +84,13 @@ class Accounts:
         hash_queue: FairQueue | None = None,
     ) -> None:
         self._uow = uow
-        self._hasher = hasher
         self._tokens = tokens
         self._denylist = denylist
         self._limiter = limiter
         self._clock = clock
         self._ids = ids
         self._throttles = throttles or Throttles()
-        self._hash_queue = hash_queue or FairQueue()
+        self._passwords = Passwords(hasher, limiter, self._throttles, hash_queue or FairQueue())
         self._users: ReadCache[User] = ReadCache(cache or NoCache(), "user", _encode_user, _decode_user)
 
     # --- registration -----------------------------------------------------------------------------
@@ -118,9 +117,7 @@ class Accounts:
         name = (
             DisplayName.parse(display_name) if display_name is not None else DisplayName.default_for(address)
         )
-        check_password_policy(password)
-        async with self._hash_queue.turn(client or NO_ADDRESS, address.normalized):
-            password_hash = await self._hasher.hash(password)
+        password_hash = await self._passwords.hash_new(password, address.normalized, client)
         now = self._clock.now()
         user = User(
             id=self._ids.new_id(),
@@ -143,34 +140,14 @@ class Accounts:
         """Unknown email and wrong password: the same error after the same work, and both count. The
         attempt is counted before the password is hashed, so a burst gets no more than the limit."""
         account = normalize_email(email)
-        attempt = LoginAttempt(self._limiter, self._hash_queue, self._throttles, account, client)
-        await attempt.admit()
+        attempt = await self._passwords.admit(account, client)
         async with attempt.given_back_on_error(), self._uow(readonly=True) as uow:
             user = await uow.users.get_by_email(account)
-        rehashed = await self._check_password(attempt, user, password)
+        rehashed = await self._passwords.check(attempt, user, password)
         assert user is not None
         if rehashed is not None:
             await self._store_rehash(user, rehashed)
         return await self._start_family(user.id)
-
-    async def _check_password(self, attempt: LoginAttempt, user: User | None, password: str) -> str | None:
-        """Check ``password`` in the attempt's hashing turn: AuthenticationError when wrong (or no
-        such user, after the same work); a new hash when the parameters changed, else None."""
-        password = password[: MAX_PASSWORD_CHARS + 1]  # no valid password is longer; bound the work
-        async with attempt.hashing():
-            if user is None:
-                await self._hasher.verify_dummy(password)
-                right = False
-            else:
-                right = await self._hasher.verify(user.password_hash, password)
-            if not right:
-                await attempt.failed()
-            rehash = user is not None and right and self._hasher.needs_rehash(user.password_hash)
-            rehashed = await self._hasher.hash(password) if rehash else None
-        if not right:
-            raise AuthenticationError(BAD_LOGIN)
-        await attempt.succeeded()
-        return rehashed
 
     async def _store_rehash(self, user: User, new_hash: str) -> None:
         async with self._uow() as uow:
@@ -341,28 +318,15 @@ class Accounts:
         if password is not None:
             check_password_policy(password)
             if actor.id == target.id:
-                await self._check_current_password(target, current_password, client)
+                await self._passwords.check_current(target, current_password, client)
                 expected = target.password_hash
-            async with self._hash_queue.turn(client or NO_ADDRESS, target.email_normalized):
-                new_hash = await self._hasher.hash(password)
+            new_hash = await self._passwords.hash_new(password, target.email_normalized, client)
         changes = UserChanges(display_name=name, role=role, password_hash=new_hash, if_password_hash=expected)
         updated = await changes.write(self._uow, actor.id, target.id, self._clock.now())
         await self._users.invalidate(updated.id)
         if new_hash is not None:
             await self._revoke_families(None, target.id)
         return updated
-
-    async def _check_current_password(self, user: User, password: str | None, client: str | None) -> None:
-        if password is None:
-            raise InvalidInputError("Give your current password to change it.", field="current_password")
-        attempt = LoginAttempt(
-            self._limiter, self._hash_queue, self._throttles, user.email_normalized, client
-        )
-        await attempt.admit()
-        try:
-            await self._check_password(attempt, user, password)
-        except AuthenticationError:
-            raise PermissionDeniedError("The current password is not right.") from None
 
     async def delete_user(self, actor: User, user_id: str) -> None:
         """Delete the user with their projects, generations and sessions."""
