@@ -68,14 +68,8 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
 
 
 def _throttles(settings: Settings) -> Throttles:
-    return Throttles(
-        login_failures_per_account_and_address=settings.login_failures_per_account_and_address,
-        login_failures_per_account=settings.login_failures_per_account,
-        login_accounts_per_address=settings.login_accounts_per_address,
-        login_window_seconds=settings.login_window_seconds,
-        registrations_per_address=settings.registrations_per_address,
-        registration_window_seconds=settings.registration_window_seconds,
-    )
+    """The limits, from the settings of the same names."""
+    return Throttles(**{name: getattr(settings, name) for name in Throttles.__struct_fields__})
 
 
 def _redis_adapter(name: str, redis: Any) -> Any:
