@@ -21,6 +21,7 @@ from pathlib import Path
 from bench.fanout import fanout
 from bench.http_api import interleaved
 from bench.login import logins
+from bench.login_burst import login_burst
 from bench.machine import describe
 from bench.overhead import generation_overhead
 from bench.plan import Plan
@@ -31,7 +32,7 @@ from bench.seed import create_projects, sign_up
 from bench.servers import SETUPS, Deployment, Setup, deployment
 from bench.tokens import token_economy
 
-ALL = (1, 2, 3, 4, 5, 6)
+ALL = (1, 2, 3, 4, 5, 6, 7)
 
 
 def _say(message: str) -> None:
@@ -82,6 +83,8 @@ def run_setup(setup: Setup, plan: Plan, only: set[int], folder: Path) -> list[Be
             results.append(_guarded("4 SSE fan-out", lambda: fanout(deployed, plan)))
         if 5 in only:
             results.append(_guarded("5 generation overhead", lambda: generation_overhead(deployed, plan)))
+        if 7 in only:
+            results.append(_guarded("7 login burst", lambda: login_burst(deployed, plan)))
     if 6 in only and not setup.services:  # in-process and independent of the stores: run once
         results.append(_guarded("6 token economy", token_economy))
     return results

@@ -24,6 +24,7 @@ from dependency_injector import providers
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from vibe.adapters.runner_lock import RunnerLock
 from vibe.adapters.sql.migrate import upgrade_engine
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
@@ -51,6 +52,8 @@ class Vibe:
         self._started = False
         self._closed = False
         self._background: list[asyncio.Task[None]] = []
+        database = _sqlite_file(self.settings.database_url) if self.settings.is_sqlite else None
+        self._runners = RunnerLock(database, shared_database=not self.settings.is_sqlite)
 
     @property
     def accounts(self) -> Accounts:
@@ -90,17 +93,22 @@ class Vibe:
             await upgrade_engine(self.container.engine())
         queue = self.container.queue()
         if self.settings.queue == "inline":
-            if self.settings.redis_url is None:
-                # The embedded default is one process that runs every generation: whatever is
-                # unfinished at startup was left by a dead process.
-                self._background.append(asyncio.create_task(self._recover(self.container.clock().now())))
+            booted_at = self.container.clock().now()
+            alone = await asyncio.to_thread(self._runners.acquire)
+            if self.settings.redis_url is None and alone:
+                # No other live process runs generations on this database (the runners' lock was
+                # free): whatever is unfinished was left by processes that are gone. Otherwise (a
+                # command run against a live server's database) their sessions are left to their
+                # leases, and taken over below only once those run out.
+                self._background.append(asyncio.create_task(self._recover(booted_at)))
             # And whatever stops being run (a claim the database refused; with Redis, another
             # process that died) is queued again once its lease has run out.
             self._background.append(asyncio.create_task(self.requeue_stale_forever()))
         await queue.start(self.generations.run)
 
     async def _recover(self, booted_at: datetime) -> None:
-        """Fail the sessions a dead process left, retrying until the database answers."""
+        """Fail the sessions dead processes left (this process is the only one alive that runs
+        generations on this database), retrying until the database answers."""
         delay = 0.5
         while True:
             try:
@@ -140,6 +148,7 @@ class Vibe:
         if hasattr(live, "aclose"):
             await live.aclose()
         self.container.hasher().close()
+        self._runners.release()
         redis = self.container.redis()
         if redis is not None:
             with contextlib.suppress(Exception):

@@ -67,6 +67,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     agent_max_turns: int = DEFAULT_MAX_TURNS
     generation_lease_seconds: float = DEFAULT_LEASE_SECONDS
     log_level: str = "INFO"
+    # sign-in and sign-up throttles (application/throttles.py)
+    login_failures_per_account_and_address: int = 10
+    login_failures_per_account: int = 50
+    login_accounts_per_address: int = 20
+    login_window_seconds: int = 15 * 60
+    registrations_per_address: int = 60
+    registration_window_seconds: int = 10 * 60
+    password_queue_limit: int = 100
 
     def __repr__(self) -> str:  # never print secrets
         shown = {f: getattr(self, f) for f in self.__struct_fields__}
@@ -127,6 +135,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             log_level=_choice(
                 env, "VIBE_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True
             ),
+            **_throttles(env),
         )
         if settings.llm == "openai" and "VIBE_MODEL" not in env:
             raise SettingsError(
@@ -160,6 +169,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if not self.model.strip():
             raise SettingsError("VIBE_MODEL must not be empty.")
         return self
+
+
+_COUNT = (1, 1_000_000)
+_WINDOW = (1, 7 * 24 * 3600)
+# setting: (variable, default, bounds)
+_THROTTLES: dict[str, tuple[str, int, tuple[int, int]]] = {
+    "login_failures_per_account_and_address": ("VIBE_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 10, _COUNT),
+    "login_failures_per_account": ("VIBE_LOGIN_FAILURES_PER_ACCOUNT", 50, _COUNT),
+    "login_accounts_per_address": ("VIBE_LOGIN_ACCOUNTS_PER_ADDRESS", 20, _COUNT),
+    "login_window_seconds": ("VIBE_LOGIN_WINDOW_SECONDS", 15 * 60, _WINDOW),
+    "registrations_per_address": ("VIBE_REGISTRATIONS_PER_ADDRESS", 60, _COUNT),
+    "registration_window_seconds": ("VIBE_REGISTRATION_WINDOW_SECONDS", 10 * 60, _WINDOW),
+    "password_queue_limit": ("VIBE_PASSWORD_QUEUE_LIMIT", 100, (1, 100_000)),
+}
+
+
+def _throttles(env: Mapping[str, str]) -> dict[str, int]:
+    return {
+        field: _int(env, variable, default, *bounds)
+        for field, (variable, default, bounds) in _THROTTLES.items()
+    }
 
 
 def _hide_password(url: str) -> str:

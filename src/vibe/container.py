@@ -25,11 +25,13 @@ from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
+from vibe.application.fair_queue import FairQueue
 from vibe.application.generations import Generations, GenerationsConfig
 from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
+from vibe.application.throttles import Throttles
 from vibe.config import Settings
 from vibe.domain.ports import JobQueue, ModelClient
 
@@ -87,6 +89,11 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
         max_concurrent=settings.max_concurrent_generations,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
     )
+
+
+def _throttles(settings: Settings) -> Throttles:
+    """The limits, from the settings of the same names."""
+    return Throttles(**{name: getattr(settings, name) for name in Throttles.__struct_fields__})
 
 
 def _redis_adapter(name: str, redis: Any) -> Any:
@@ -161,6 +168,8 @@ class Container(containers.DeclarativeContainer):
     )
 
     hasher = providers.Singleton(Argon2Hasher)
+    # One turn at a time: the hasher has one thread, and the queue, not its executor, decides who is next.
+    hash_queue = providers.Singleton(FairQueue, 1, settings.provided.password_queue_limit)
     tokens = providers.Singleton(JwtTokenService, jwt_secret, ids)
 
     accounts = providers.Singleton(
@@ -173,6 +182,8 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         cache=cache,
+        throttles=providers.Callable(_throttles, settings),
+        hash_queue=hash_queue,
     )
     projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
 

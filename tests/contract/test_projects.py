@@ -113,7 +113,7 @@ class Projects(SideBySide):
         for project_id, (project, versions, contents) in seen.items():
             assert project == self.projects.get(project_id)
             assert [v.number for v in versions] == list(
-                range(project.current_version, -1, -1) if project else []
+                range(project.current_version, 0, -1) if project else []  # from 1: none when empty
             )
             for number, (entries, files) in contents.items():
                 assert files == self.files[(project_id, number)]

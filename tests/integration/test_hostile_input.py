@@ -129,6 +129,19 @@ JSON_VALUES = st.recursive(
     JSON_SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
 )
+# Numbers no input may hold, in the shapes a client could send them: past every bound, past Python's
+# 4,300-digit limit for int(), signed, padded, in exponent form, in other scripts' digits.
+BIG_NUMBERS = [
+    "9" * 20, "9" * 4301, "9" * 5000, "-" + "9" * 5000, "+" + "9" * 5000, "0" * 5000 + "1",
+    "9" * 20_000, "1e99999", "1" + "0" * 400 + ".5", "٣" * 5000, "0x" + "f" * 5000,
+]  # fmt: skip
+# Every query parameter the routes read, and every header the app or a proxy in front of it parses.
+QUERY_PARAMETERS = ["limit", "offset", "version", "after", "last_event_id", "status", "project_id", "name"]
+HEADERS = [
+    "Last-Event-ID", "X-Request-ID", "X-Forwarded-For", "X-Forwarded-Proto", "Origin", "Host",
+    "Accept-Encoding", "Authorization", "Cookie", "Range", "If-None-Match", "If-Modified-Since",
+    "Retry-After", "Max-Forwards", "traceparent", "Sec-Fetch-Site", "Service-Worker", "Content-Type",
+]  # fmt: skip
 FIELDS = ["email", "password", "display_name", "refresh_token", "name", "description", "visibility", "role"]
 FIELDS += ["prompt", "project_id", "version"]
 
@@ -136,7 +149,23 @@ FIELDS += ["prompt", "project_id", "version"]
 def _segment(target: Target) -> st.SearchStrategy[str]:
     real = [target.project_id, target.session_id, target.user_id, "index.html", "1"]
     garbage = st.text(string.printable + "é€\x00", min_size=1, max_size=20).map(lambda s: quote(s, safe=""))
-    return st.one_of(st.sampled_from(ODD_SEGMENTS), st.sampled_from(real), garbage)
+    big = st.sampled_from(BIG_NUMBERS).map(lambda s: quote(s, safe=""))
+    return st.one_of(st.sampled_from(ODD_SEGMENTS), st.sampled_from(real), garbage, big)
+
+
+def numeric_header(name: str, number: str) -> str:
+    """A header value of ``name`` that carries ``number`` where that header would hold a number."""
+    shapes = {
+        "Origin": f"http://testserver.local:{number}",
+        "Host": f"testserver.local:{number}",
+        "Accept-Encoding": f"gzip;q={number}",
+        "Authorization": f"Bearer {number}",
+        "Cookie": f"vibe_access={number}; vibe_refresh={number}",
+        "Range": f"bytes={number}-{number}",
+        "traceparent": f"00-{number}-{number}-01",
+        "Content-Type": f"application/json; charset=utf-8; q={number}",
+    }
+    return shapes.get(name, number)
 
 
 @st.composite
@@ -194,11 +223,12 @@ def hostile_requests(draw: st.DrawFn, target: Target) -> tuple[str, str, dict[st
             "limit=abc", "limit=-1", "limit=99999999999999999999", "offset=1e3", "version=-1",
             "version=%00", "status=nope", "project_id=" + "x" * 300, "last_event_id=%ff", "limit=1&limit=2",
             "%zz=%zz", "version=" + "9" * 40,
-        ]))  # fmt: skip
+        ]) | st.builds(lambda name, n: f"{name}={quote(n, safe='')}", st.sampled_from(QUERY_PARAMETERS),
+                       st.sampled_from(BIG_NUMBERS)))  # fmt: skip
     headers: dict[str, str] = {}
     auth = draw(st.integers(0, 3))
     # The token must outlive the run: no valid token for what could end the login or the account.
-    ends_login = method == "DELETE" or url.endswith("/logout") or (method == "PATCH" and "/users/" in url)
+    ends_login = method == "DELETE" or "/logout" in url or (method == "PATCH" and "/users/" in url)
     if auth < 2 and not ends_login:
         headers["Authorization"] = f"Bearer {target.token}"
     elif auth == 2:
@@ -216,6 +246,9 @@ def hostile_requests(draw: st.DrawFn, target: Target) -> tuple[str, str, dict[st
         {"Accept-Encoding": "gzip, br, *"}, {"Service-Worker": "script"},
     ]))  # fmt: skip
     headers.update(extra)
+    if draw(st.integers(0, 9)) == 0:
+        name = draw(st.sampled_from(HEADERS))
+        headers[name] = numeric_header(name, draw(st.sampled_from(BIG_NUMBERS)))
     body = draw(bodies()) if method in ("POST", "PATCH", "PUT") or draw(st.booleans()) else None
     return method, url, headers, body
 
@@ -246,7 +279,7 @@ def test_hostile_requests_get_clean_problems_and_never_a_server_error(target: Ta
 
     async def send(request: Request) -> httpx.Response:
         method, url, headers, body = request
-        return await target.client.request(method, url, headers=headers, content=body)
+        return await target.client.request(method, url, headers=_utf8(headers), content=body)
 
     @given(batch=st.lists(hostile_requests(target), min_size=BATCH, max_size=BATCH))
     @settings(
@@ -268,6 +301,63 @@ def test_hostile_requests_get_clean_problems_and_never_a_server_error(target: Ta
     print(f"statuses of {sum(seen.values())} hostile requests: {dict(sorted(seen.items()))}")
     assert sum(seen.values()) >= hostile_requests_count()
     assert {400, 401, 404, 405, 413, 422} <= set(seen), seen  # the malformed parts were reached
+
+
+def oversized_number_requests(target: Target, access_token: str) -> Iterator[Request]:
+    """Every route with an oversized number in each of its path parameters, each query parameter the
+    app reads, and each header, in turn (with a valid token, so the number reaches the handler)."""
+    token = {"Authorization": f"Bearer {access_token}"}
+    real = {"{user}": target.user_id, "{project}": target.project_id, "{session}": target.session_id}
+    real |= {"{segment}": "x", "{number}": "1", "{path}": "index.html"}
+    for method, template in ROUTES:
+        body = b"{}" if method in ("POST", "PATCH") else None
+        auth = {} if template.endswith("/logout") else token  # the token must outlive the test
+        plain = template
+        for name, value in real.items():
+            plain = plain.replace(name, value)
+        for number in BIG_NUMBERS:
+            for name in (n for n in real if n in template):
+                url = template.replace(name, quote(number, safe=""))
+                for other, value in real.items():
+                    url = url.replace(other, value)
+                yield method, url, dict(auth), body
+            for parameter in QUERY_PARAMETERS:
+                yield method, f"{plain}?{parameter}={quote(number, safe='')}", dict(auth), body
+            for header in HEADERS:
+                headers = auth | {header: numeric_header(header, number)}
+                if header == "Authorization":
+                    headers = {header: numeric_header(header, number)}
+                yield method, plain, headers, body
+
+
+def test_oversized_numbers_in_every_header_query_and_path_parameter_get_no_server_error(
+    target: Target,
+) -> None:
+    pair = target.runner.run(target.vibe.accounts.login("ada@example.com", PASSWORD))
+    requests = list(oversized_number_requests(target, pair.access_token))
+    statuses: dict[int, int] = {}
+    for start in range(0, len(requests), 50):
+        batch = requests[start : start + 50]
+        responses = target.runner.run(
+            _gather(
+                target.client.request(method, url, headers=_utf8(headers), content=body)
+                for method, url, headers, body in batch
+            )
+        )
+        for (method, url, headers, _), response in zip(batch, responses, strict=True):
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            try:
+                check(response)
+            except AssertionError as error:
+                shown = {k: v[:40] for k, v in headers.items()}
+                raise AssertionError(f"{method} {url[:120]} {shown}: {error}") from None
+    print(f"statuses of {len(requests)} requests with oversized numbers: {dict(sorted(statuses.items()))}")
+    assert 400 in statuses  # the 5,000-digit Last-Event-ID, refused
+    assert statuses.get(401, 0) < len(requests) / 10, "the numbers did not reach the handlers"
+
+
+def _utf8(headers: dict[str, str]) -> dict[str, bytes]:
+    return {name: value.encode() for name, value in headers.items()}
 
 
 async def _gather(calls: Iterator[Any]) -> list[httpx.Response]:

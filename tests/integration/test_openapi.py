@@ -242,7 +242,7 @@ BODIES = {
     ("post", "/api/v1/users"): {"email", "password", "display_name"},
     ("post", "/api/v1/auth/login"): {"email", "password"},
     ("post", "/api/v1/auth/refresh"): {"refresh_token"},
-    ("patch", "/api/v1/users/{user_id}"): {"display_name", "password", "role"},
+    ("patch", "/api/v1/users/{user_id}"): {"display_name", "password", "role", "current_password"},
     ("post", "/api/v1/projects"): {"name", "description"},
     ("patch", "/api/v1/projects/{project_id}"): {"name", "description", "visibility"},
     ("post", "/api/generate"): {"prompt", "project_id"},

@@ -139,7 +139,7 @@ async def test_versions_are_newest_first_and_restore_adds_an_equal_version(
 
     versions = (await client.get(f"{base}/versions", headers=ada["headers"])).json()
     assert set(versions) == {"items"}
-    assert [v["number"] for v in versions["items"]] == [2, 1, 0]
+    assert [v["number"] for v in versions["items"]] == [2, 1]
     for version in versions["items"]:
         assert set(version) == {"number", "generation_id", "created_at", "summary"}
         assert version["created_at"].endswith("Z")
@@ -155,12 +155,21 @@ async def test_versions_are_newest_first_and_restore_adds_an_equal_version(
     assert v1 == v3 == {"index.html": "one", "a.css": "a{}"}
     assert (await client.get(base, headers=ada["headers"])).json()["current_version"] == 3
 
-    emptied = await client.post(f"{base}/versions/0/restore", headers=ada["headers"])
-    assert emptied.json()["number"] == 4
-    assert (await client.get(base, headers=ada["headers"])).json()["files"] == []
-    for bad in ("99", "-1", "5"):
+    for bad in ("0", "99", "-1", "4"):
         assert_problem(await client.post(f"{base}/versions/{bad}/restore", headers=ada["headers"]), 404)
     assert_problem(await client.post(f"{base}/versions/x/restore", headers=ada["headers"]), 404)
+
+
+async def test_a_new_project_lists_no_versions_and_has_no_version_0(client: Client) -> None:
+    ada = await signed_up(client, "ada@example.com")
+    project = await create(client, ada)
+    base = f"/api/v1/projects/{project['id']}"
+    assert project["current_version"] == 0
+    assert (await client.get(f"{base}/versions", headers=ada["headers"])).json() == {"items": []}
+    assert_problem(await client.post(f"{base}/versions/0/restore", headers=ada["headers"]), 404)
+    assert_problem(await client.get(f"{base}/archive?version=0", headers=ada["headers"]), 404)
+    assert (await client.get(f"{base}/versions", headers=ada["headers"])).json() == {"items": []}
+    assert (await client.get(base, headers=ada["headers"])).json()["current_version"] == 0
 
 
 async def test_raw_files_by_version(client: Client, vibe: Vibe) -> None:
@@ -216,9 +225,7 @@ async def test_the_archive_is_a_streamed_zip_of_the_version(client: Client, vibe
     assert unzip(old.content) == SITE | {"big.css": big}
     assert len(old.content) < len(big)  # deflated
 
-    empty = await client.get(f"{url}?version=0", headers=ada["headers"])
-    assert empty.status_code == 200
-    assert unzip(empty.content) == {}
+    assert_problem(await client.get(f"{url}?version=0", headers=ada["headers"]), 404)  # versions start at 1
     assert_problem(await client.get(f"{url}?version=3", headers=ada["headers"]), 404)
     assert_problem(await client.get(f"{url}?version=-3", headers=ada["headers"]), 422)
 

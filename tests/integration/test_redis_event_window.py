@@ -5,7 +5,7 @@ stream with a gap, still get exactly what Redis holds."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -146,5 +146,72 @@ async def test_a_new_session_is_read_at_once_while_others_are_tailed(redis_test_
             assert asyncio.get_running_loop().time() - started < 0.5  # not after the 2 s block
             await log.publish("old", [_event(2)])
             assert [e.seq for e in await old or []] == [2]  # the restarted loop still tails "old"
+        finally:
+            await log.aclose()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - what is awaited is the adapter's inner state
+            await asyncio.sleep(0.01)
+
+
+async def test_a_batch_read_while_a_new_reader_kicks_the_loop_still_wakes_that_reader(
+    redis_test_url: str,
+) -> None:
+    """Issue 15, item 10. A reader of a session the loop does not tail yet kicks the blocked XREAD
+    (one round trip) before it waits; the loop can read the session's next batch during that round
+    trip. That batch must wake the reader, not the one after it (or the heartbeat's timeout: on the
+    last batch of a session, a stall of up to 15 s)."""
+    async with redis_client(redis_test_url) as client, redis_client(redis_test_url) as other:
+        log = RedisEventLog(client, block_ms=60_000)  # only a kick or a new entry ends the XREAD
+        writer = RedisEventLog(other)  # another process's, as a worker's is
+        try:
+            await writer.publish("a", [_event(1)])
+            tailed = asyncio.create_task(log.read("a", 1, timeout=30))  # the loop blocks on "a" only
+            await asyncio.sleep(0.2)
+            await writer.publish("b", [_event(1)])
+            assert [e.seq for e in await log.read("b", 0, timeout=30) or []] == [1]
+            kick = log._kick
+
+            async def kick_while_the_next_batch_lands() -> None:
+                watch = log._watched["b"]
+                await kick()
+                await writer.publish("b", [_event(2, "done")])
+                await until(lambda: watch.seen >= 2)  # the loop has read it
+
+            log._kick = kick_while_the_next_batch_lands  # type: ignore[method-assign]
+            try:
+                started = asyncio.get_running_loop().time()
+                woken = await log.read("b", 1, timeout=8)
+            finally:
+                log._kick = kick  # type: ignore[method-assign]
+            assert asyncio.get_running_loop().time() - started < 2, "woken by the timeout, not the batch"
+            assert [e.seq for e in woken or []] == [2]
+            await writer.publish("a", [_event(2)])
+            assert [e.seq for e in await tailed or []] == [2]
+        finally:
+            await log.aclose()
+
+
+async def test_a_reader_ahead_of_the_loop_waits_for_an_event_it_has_not_seen(redis_test_url: str) -> None:
+    """A reader that read further (from Redis directly) than the loop has is not woken empty-handed
+    by the batches it already has (to poll the database and sleep): it waits for one it lacks."""
+    async with redis_client(redis_test_url) as client:
+        log = RedisEventLog(client, block_ms=60_000)
+        try:
+            await log.publish("s", [_event(1)])
+            behind = asyncio.create_task(log.read("s", 1, timeout=30))  # the loop tails "s" from 1
+            await asyncio.sleep(0.2)
+            await log.publish("s", [_event(2)])
+            assert [e.seq for e in await behind or []] == [2]
+            ahead = asyncio.create_task(log.read("s", 5, timeout=30))  # it read 3 to 5 elsewhere
+            await asyncio.sleep(0.1)
+            for seq in (3, 4, 5):  # each wakes the loop, none of them this reader
+                await log.publish("s", [_event(seq)])
+                await asyncio.sleep(0.1)
+                assert not ahead.done(), seq
+            await log.publish("s", [_event(6)])
+            assert [e.seq for e in await asyncio.wait_for(ahead, 5) or []] == [6]
         finally:
             await log.aclose()

@@ -16,7 +16,7 @@ from vibe.adapters.redis.shared_state import RedisRateLimiter, RedisTokenBlackli
 from vibe.adapters.system import SystemClock
 from vibe.domain.errors import UnavailableError
 from vibe.domain.events import StoredEvent
-from vibe.domain.ports import DenylistForgotten, EventLog, RateLimiter, TokenBlacklist
+from vibe.domain.ports import DenylistForgotten, EventLog, Quota, RateLimiter, TokenBlacklist
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
@@ -62,21 +62,76 @@ async def live(backend: str | None) -> AsyncIterator[EventLog]:
         await log.aclose()
 
 
-async def test_the_limiter_counts_within_a_window(limiter: RateLimiter) -> None:
-    assert (await limiter.peek("k")).count == 0
-    for expected in (1, 2, 3):
-        count = await limiter.hit("k", 60)
-        assert count.count == expected
-        assert 0 < count.reset_in <= 60
-    assert (await limiter.peek("k")).count == 3
-    assert (await limiter.peek("other")).count == 0
+async def test_the_limiter_admits_up_to_the_limit_within_a_window(limiter: RateLimiter) -> None:
+    quota = Quota("k", 3, 60)
+    assert [await limiter.take([quota]) for _ in range(3)] == [None, None, None]
+    refused = await limiter.take([quota])
+    assert refused is not None
+    assert refused.count == 3
+    assert 0 < refused.reset_in <= 60
+    assert await limiter.take([Quota("other", 3, 60)]) is None
     await limiter.reset("k")
-    assert (await limiter.peek("k")).count == 0
+    assert await limiter.take([quota]) is None
 
 
-async def test_concurrent_hits_are_counted_exactly(limiter: RateLimiter) -> None:
-    counts = await asyncio.gather(*(limiter.hit("burst", 60) for _ in range(50)))
-    assert sorted(c.count for c in counts) == list(range(1, 51))
+async def test_a_refused_take_counts_nothing_on_any_quota(limiter: RateLimiter) -> None:
+    wide, tight = Quota("wide", 100, 60), Quota("tight", 2, 60)
+    for _ in range(5):
+        await limiter.take([wide, tight])
+    for _ in range(98):  # 2 were counted on "wide" by the admitted takes, none by the refused ones
+        assert await limiter.take([wide]) is None
+    assert await limiter.take([wide]) is not None
+
+
+async def test_given_back_hits_and_members_free_their_place(limiter: RateLimiter) -> None:
+    counter, members = Quota("c", 2, 60), Quota("m", 2, 60, "ada")
+    assert await limiter.take([counter, members]) is None
+    assert await limiter.take([counter, Quota("m", 2, 60, "bob")]) is None
+    assert await limiter.take([counter]) is not None
+    assert await limiter.take([Quota("m", 2, 60, "eve")]) is not None
+    await limiter.give_back([counter, members])
+    assert await limiter.take([counter, Quota("m", 2, 60, "eve")]) is None
+    await limiter.give_back([Quota("never-taken", 2, 60)])  # harmless, and never below zero
+    assert await limiter.take([Quota("never-taken", 1, 60)]) is None
+
+
+async def test_members_count_once_however_often_they_come(limiter: RateLimiter) -> None:
+    for name in ("ada", "bob", "ada", "ada", "bob"):
+        assert await limiter.take([Quota("set", 2, 60, name)]) is None
+    refused = await limiter.take([Quota("set", 2, 60, "eve")])
+    assert refused is not None
+    assert refused.count == 2
+    assert await limiter.take([Quota("set", 2, 60, "")]) is not None  # an empty name is a member too
+
+
+async def test_a_quota_taken_only_to_check_counts_nothing(limiter: RateLimiter) -> None:
+    check = Quota("seen", 2, 60, "eve", count=False)
+    for _ in range(5):
+        assert await limiter.take([check, Quota("hits", 3, 60, count=False)]) is None
+    for name in ("ada", "bob"):
+        assert await limiter.take([Quota("seen", 2, 60, name)]) is None
+    assert await limiter.take([check]) is not None  # full, and eve is not in it
+    assert await limiter.take([Quota("seen", 2, 60, "ada", count=False)]) is None  # ada is
+    for _ in range(3):
+        assert await limiter.take([Quota("hits", 3, 60)]) is None
+    assert await limiter.take([Quota("hits", 3, 60, count=False)]) is not None
+
+
+async def test_concurrent_takes_admit_exactly_the_limit(limiter: RateLimiter) -> None:
+    quotas = [Quota("burst", 10, 60), Quota("members", 1000, 60, "ada")]
+    answers = await asyncio.gather(*(limiter.take(quotas) for _ in range(150)))
+    assert answers.count(None) == 10
+
+
+async def test_takes_from_several_processes_admit_exactly_the_limit(redis_test_url: str) -> None:
+    """Each client is its own connection, as each process of a deployment has its own."""
+    clients = [redis_client(redis_test_url) for _ in range(4)]
+    limiters = [RedisRateLimiter(client) for client in clients]
+    quota = [Quota("shared", 10, 60)]
+    answers = await asyncio.gather(*(limiters[i % 4].take(quota) for i in range(150)))
+    assert answers.count(None) == 10
+    for client in clients:
+        await client.aclose()
 
 
 async def test_denied_keys_are_denied_until_they_expire(denylist: TokenBlacklist) -> None:
@@ -129,7 +184,7 @@ async def test_security_state_fails_closed_when_redis_is_down() -> None:
     with pytest.raises(UnavailableError):
         await RedisTokenBlacklist(redis).is_denied("jti:a")
     with pytest.raises(UnavailableError):
-        await RedisRateLimiter(redis).hit("k", 60)
+        await RedisRateLimiter(redis).take([Quota("k", 1, 60)])
     await redis.aclose()
 
 
@@ -177,3 +232,16 @@ async def test_the_redis_live_log_falls_back_to_sql_when_redis_is_down() -> None
     log = RedisEventLog(Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2))
     await log.publish("g", _events(1, 2))  # logged, not raised: the durable log has them
     assert await log.read("g", 0, timeout=1) is None
+
+
+async def test_a_reader_ahead_of_the_live_log_waits_for_an_event_it_has_not_seen(live: EventLog) -> None:
+    """A follower that read further in the durable log than the live log holds yet is not woken
+    empty-handed by the publishes that only catch the live log up (it would poll and sleep)."""
+    await live.publish("s", _events(1, 2))
+    ahead = asyncio.create_task(live.read("s", 4, timeout=10))
+    await asyncio.sleep(0.1)
+    await live.publish("s", _events(3, 4))
+    await asyncio.sleep(0.2)
+    assert not ahead.done()
+    await live.publish("s", _events(5, 5))
+    assert [e.seq for e in await asyncio.wait_for(ahead, 5) or []] == [5]

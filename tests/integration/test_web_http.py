@@ -63,6 +63,28 @@ async def build_of(http: httpx.AsyncClient) -> str:
 
 # --- the page ---------------------------------------------------------------------------------------
 
+# Where Litestar serves its OpenAPI viewers (each loads its scripts from a CDN) unless told otherwise.
+SCHEMA_VIEWERS = ["swagger", "redoc", "elements", "rapidoc", "scalar", "stoplight", "openapi.yaml", ""]
+
+
+@pytest.mark.parametrize("viewer", SCHEMA_VIEWERS)
+async def test_no_openapi_viewer_loads_code_from_elsewhere_on_the_apps_origin(
+    http: httpx.AsyncClient, viewer: str
+) -> None:
+    response = await http.get(f"/api/schema/{viewer}".rstrip("/"))
+    assert "text/html" not in response.headers.get("content-type", "")
+    assert not re.search(r"<script|https?://(?!www\.w3\.org)[^\s\"]*\.js", response.text)
+    if viewer:
+        assert_problem(response, 404)
+
+
+async def test_the_raw_openapi_schema_is_served(http: httpx.AsyncClient) -> None:
+    for path in ("/api/schema/openapi.json", "/api/schema"):
+        response = await http.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("application/vnd.oai.openapi+json")
+        assert response.json()["info"]["title"] == "vibe"
+
 
 async def test_every_route_of_the_app_is_the_page_with_a_strict_csp(http: httpx.AsyncClient) -> None:
     first = await http.get("/")

@@ -51,7 +51,12 @@ async def test_a_new_project_is_empty_at_version_0(projects: Projects) -> None:
     fetched, files = await projects.get(ADA, project.id)
     assert fetched == project
     assert files == []
-    assert [v.number for v in await projects.versions(ADA, project.id)] == [0]
+    assert await projects.versions(ADA, project.id) == []  # versions start at 1
+    with pytest.raises(NotFoundError):
+        await projects.restore(ADA, project.id, 0)
+    with pytest.raises(NotFoundError):
+        await projects.snapshot(ADA, project.id, 0)
+    assert (await projects.get(ADA, project.id))[0].current_version == 0
 
 
 async def test_commits_number_versions_and_never_change_old_ones(projects: Projects) -> None:
@@ -74,7 +79,6 @@ async def test_commits_number_versions_and_never_change_old_ones(projects: Proje
     assert [v.summary for v in await projects.versions(ADA, project.id)] == [
         "second",
         "first",
-        "Empty project",
     ]
 
 
@@ -86,8 +90,9 @@ async def test_restore_makes_a_new_version_equal_to_the_old(projects: Projects) 
     assert restored.number == 3
     assert restored.summary == "Restored version 1"
     assert (await projects.snapshot(ADA, project.id)).files == {"index.html": "v1"}
-    await projects.restore(ADA, project.id, 0)
-    assert (await projects.snapshot(ADA, project.id)).files == {}
+    with pytest.raises(NotFoundError):
+        await projects.restore(ADA, project.id, 0)
+    assert [v.number for v in await projects.versions(ADA, project.id)] == [3, 2, 1]
 
 
 async def test_identical_contents_are_stored_once(projects: Projects, db: InMemoryUnitOfWorkFactory) -> None:

@@ -60,6 +60,7 @@ TESTING_API = {
 }
 STRATEGIES_API = {
     "ModelScript",
+    "blank_passwords",
     "email_case_variants",
     "emails",
     "events",

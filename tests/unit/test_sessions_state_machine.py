@@ -107,8 +107,12 @@ class Sessions(RuleBasedStateMachine):
             self.run(self.world.accounts.delete_user(user, user.id))
             del self.passwords[email], self.user_ids[email]
         else:
-            self.passwords[email] = f"new {self.passwords[email]}"
-            self.run(self.world.accounts.update_user(user, user.id, password=self.passwords[email]))
+            current, self.passwords[email] = self.passwords[email], f"new {self.passwords[email]}"
+            self.run(
+                self.world.accounts.update_user(
+                    user, user.id, password=self.passwords[email], current_password=current
+                )
+            )
         for login in self.logins:
             if login.email == email:
                 self._kill(login)

@@ -178,3 +178,42 @@ def test_the_openai_compatible_endpoint_and_the_budget() -> None:
 def test_bad_openai_and_budget_settings_name_the_variable(env: dict[str, str], names: str) -> None:
     with pytest.raises(SettingsError, match=names):
         Settings.from_env(env)
+
+
+THROTTLES = {
+    "VIBE_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": ("login_failures_per_account_and_address", 10),
+    "VIBE_LOGIN_FAILURES_PER_ACCOUNT": ("login_failures_per_account", 50),
+    "VIBE_LOGIN_ACCOUNTS_PER_ADDRESS": ("login_accounts_per_address", 20),
+    "VIBE_LOGIN_WINDOW_SECONDS": ("login_window_seconds", 900),
+    "VIBE_REGISTRATIONS_PER_ADDRESS": ("registrations_per_address", 60),
+    "VIBE_REGISTRATION_WINDOW_SECONDS": ("registration_window_seconds", 600),
+    "VIBE_PASSWORD_QUEUE_LIMIT": ("password_queue_limit", 100),
+}
+
+
+@pytest.mark.parametrize("variable", THROTTLES)
+def test_every_throttle_is_a_setting_with_its_default_and_bounds(variable: str) -> None:
+    field, default = THROTTLES[variable]
+    assert getattr(Settings.from_env({}), field) == getattr(Settings(), field) == default
+    assert getattr(Settings.from_env({variable: "7"}), field) == 7
+    for bad in ("0", "-1", "ten", "1.5", "9" * 5000):
+        with pytest.raises(SettingsError, match=variable):
+            Settings.from_env({variable: bad})
+
+
+def test_every_throttle_setting_is_documented_in_the_readme_with_its_default() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for variable, (_, default) in THROTTLES.items():
+        assert f"| `{variable}` | `{default}` |" in readme, variable
+
+
+def test_the_throttles_reach_the_sign_in_service() -> None:
+    from vibe.container import _throttles
+
+    settings = Settings(login_failures_per_account_and_address=3, registrations_per_address=4)
+    throttles = _throttles(settings)
+    assert throttles.login_failures_per_account_and_address == 3
+    assert throttles.registrations_per_address == 4
+    assert throttles.login_window_seconds == 900

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from vibe.domain.errors import InvalidInputError
 from vibe.domain.users import DisplayName, Email, check_password_policy
-from vibe.testing.strategies import email_case_variants, emails, invalid_passwords, passwords
+from vibe.testing.strategies import (
+    blank_passwords,
+    email_case_variants,
+    emails,
+    invalid_passwords,
+    passwords,
+)
 
 
 @given(email_case_variants())
@@ -46,6 +52,25 @@ def test_8_to_128_characters_of_anything_are_accepted_unchanged(password: str) -
 def test_shorter_or_longer_passwords_are_refused(password: str) -> None:
     with pytest.raises(InvalidInputError):
         check_password_policy(password)
+
+
+@given(blank_passwords())
+def test_passwords_of_nothing_but_spaces_or_control_characters_are_refused(password: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        check_password_policy(password)
+    assert caught.value.field == "password"
+    assert "spaces" in caught.value.detail
+
+
+@pytest.mark.parametrize("password", [" " * 8, "\x00" * 8, " \x00" * 10, "\u3000" * 12, "\u200b" * 9])
+def test_blank_passwords_named_in_the_issue_are_refused(password: str) -> None:
+    with pytest.raises(InvalidInputError):
+        check_password_policy(password)
+
+
+@pytest.mark.parametrize("password", ["   a    ", "correct horse battery", "\x00\x00\x00\x00x\x00\x00\x00"])
+def test_a_password_may_hold_spaces_and_nuls_among_other_characters(password: str) -> None:
+    assert check_password_policy(password) == password
 
 
 def test_length_counts_characters_not_bytes() -> None:

@@ -21,6 +21,7 @@ from vibe.domain.ports import (
     DenylistForgotten,
     EventLog,
     JobQueue,
+    Quota,
     RateLimiter,
     TokenBlacklist,
     WindowCount,
@@ -37,37 +38,68 @@ __all__ = [
 _SWEEP_EVERY = 1024
 
 
+class _Window:
+    __slots__ = ("count", "ends", "members")
+
+    def __init__(self, ends: float) -> None:
+        self.count = 0
+        self.ends = ends
+        self.members: set[str] = set()
+
+
 class InMemoryRateLimiter(RateLimiter):
-    """Fixed windows per key, on the injected clock."""
+    """Fixed windows per key, on the injected clock. Each ``take`` runs without awaiting, so it is
+    atomic in this process, as the Redis script is across processes."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._windows: dict[str, tuple[int, float]] = {}
-        self._hits = 0
+        self._windows: dict[str, _Window] = {}
+        self._takes = 0
 
-    def _now(self) -> float:
-        return self._clock.now().timestamp()
+    def _window(self, quota: Quota, now: float) -> _Window:
+        window = self._windows.get(quota.key)
+        if window is None or now >= window.ends:
+            window = self._windows[quota.key] = _Window(now + quota.window_seconds)
+        return window
 
-    async def hit(self, key: str, window_seconds: int) -> WindowCount:
-        now = self._now()
-        count, ends = self._windows.get(key, (0, 0.0))
-        if now >= ends:
-            count, ends = 0, now + window_seconds
-        self._windows[key] = (count + 1, ends)
-        self._hits += 1
-        if self._hits % _SWEEP_EVERY == 0:
-            self._windows = {k: v for k, v in self._windows.items() if v[1] > now}
-        return WindowCount(count + 1, max(1, math.ceil(ends - now)))
+    async def take(self, quotas: Sequence[Quota]) -> WindowCount | None:
+        now = self._clock.now().timestamp()
+        self._sweep(now)
+        taken: list[Quota] = []
+        for quota in quotas:
+            window = self._window(quota, now)
+            count = len(window.members) if quota.member is not None else window.count
+            if quota.member is not None and quota.member in window.members:
+                continue  # counted already
+            if count >= quota.limit:
+                await self.give_back(taken)
+                return WindowCount(count, max(1, math.ceil(window.ends - now)))
+            if not quota.count:
+                continue
+            if quota.member is not None:
+                window.members.add(quota.member)
+            else:
+                window.count += 1
+            taken.append(quota)
+        return None
 
-    async def peek(self, key: str) -> WindowCount:
-        now = self._now()
-        count, ends = self._windows.get(key, (0, 0.0))
-        if now >= ends:
-            return WindowCount(0, 0)
-        return WindowCount(count, max(1, math.ceil(ends - now)))
+    async def give_back(self, quotas: Sequence[Quota]) -> None:
+        for quota in quotas:
+            window = self._windows.get(quota.key)
+            if window is None:
+                continue
+            if quota.member is not None:
+                window.members.discard(quota.member)
+            else:
+                window.count = max(0, window.count - 1)
 
     async def reset(self, key: str) -> None:
         self._windows.pop(key, None)
+
+    def _sweep(self, now: float) -> None:
+        self._takes += 1
+        if self._takes % _SWEEP_EVERY == 0:
+            self._windows = {k: w for k, w in self._windows.items() if w.ends > now}
 
 
 class InMemoryTokenBlacklist(TokenBlacklist):
@@ -165,12 +197,19 @@ class InMemoryEventLog(EventLog):
             return None
         if session.events and session.events[0].seq > after + 1:
             return None  # this log does not hold the start of what was asked
-        found = self._after(session, after)
-        if found or timeout <= 0 or (session.events and session.events[-1].terminal):
-            return found
+        if timeout <= 0:
+            return self._after(session, after)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(session.signal.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                # Woken by every publish; waits on while they hold nothing past ``after`` (a reader
+                # that read ahead in the durable log), so it never returns empty-handed early.
+                while not self._after(session, after) and not self._ended(session):
+                    await session.signal.wait()
         return self._after(session, after)
+
+    @staticmethod
+    def _ended(session: _LiveSession) -> bool:
+        return bool(session.events) and session.events[-1].terminal
 
     @staticmethod
     def _after(session: _LiveSession, after: int) -> list[StoredEvent]:

@@ -1,7 +1,10 @@
 """Accounts: registration, login with refresh-token rotation, logout, and managing users.
 
-Security rules live here, in one place: login failures are throttled per account and per client
-address; an unknown email costs the same hashing work as a wrong password and gets the same answer; a
+Security rules live here and in the modules it uses: sign-ins and sign-ups are throttled before any
+password is hashed (``throttles``), every hash waits its fair turn at the one hashing thread
+(``passwords``, ``fair_queue``), and a user is changed field by field under the actor's rights as
+they are now (``user_changes``); an unknown email costs the same hashing work as a wrong password and
+gets the same answer; a
 refresh token works once, and presenting it again revokes its whole family (the login) together with
 the family's live access tokens, through the denylist.
 """
@@ -13,7 +16,11 @@ from datetime import datetime
 
 import msgspec
 
+from vibe.application.fair_queue import FairQueue
+from vibe.application.passwords import Passwords
 from vibe.application.read_cache import NoCache, ReadCache
+from vibe.application.throttles import Throttles
+from vibe.application.user_changes import UserChanges
 from vibe.domain.auth import (
     ACCESS_TOKEN_TTL,
     FAMILY_TTL,
@@ -45,7 +52,6 @@ from vibe.domain.ports import (
     UnitOfWorkFactory,
 )
 from vibe.domain.users import (
-    MAX_PASSWORD_CHARS,
     DisplayName,
     Email,
     Role,
@@ -54,23 +60,13 @@ from vibe.domain.users import (
     normalize_email,
 )
 
-__all__ = ["Accounts", "Throttle"]
+__all__ = ["Accounts"]
 
 _encode_user = msgspec.msgpack.Encoder().encode
 _decode_user = msgspec.msgpack.Decoder(User).decode
 
 ACCESS_TTL_SECONDS = int(ACCESS_TOKEN_TTL.total_seconds())
-BAD_LOGIN = "Invalid email or password."
 BAD_REFRESH = "The refresh token is invalid, expired or already used; sign in again."
-
-
-class Throttle:
-    """Limits of the login and registration throttles (fixed windows)."""
-
-    login_failures = 10
-    login_window = 15 * 60
-    registrations = 60
-    registration_window = 10 * 60
 
 
 class Accounts:
@@ -84,14 +80,17 @@ class Accounts:
         clock: Clock,
         ids: IdFactory,
         cache: Cache | None = None,
+        throttles: Throttles | None = None,
+        hash_queue: FairQueue | None = None,
     ) -> None:
         self._uow = uow
-        self._hasher = hasher
         self._tokens = tokens
         self._denylist = denylist
         self._limiter = limiter
         self._clock = clock
         self._ids = ids
+        self._throttles = throttles or Throttles()
+        self._passwords = Passwords(hasher, limiter, self._throttles, hash_queue or FairQueue())
         self._users: ReadCache[User] = ReadCache(cache or NoCache(), "user", _encode_user, _decode_user)
 
     # --- registration -----------------------------------------------------------------------------
@@ -101,22 +100,24 @@ class Accounts:
     ) -> User:
         """Anyone may register; a duplicate email (in any case) is a ConflictError."""
         if client is not None:
-            count = await self._limiter.hit(f"register:addr:{client}", Throttle.registration_window)
-            if count.count > Throttle.registrations:
+            refused = await self._limiter.take([self._throttles.registration_quota(client)])
+            if refused is not None:
                 raise RateLimitedError(
-                    "Too many registrations from this address.", retry_after=count.reset_in
+                    "Too many registrations from this address.", retry_after=refused.reset_in
                 )
-        return await self._create(email, password, display_name, Role.USER)
+        return await self._create(email, password, display_name, Role.USER, client)
 
     async def create_admin(self, email: str, password: str, display_name: str | None = None) -> User:
         return await self._create(email, password, display_name, Role.ADMIN)
 
-    async def _create(self, email: str, password: str, display_name: str | None, role: Role) -> User:
+    async def _create(
+        self, email: str, password: str, display_name: str | None, role: Role, client: str | None = None
+    ) -> User:
         address = Email.parse(email)
         name = (
             DisplayName.parse(display_name) if display_name is not None else DisplayName.default_for(address)
         )
-        password_hash = await self._hasher.hash(check_password_policy(password))
+        password_hash = await self._passwords.hash_new(password, address.normalized, client)
         now = self._clock.now()
         user = User(
             id=self._ids.new_id(),
@@ -136,38 +137,24 @@ class Accounts:
     # --- sessions ---------------------------------------------------------------------------------
 
     async def login(self, email: str, password: str, *, client: str | None = None) -> TokenPair:
-        """Unknown email and wrong password: the same error after the same work, and both count."""
-        keys = [f"login:acct:{normalize_email(email)}"] + ([f"login:addr:{client}"] if client else [])
-        await self._check_throttle(keys)
-        async with self._uow(readonly=True) as uow:
-            user = await uow.users.get_by_email(normalize_email(email))
-        password = password[: MAX_PASSWORD_CHARS + 1]  # no valid password is longer; bound the work
-        if user is None:
-            await self._hasher.verify_dummy(password)
-        elif await self._hasher.verify(user.password_hash, password):
-            await self._limiter.reset(keys[0])
-            if self._hasher.needs_rehash(user.password_hash):
-                await self._rehash(user, password)
-            return await self._start_family(user.id)
-        for key in keys:
-            await self._limiter.hit(key, Throttle.login_window)
-        raise AuthenticationError(BAD_LOGIN)
+        """Unknown email and wrong password: the same error after the same work, and both count. The
+        attempt is counted before the password is hashed, so a burst gets no more than the limit."""
+        account = normalize_email(email)
+        attempt = await self._passwords.admit(account, client)
+        async with attempt.given_back_on_error(), self._uow(readonly=True) as uow:
+            user = await uow.users.get_by_email(account)
+        rehashed = await self._passwords.check(attempt, user, password)
+        assert user is not None
+        if rehashed is not None:
+            await self._store_rehash(user, rehashed)
+        return await self._start_family(user.id)
 
-    async def _check_throttle(self, keys: list[str]) -> None:
-        for key in keys:
-            count = await self._limiter.peek(key)
-            if count.count >= Throttle.login_failures:
-                raise RateLimitedError(
-                    "Too many failed sign-ins; try again later.", retry_after=count.reset_in
-                )
-
-    async def _rehash(self, user: User, password: str) -> None:
-        new_hash = await self._hasher.hash(password)
+    async def _store_rehash(self, user: User, new_hash: str) -> None:
         async with self._uow() as uow:
-            current = await uow.users.get(user.id)
-            if current is not None and current.password_hash == user.password_hash:
-                await uow.users.update(current.with_changes(self._clock.now(), password_hash=new_hash))
-                await uow.commit()
+            await uow.users.change(
+                user.id, self._clock.now(), password_hash=new_hash, if_password_hash=user.password_hash
+            )
+            await uow.commit()
         await self._users.invalidate(user.id)
 
     async def _start_family(self, user_id: str) -> TokenPair:
@@ -316,17 +303,26 @@ class Accounts:
         display_name: str | None = None,
         password: str | None = None,
         role: Role | None = None,
+        current_password: str | None = None,
+        client: str | None = None,
     ) -> User:
-        """Changing a password ends every session of that user."""
+        """Only the fields given are written, so a concurrent change of another field is kept. Users
+        changing their own password give the current one (checked and throttled like a sign-in), and
+        the change is refused (ConflictError) if the password changed meanwhile; an administrator
+        resetting someone else's gives none. Changing a password ends every session of that user."""
         target = await self.get_user(actor, user_id)
         if role is not None and not actor.is_admin:
             raise PermissionDeniedError("Only administrators may change roles.")
         name = DisplayName.parse(display_name) if display_name is not None else None
-        new_hash = await self._hasher.hash(check_password_policy(password)) if password is not None else None
-        updated = target.with_changes(self._clock.now(), display_name=name, role=role, password_hash=new_hash)
-        async with self._uow() as uow:
-            await uow.users.update(updated)
-            await uow.commit()
+        new_hash = expected = None
+        if password is not None:
+            check_password_policy(password)
+            if actor.id == target.id:
+                await self._passwords.check_current(target, current_password, client)
+                expected = target.password_hash
+            new_hash = await self._passwords.hash_new(password, target.email_normalized, client)
+        changes = UserChanges(display_name=name, role=role, password_hash=new_hash, if_password_hash=expected)
+        updated = await changes.write(self._uow, actor.id, target.id, self._clock.now())
         await self._users.invalidate(updated.id)
         if new_hash is not None:
             await self._revoke_families(None, target.id)

@@ -182,9 +182,9 @@ class Generations:
         raise InvalidStateError("The session is changing; try again.")  # pragma: no cover
 
     async def recover(self, created_before: datetime) -> int:
-        """Fail the unfinished sessions created before ``created_before``: with the inline queue, a
-        process that starts runs every new session itself, so older unfinished ones were left by a
-        dead process."""
+        """Fail the unfinished sessions created before ``created_before``. Only for a process that
+        knows it is the one alive running generations on this database (``Vibe._recover``): then
+        older unfinished sessions were left by dead processes."""
         async with self._uow(readonly=True) as uow:
             stale = [g for g in await uow.generations.unfinished() if g.created_at < created_before]
         for generation in stale:

@@ -5,8 +5,9 @@ transaction, and only then published to the live log; so a stream never shows an
 restart could lose, and a writer whose session was taken over or cancelled stops at its next flush.
 
 Follower: one cursor over both logs. It reads the live log when that holds the session and the
-durable log otherwise, so a client resuming after ``Last-Event-ID: N`` gets every later event once,
-in order, whichever process wrote them.
+durable log otherwise, and the durable log also whenever the live one skips an id, so a client
+resuming after ``Last-Event-ID: N`` gets every later event once, in order, whichever process wrote
+them, even one that died between its two writes.
 """
 
 from __future__ import annotations
@@ -153,10 +154,9 @@ async def follow(
     quiet_since = time.monotonic()
     while True:
         started = time.monotonic()
-        batch = await live.read(generation_id, cursor, timeout=heartbeat)
-        if batch is None or not batch:
-            durable, finished = await _durable(uow, generation_id, cursor)
-            batch = durable or batch or []
+        batch = _contiguous(await live.read(generation_id, cursor, timeout=heartbeat), cursor)
+        if not batch:
+            batch, finished = await _durable(uow, generation_id, cursor)
             if not batch and finished:
                 return
             if not batch and time.monotonic() - started < heartbeat / 2:
@@ -171,6 +171,18 @@ async def follow(
         elif time.monotonic() - quiet_since >= heartbeat:
             quiet_since = time.monotonic()
             yield None
+
+
+def _contiguous(batch: list[StoredEvent] | None, cursor: int) -> list[StoredEvent]:
+    """The events of a live batch that follow ``cursor`` without a gap. The live log can miss events
+    for good (a writer killed between its durable write and its publish, a publish lost to a Redis
+    outage) while later ones reach it; then this is empty, and the durable log fills the gap."""
+    events: list[StoredEvent] = []
+    for event in batch or ():
+        if event.seq != cursor + len(events) + 1:
+            break
+        events.append(event)
+    return events
 
 
 async def _durable(uow: UnitOfWorkFactory, generation_id: str, cursor: int) -> tuple[list[StoredEvent], bool]:

@@ -19,7 +19,7 @@ from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.model import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
 from vibe.domain.projects import FileEntry, Project, Version
 from vibe.domain.usage import Usage
-from vibe.domain.users import User
+from vibe.domain.users import Role, User
 
 __all__ = [
     "BudgetRepository",
@@ -38,6 +38,7 @@ __all__ = [
     "Page",
     "PasswordHasher",
     "ProjectRepository",
+    "Quota",
     "RateLimiter",
     "TokenBlacklist",
     "TokenRepository",
@@ -122,7 +123,22 @@ class UserRepository(Protocol):
     async def get(self, user_id: str) -> User | None: ...
     async def get_by_email(self, email_normalized: str) -> User | None: ...
     async def page(self, limit: int, offset: int) -> Page[User]: ...
-    async def update(self, user: User) -> None: ...
+
+    async def change(
+        self,
+        user_id: str,
+        now: datetime,
+        *,
+        display_name: str | None = None,
+        role: Role | None = None,
+        password_hash: str | None = None,
+        if_password_hash: str | None = None,
+    ) -> User | None:
+        """Write the fields given (not None) and ``updated_at``, and only those, in one statement, so
+        a concurrent change of another field is never undone; with ``if_password_hash``, only while
+        the stored hash is still that one. The user as stored after, or None when nothing matched."""
+        ...
+
     async def delete(self, user_id: str) -> None:
         """Delete the user with everything they own (projects, generations, tokens)."""
         ...
@@ -315,12 +331,33 @@ class WindowCount(msgspec.Struct, frozen=True):
     reset_in: int  # seconds until the window ends
 
 
+class Quota(msgspec.Struct, frozen=True):
+    """At most ``limit`` hits on ``key`` within a fixed window of ``window_seconds`` from the first;
+    with ``member``, at most ``limit`` distinct members instead (a member already in counts once).
+    With ``count`` False a ``take`` only checks that the quota has room (or holds the member)."""
+
+    key: str
+    limit: int
+    window_seconds: int
+    member: str | None = None
+    count: bool = True
+
+
 class RateLimiter(Protocol):
-    async def hit(self, key: str, window_seconds: int) -> WindowCount:
-        """Count one event in the fixed window of ``key`` (atomically) and return the new count."""
+    """Fixed-window quotas, counted *before* the work they guard: a burst can never get more than the
+    limit through, however many arrive at once, nor across processes."""
+
+    async def take(self, quotas: Sequence[Quota]) -> WindowCount | None:
+        """In one atomic step, count a hit on every quota (or add its member), unless that would take
+        one past its limit: then count nothing and return that quota's window (count so far, seconds
+        left). None when admitted. Quotas with ``count`` False are checked the same way, not counted."""
         ...
 
-    async def peek(self, key: str) -> WindowCount: ...
+    async def give_back(self, quotas: Sequence[Quota]) -> None:
+        """Undo an admitted ``take`` (the work turned out not to need counting): a hit less on each
+        counter, the member out of each set."""
+        ...
+
     async def reset(self, key: str) -> None: ...
 
 

@@ -180,10 +180,11 @@ class Project(msgspec.Struct, frozen=True, kw_only=True):
         return msgspec.structs.replace(self, current_version=self.current_version + 1, updated_at=now)
 
     def check_version(self, number: int | None) -> int:
-        """Resolve ``?version=N`` (None means current); a version that does not exist is refused."""
+        """Resolve ``?version=N`` (None means current, 0 while the project is empty); a version that
+        does not exist is refused, and versions start at 1."""
         if number is None:
             return self.current_version
-        if not 0 <= number <= self.current_version:
+        if not 1 <= number <= self.current_version:
             raise NotFoundError(f"Version {number} does not exist.")
         return number
 

@@ -19,6 +19,7 @@ __all__ = [
     "Role",
     "User",
     "check_password_policy",
+    "is_blank",
 ]
 
 MIN_PASSWORD_CHARS = 8
@@ -59,7 +60,8 @@ def normalize_email(raw: str) -> str:
 
 
 def check_password_policy(password: str) -> str:
-    """Return the password unchanged when it is 8 to 128 characters; any Unicode, never truncated."""
+    """Return the password unchanged when it is 8 to 128 characters, not all of them blank; any
+    Unicode, never truncated. Spaces are welcome inside a password, but not as the whole of it."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInputError(
             f"The password must be at least {MIN_PASSWORD_CHARS} characters.", field="password"
@@ -68,7 +70,16 @@ def check_password_policy(password: str) -> str:
         raise InvalidInputError(
             f"The password must be at most {MAX_PASSWORD_CHARS} characters.", field="password"
         )
+    if all(is_blank(ch) for ch in password):
+        raise InvalidInputError(
+            "The password must hold something besides spaces and control characters.", field="password"
+        )
     return password
+
+
+def is_blank(ch: str) -> bool:
+    """A character that shows nothing: white space, a control or an invisible format character."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
 
 
 class DisplayName:

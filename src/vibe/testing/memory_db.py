@@ -33,7 +33,7 @@ from vibe.domain.ports import (
 )
 from vibe.domain.projects import FileEntry, Project, Version, content_type_for, sha256_hex
 from vibe.domain.usage import Usage
-from vibe.domain.users import User
+from vibe.domain.users import Role, User
 from vibe.testing.memory_budgets import InMemoryBudgets
 
 __all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "InMemoryUnitOfWorkFactory"]
@@ -101,9 +101,22 @@ class _Users(UserRepository):
     async def page(self, limit: int, offset: int) -> Page[User]:
         return _page(sorted(self.s.users.values(), key=lambda u: (u.created_at, u.id)), limit, offset)
 
-    async def update(self, user: User) -> None:
-        if user.id in self.s.users:
-            self.s.users[user.id] = user
+    async def change(
+        self,
+        user_id: str,
+        now: datetime,
+        *,
+        display_name: str | None = None,
+        role: Role | None = None,
+        password_hash: str | None = None,
+        if_password_hash: str | None = None,
+    ) -> User | None:
+        user = self.s.users.get(user_id)
+        if user is None or (if_password_hash is not None and user.password_hash != if_password_hash):
+            return None
+        changed = user.with_changes(now, display_name=display_name, role=role, password_hash=password_hash)
+        self.s.users[user_id] = changed
+        return changed
 
     async def delete(self, user_id: str) -> None:
         self.s.users.pop(user_id, None)
@@ -166,9 +179,6 @@ class _Projects(ProjectRepository):
 
     async def add(self, project: Project) -> None:
         self.s.projects[project.id] = project
-        self.s.versions[(project.id, 0)] = Version(
-            number=0, generation_id=None, created_at=project.created_at, summary="Empty project"
-        )
 
     async def get(self, project_id: str) -> Project | None:
         return self.s.projects.get(project_id)

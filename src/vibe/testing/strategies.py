@@ -48,11 +48,12 @@ from vibe.domain.generations import MAX_PROMPT_CHARS  # noqa: E402
 from vibe.domain.model import ModelChunk  # noqa: E402
 from vibe.domain.projects import CONTENT_TYPES, MAX_PATH_CHARS, Project, Visibility  # noqa: E402
 from vibe.domain.usage import Usage  # noqa: E402
-from vibe.domain.users import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Email, Role, User  # noqa: E402
+from vibe.domain.users import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Email, Role, User, is_blank  # noqa: E402
 from vibe.testing.scripted_model import turn  # noqa: E402
 
 __all__ = [
     "ModelScript",
+    "blank_passwords",
     "email_case_variants",
     "emails",
     "events",
@@ -92,14 +93,25 @@ def email_case_variants(draw: st.DrawFn) -> tuple[str, str]:
 
 
 def passwords() -> st.SearchStrategy[str]:
-    """Passwords the policy accepts: 8 to 128 characters of any Unicode."""
-    return st.text(min_size=MIN_PASSWORD_CHARS, max_size=MAX_PASSWORD_CHARS)
+    """Passwords the policy accepts: 8 to 128 characters of any Unicode, not all of them blank."""
+    return st.text(min_size=MIN_PASSWORD_CHARS, max_size=MAX_PASSWORD_CHARS).filter(
+        lambda p: not all(is_blank(ch) for ch in p)
+    )
+
+
+BLANKS = " \t\n\x00\x1f\u00a0\u200b\u2028\u3000\ufeff"
+
+
+def blank_passwords() -> st.SearchStrategy[str]:
+    """Passwords long enough but made only of spaces, NULs and other characters that show nothing."""
+    return st.text(st.sampled_from(BLANKS), min_size=MIN_PASSWORD_CHARS, max_size=MAX_PASSWORD_CHARS)
 
 
 def invalid_passwords() -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(max_size=MIN_PASSWORD_CHARS - 1),
         st.text(min_size=MAX_PASSWORD_CHARS + 1, max_size=MAX_PASSWORD_CHARS + 40),
+        blank_passwords(),
     )
 
 

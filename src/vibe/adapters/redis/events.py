@@ -131,7 +131,7 @@ class RedisEventLog(EventLog):
             if found is not None:
                 if watch.ended:
                     return []
-                await self._wait(generation_id, watch, timeout)
+                await self._wait(generation_id, watch, after, timeout)
                 found = watch.since(after)
                 if found is not None:
                     return found
@@ -154,7 +154,7 @@ class RedisEventLog(EventLog):
         if watch is None:
             watch = self._watched[generation_id] = _Watch(after)
         if watch.seen <= after:
-            await self._wait(generation_id, watch, timeout)
+            await self._wait(generation_id, watch, after, timeout)
         window = watch.since(after)
         if window is not None:
             return window
@@ -163,17 +163,24 @@ class RedisEventLog(EventLog):
         except REDIS_DOWN:
             return None
 
-    async def _wait(self, generation_id: str, watch: _Watch, timeout: float) -> None:
+    async def _wait(self, generation_id: str, watch: _Watch, after: int, timeout: float) -> None:
+        """Wait until the loop has read past ``after``, or ``timeout``. Nothing may be missed: the
+        reader counts as waiting (so the loop keeps the watch) and holds the wake-up before its first
+        await, and checks how far the loop got after every wake-up; so a batch read meanwhile (while
+        this reader kicks the loop, say) wakes it, and one it already has does not."""
         self._watched.setdefault(generation_id, watch)
-        if self._tail is None or self._tail.done():
-            self._tail = asyncio.create_task(self._follow(), name="vibe-redis-tail")
-        elif self._reading and generation_id not in self._reading:
-            await self._kick()  # blocked on other streams: read again at once, this one included
         watch.waiters += 1
+        wake = watch.wake
         try:
+            if self._tail is None or self._tail.done():
+                self._tail = asyncio.create_task(self._follow(), name="vibe-redis-tail")
+            elif self._reading and generation_id not in self._reading:
+                await self._kick()  # blocked on other streams: read again at once, this one included
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
-                    await watch.wake.wait()
+                    while watch.seen <= after:
+                        await wake.wait()
+                        wake = watch.wake
         finally:
             watch.waiters -= 1
             watch.last_read = time.monotonic()
@@ -203,6 +210,10 @@ class RedisEventLog(EventLog):
             try:
                 answer: Any = await self._redis.xread(streams, block=self._block_ms, count=1000)
             except REDIS_DOWN:
+                await asyncio.sleep(0.5)
+                continue
+            except Exception:  # the loop must outlive anything one read throws, or every reader stalls
+                log.exception("reading the live event streams failed; reading again")
                 await asyncio.sleep(0.5)
                 continue
             finally:

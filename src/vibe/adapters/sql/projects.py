@@ -52,15 +52,6 @@ class SqlProjectRepository(ProjectRepository):
                 updated_at=project.updated_at,
             )
         )
-        await self._c.execute(
-            insert(versions).values(
-                project_id=project.id,
-                number=0,
-                generation_id=None,
-                summary="Empty project",
-                created_at=project.created_at,
-            )
-        )
 
     async def get(self, project_id: str) -> Project | None:
         row = (await self._c.execute(select(projects).where(projects.c.id == project_id))).mappings().first()
@@ -158,7 +149,12 @@ class SqlProjectRepository(ProjectRepository):
         await self._c.execute(insert(version_files), rows)
 
     async def versions(self, project_id: str) -> list[Version]:
-        query = select(versions).where(versions.c.project_id == project_id).order_by(versions.c.number.desc())
+        # Versions start at 1 (databases made before that keep an empty version 0 row: never listed).
+        query = (
+            select(versions)
+            .where(versions.c.project_id == project_id, versions.c.number > 0)
+            .order_by(versions.c.number.desc())
+        )
         rows = (await self._c.execute(query)).mappings().all()
         return [
             Version(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -71,10 +72,25 @@ class SqlUserRepository(UserRepository):
         rows = (await self._c.execute(query)).mappings().all()
         return Page(items=[user_from_row(r) for r in rows], total=total)
 
-    async def update(self, user: User) -> None:
-        values = _values(user)
-        del values["id"], values["created_at"]
-        await self._c.execute(update(users).where(users.c.id == user.id).values(values))
+    async def change(
+        self,
+        user_id: str,
+        now: datetime,
+        *,
+        display_name: str | None = None,
+        role: Role | None = None,
+        password_hash: str | None = None,
+        if_password_hash: str | None = None,
+    ) -> User | None:
+        changes = {"display_name": display_name, "role": role.value if role else None}
+        changes["password_hash"] = password_hash
+        values: dict[str, Any] = {k: v for k, v in changes.items() if v is not None} | {"updated_at": now}
+        statement = update(users).where(users.c.id == user_id)
+        if if_password_hash is not None:
+            statement = statement.where(users.c.password_hash == if_password_hash)
+        if (await self._c.execute(statement.values(values))).rowcount == 0:
+            return None
+        return await self.get(user_id)
 
     async def delete(self, user_id: str) -> None:
         await self._c.execute(delete(users).where(users.c.id == user_id))

@@ -93,14 +93,26 @@ async def get_user(user_id: FromPath[str], vibe: App, principal: Me) -> UserOut:
 
 @patch(
     "/users/{user_id:str}",
-    summary="Change a user (role: administrators only)",
-    responses=problems(401, 403, 404, 413, 422),
+    summary="Change a user (role: administrators only; one's own password: with the current one)",
+    responses=problems(401, 403, 404, 409, 413, 422, 429),
     security=BEARER,
 )
-async def update_user(user_id: FromPath[str], data: JSONBody[UserPatch], vibe: App, principal: Me) -> UserOut:
+async def update_user(
+    user_id: FromPath[str],
+    data: JSONBody[UserPatch],
+    vibe: App,
+    principal: Me,
+    request: Request[Any, Any, Any],
+) -> UserOut:
     role = Role(data.role) if data.role is not None else None
     user = await vibe.accounts.update_user(
-        principal.user, user_id, display_name=data.display_name, password=data.password, role=role
+        principal.user,
+        user_id,
+        display_name=data.display_name,
+        password=data.password,
+        role=role,
+        current_password=data.current_password,
+        client=client_address(request, vibe),
     )
     return user_out(user)
 

@@ -7,6 +7,7 @@ import re
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 
 from vibe import __version__
 from vibe.bootstrap import Vibe
@@ -22,8 +23,9 @@ from vibe.entrypoints.http import (
     web,
 )
 from vibe.entrypoints.http.access_log import ACCESS_LOG
+from vibe.entrypoints.http.host_check import HostCheck
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
-from vibe.entrypoints.http.openapi import COMPONENTS
+from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 from vibe.entrypoints.http.request import VibeRequest
 from vibe.entrypoints.http.request_metrics import REQUEST_METRICS
@@ -55,13 +57,20 @@ def create_app(vibe: Vibe) -> Litestar:
         on_startup=[vibe.start],
         on_shutdown=[vibe.aclose, REQUEST_METRICS.flush, ACCESS_LOG.close],
         openapi_config=OpenAPIConfig(
-            title="vibe", version=__version__, path="/api/schema", components=COMPONENTS
+            title="vibe",
+            version=__version__,
+            path=SCHEMA_PATH,
+            components=COMPONENTS,
+            # The raw document only: Litestar's viewers (Swagger UI, ReDoc...) load their scripts from
+            # a CDN, and nothing on the app's origin may run code from elsewhere.
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=schema_router(),
         ),
         logging_config=None,
         request_class=VibeRequest,
     )
     app.asgi_handler = RequestContextMiddleware(
-        app.asgi_handler,
+        HostCheck(app.asgi_handler),
         cors_origins=vibe.settings.cors_origins,
         untrusted_paths=UNTRUSTED_PATHS,
         metrics=REQUEST_METRICS,

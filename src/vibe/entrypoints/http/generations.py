@@ -37,6 +37,7 @@ from vibe.entrypoints.http.generation_schemas import (
 )
 from vibe.entrypoints.http.middleware import NO_GZIP
 from vibe.entrypoints.http.openapi import BEARER, EVENT_STREAM, problems
+from vibe.entrypoints.http.problems import BadRequest
 
 __all__ = ["router"]
 
@@ -45,6 +46,7 @@ Me = NamedDependency[Principal]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
 Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
 MAX_EVENT_ID = 2**53
+MAX_EVENT_ID_DIGITS = len(str(MAX_EVENT_ID))
 
 
 @post(
@@ -79,10 +81,15 @@ async def estimate(data: JSONBody[EstimateIn], vibe: App, principal: Me) -> Esti
 
 
 def last_event_id(request: Request[Any, Any, Any]) -> int:
-    """``Last-Event-ID`` (or ``?last_event_id=``); anything malformed counts as 0."""
+    """``Last-Event-ID`` (or ``?last_event_id=``). Something that is not a number counts as 0 (replay
+    everything); a number no event can have is refused with 400, its length checked before parsing."""
     raw = request.headers.get("last-event-id") or request.query_params.get("last_event_id") or ""
     raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) < MAX_EVENT_ID else 0
+    if not (raw.isascii() and raw.isdigit()):
+        return 0
+    if len(raw) > MAX_EVENT_ID_DIGITS or int(raw) > MAX_EVENT_ID:
+        raise BadRequest(f"Last-Event-ID must be the id of an event: a whole number up to {MAX_EVENT_ID}.")
+    return int(raw)
 
 
 async def _frames(events: AsyncIterator[StoredEvent | None]) -> AsyncIterator[bytes]:

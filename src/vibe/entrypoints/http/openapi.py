@@ -1,6 +1,7 @@
 """What the OpenAPI document says that the handlers' signatures cannot: the errors each route may answer
 (all ``application/problem+json``), the bearer scheme, and the exact media types of the routes that do
-not answer JSON (raw files, the zip archive, the event stream).
+not answer JSON (raw files, the zip archive, the event stream). The document is served raw, at
+``/api/schema/openapi.json``: no viewer, for Litestar's load their scripts from a CDN.
 
 Routes pass ``responses=problems(401, 404, ...)``; Schemathesis holds the document to it
 (tests/integration/test_openapi.py).
@@ -9,9 +10,10 @@ Routes pass ``responses=problems(401, 404, ...)``; Schemathesis holds the docume
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
+from litestar import Response, Router
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 from msgspec import Meta
@@ -19,15 +21,22 @@ from msgspec import Meta
 from vibe.domain.projects import CONTENT_TYPES
 from vibe.entrypoints.http.problems import PROBLEM_JSON, Problem
 
+SCHEMA_PATH = "/api/schema"
+_NOT_FOUND = msgspec.json.encode(
+    Problem(title="Not Found", status=404, detail=f"The OpenAPI document is {SCHEMA_PATH}/openapi.json.")
+)
+
 __all__ = [
     "BEARER",
     "COMPONENTS",
     "EVENT_STREAM",
     "FILE",
     "OPTIONAL_BEARER",
+    "SCHEMA_PATH",
     "ZIP",
     "StreamEvent",
     "problems",
+    "schema_router",
 ]
 
 BEARER: list[SecurityRequirement] = [{"bearer": []}]
@@ -108,3 +117,17 @@ EVENT_STREAM = ResponseSpec(
     ),
     generate_examples=False,
 )
+
+
+def _problem_for_not_found(response: Response[Any]) -> Response[Any]:
+    """Litestar answers an unknown path under the schema with an HTML page; make it a problem."""
+    if response.status_code == 404:
+        return Response(_NOT_FOUND, status_code=404, media_type=PROBLEM_JSON)
+    return response
+
+
+def schema_router() -> Router:
+    """The router Litestar puts the schema's routes on."""
+    return Router(
+        SCHEMA_PATH, route_handlers=[], include_in_schema=False, after_request=_problem_for_not_found
+    )

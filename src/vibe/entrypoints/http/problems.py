@@ -31,7 +31,7 @@ from vibe.domain.errors import (
     VibeError,
 )
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem_body", "problem_response"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "BadRequest", "problem_body", "problem_response"]
 
 log = logging.getLogger("vibe.http")
 PROBLEM_JSON = "application/problem+json"
@@ -60,6 +60,12 @@ _DETAIL_OF_STATUS = {
     500: "An unexpected error occurred. It has been logged; quote the request id when reporting it.",
     503: "The service is unavailable; try again shortly.",
 }
+
+
+class BadRequest(HTTPException):
+    """A malformed request that a handler recognised itself: 400 with the handler's own ``detail``."""
+
+    status_code = 400
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -128,6 +134,8 @@ def _http_exception(request: Request[Any, Any, Any], error: HTTPException) -> Re
         ]
         detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors)
         return problem_response(request, 422, detail or "The request is not valid.", errors=errors or None)
+    if isinstance(error, BadRequest):
+        return problem_response(request, 400, error.detail)
     if isinstance(error.__cause__, SerializationException):
         return problem_response(request, 400, "The request body is not valid JSON (UTF-8).")
     status = error.status_code

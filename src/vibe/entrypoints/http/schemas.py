@@ -65,6 +65,8 @@ class UserPatch(msgspec.Struct):
     display_name: DisplayNameIn | None = None
     password: Password | None = None
     role: Literal["user", "admin"] | None = None
+    # Required to change one's own password; an administrator resetting someone else's gives none.
+    current_password: Annotated[str, Meta(max_length=1024)] | None = None
 
 
 class TokenOut(msgspec.Struct):
