@@ -17,7 +17,7 @@ import msgspec
 
 from vibe.domain.generations import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_TURNS
 
-__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError"]
+__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError", "tracing_exporters"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./vibe.db"
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -32,6 +32,7 @@ _DRIVERS = {
     "mariadb+aiomysql": "mysql+aiomysql",
 }
 _ORIGIN_RE = re.compile(r"^https?://[^/\s?#]+$")
+_TRACE_EXPORTERS = ("otlp", "console", "none")
 
 
 class SettingsError(ValueError):
@@ -63,6 +64,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     agent_max_turns: int = DEFAULT_MAX_TURNS
     generation_lease_seconds: float = DEFAULT_LEASE_SECONDS
     log_level: str = "INFO"
+    breaker_failures: int = 5
+    breaker_window_seconds: float = 60.0
+    breaker_cooldown_seconds: float = 30.0
+    # OpenTelemetry: on when its standard variables ask for it (``tracing_exporters``), else off
+    trace_exporters: tuple[str, ...] = ()
+
+    @property
+    def tracing(self) -> bool:
+        return bool(self.trace_exporters)
 
     def __repr__(self) -> str:  # never print secrets
         shown = {f: getattr(self, f) for f in self.__struct_fields__}
@@ -118,6 +128,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             log_level=_choice(
                 env, "VIBE_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True
             ),
+            breaker_failures=_int(env, "VIBE_BREAKER_FAILURES", 5, 1, 1000),
+            breaker_window_seconds=_float(env, "VIBE_BREAKER_WINDOW_SECONDS", 60.0, 1, 86400),
+            breaker_cooldown_seconds=_float(env, "VIBE_BREAKER_COOLDOWN_SECONDS", 30.0, 0.1, 86400),
+            trace_exporters=tracing_exporters(environ),
         )
         return settings.checked()
 
@@ -141,6 +155,30 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if not self.model.strip():
             raise SettingsError("VIBE_MODEL must not be empty.")
         return self
+
+
+def tracing_exporters(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The span exporters OpenTelemetry's standard variables ask for; () means no tracing at all.
+
+    ``OTEL_TRACES_EXPORTER`` names them (``otlp``, ``console``, ``none``); without it, an OTLP endpoint
+    (``OTEL_EXPORTER_OTLP_ENDPOINT`` or ``..._TRACES_ENDPOINT``) means ``otlp``. ``OTEL_SDK_DISABLED=true``
+    turns everything off. Other OTEL_ variables alone (a service name, a sampler) trace nothing."""
+    value = {k: v.strip() for k, v in environ.items() if k.startswith("OTEL_") and v.strip()}
+    if value.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return ()
+    if "OTEL_TRACES_EXPORTER" not in value:
+        endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT" in value or "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" in value
+        return ("otlp",) if endpoint else ()
+    names = tuple(
+        dict.fromkeys(n.strip().lower() for n in value["OTEL_TRACES_EXPORTER"].split(",") if n.strip())
+    )
+    unknown = [n for n in names if n not in _TRACE_EXPORTERS]
+    if unknown:
+        raise SettingsError(
+            f"OTEL_TRACES_EXPORTER holds {', '.join(unknown)!s}; vibe exports spans with "
+            "otlp, console or none."
+        )
+    return tuple(n for n in names if n != "none")
 
 
 def _hide_password(url: str) -> str:

@@ -7,14 +7,17 @@ clients (Redis, anthropic) are built by small factory functions that import on f
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
+from vibe.adapters.breaker import CircuitBreakerModel
 from vibe.adapters.links import HmacLinkSigner
 from vibe.adapters.memory import (
     InlineJobQueue,
     InMemoryCache,
+    InMemoryCircuitStore,
     InMemoryEventLog,
     InMemoryRateLimiter,
     InMemoryTokenBlacklist,
@@ -29,11 +32,14 @@ from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
+from vibe.application.tracing import NO_TRACER
 from vibe.config import Settings
-from vibe.domain.ports import JobQueue, ModelClient
+from vibe.domain.circuit import CircuitPolicy
+from vibe.domain.ports import CircuitStore, Clock, JobQueue, ModelClient, Tracer
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["Container"]
 
@@ -55,6 +61,32 @@ def _claude_model(settings: Settings) -> ModelClient:
     return ClaudeModel(client, settings.model, options)
 
 
+def _guarded(settings: Settings, model: ModelClient, store: CircuitStore, clock: Clock) -> ModelClient:
+    """A model API behind the circuit breaker (the offline model has no outages to guard against)."""
+    if settings.llm == "offline":
+        return model
+    policy = CircuitPolicy(
+        failures=settings.breaker_failures,
+        window=timedelta(seconds=settings.breaker_window_seconds),
+        cooldown=timedelta(seconds=settings.breaker_cooldown_seconds),
+    )
+    return CircuitBreakerModel(model, store, clock, policy)
+
+
+def _tracer(settings: Settings) -> Tracer:
+    """OpenTelemetry when its variables ask for it (imported only then), else the free no-op."""
+    if not settings.tracing:
+        return NO_TRACER
+    from vibe.adapters.otel import install
+
+    return install(settings.trace_exporters)
+
+
+def _engine(settings: Settings, tracer: Tracer) -> AsyncEngine:
+    """Made after the tracer (hence its argument): with tracing on, the engine is born instrumented."""
+    return create_engine(settings.database_url)
+
+
 def _offline_model(settings: Settings) -> ModelClient:
     from vibe.adapters.offline import OfflineModel
 
@@ -70,9 +102,9 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
 
 def _redis_adapter(name: str, redis: Any) -> Any:
     """A Redis adapter by class name, imported on first use (Redis is optional)."""
-    from vibe.adapters.redis import cache, events, queue, shared_state
+    from vibe.adapters.redis import cache, circuit, events, queue, shared_state
 
-    for module in (cache, events, queue, shared_state):
+    for module in (cache, circuit, events, queue, shared_state):
         if hasattr(module, name):
             return getattr(module, name)(redis)
     raise LookupError(name)
@@ -103,7 +135,8 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UlidFactory)
 
-    engine = providers.Singleton(create_engine, settings.provided.database_url)
+    tracer = providers.Singleton(_tracer, settings)
+    engine = providers.Singleton(_engine, settings, tracer)
     uow = providers.Singleton(SqlUnitOfWorkFactory, engine)
     redis: providers.Singleton[Any] = providers.Singleton(_redis_client, settings.provided.redis_url)
     backend = providers.Callable(_backend, settings)
@@ -133,6 +166,11 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Object(None),
         redis=providers.Singleton(_redis_adapter, "RedisCancelBus", redis),
     )
+    circuit_store = providers.Selector(
+        backend,
+        memory=providers.Singleton(InMemoryCircuitStore),
+        redis=providers.Singleton(_redis_adapter, "RedisCircuitStore", redis),
+    )
     queue = providers.Selector(
         settings.provided.queue,
         inline=providers.Singleton(InlineJobQueue, bus=cancel_bus),
@@ -155,12 +193,15 @@ class Container(containers.DeclarativeContainer):
     )
     projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
 
-    model = providers.Selector(
+    llm = providers.Selector(
         settings.provided.llm,
         claude=providers.Singleton(_claude_model, settings),
         offline=providers.Singleton(_offline_model, settings),
     )
-    outcomes = providers.Singleton(Outcomes, uow=uow, live=live_events, projects=projects, clock=clock)
+    model = providers.Singleton(_guarded, settings, llm, circuit_store, clock)
+    outcomes = providers.Singleton(
+        Outcomes, uow=uow, live=live_events, projects=projects, clock=clock, tracer=tracer
+    )
     runner = providers.Singleton(
         Runner,
         uow=uow,
@@ -171,6 +212,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         max_turns=settings.provided.agent_max_turns,
         lease_seconds=settings.provided.generation_lease_seconds,
+        tracer=tracer,
     )
     generations = providers.Singleton(
         Generations,
@@ -183,6 +225,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         config=providers.Callable(_generations_config, settings),
+        tracer=tracer,
     )
     links = providers.Singleton(HmacLinkSigner, jwt_secret)
     preview_links = providers.Singleton(PreviewLinks, projects=projects, signer=links, clock=clock)

@@ -16,6 +16,7 @@ from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.openapi import COMPONENTS
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 from vibe.entrypoints.http.request import VibeRequest
+from vibe.entrypoints.http.tracing import http_tracing
 
 __all__ = ["NO_GZIP", "UNTRUSTED_PATHS", "create_app"]
 
@@ -24,6 +25,7 @@ UNTRUSTED_PATHS = re.compile(r"^/(?:preview/|s/|api/v1/projects/[^/]+/files/)")
 
 
 def create_app(vibe: Vibe) -> Litestar:
+    tracing_plugins, before_send = http_tracing(vibe)
     app = Litestar(
         route_handlers=[
             health.ping,
@@ -48,6 +50,8 @@ def create_app(vibe: Vibe) -> Litestar:
         ),
         logging_config=None,
         request_class=VibeRequest,
+        plugins=tracing_plugins,
+        before_send=before_send,
     )
     app.asgi_handler = RequestContextMiddleware(
         app.asgi_handler,

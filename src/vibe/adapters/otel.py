@@ -1,0 +1,161 @@
+"""OpenTelemetry behind vibe's ``Tracer`` port (the optional extra ``vibe[otel]``).
+
+Imported only when the standard variables ask for tracing (``Settings.tracing``). ``install`` sets up
+the SDK from those variables, unless the process already has a tracer provider of its own (an
+embedder's, or a test's), which is then used as it is:
+
+- ``OTEL_TRACES_EXPORTER``: ``otlp`` (OTLP over HTTP/protobuf, or gRPC with
+  ``OTEL_EXPORTER_OTLP_PROTOCOL=grpc`` when its exporter is installed) and/or ``console`` (one JSON
+  object per line on standard output); ``OTEL_EXPORTER_OTLP_*`` are read by the exporter itself;
+- ``OTEL_SERVICE_NAME`` (default ``vibe``), ``OTEL_RESOURCE_ATTRIBUTES``, ``OTEL_TRACES_SAMPLER`` and
+  its argument, and ``OTEL_BSP_*`` are read by the SDK.
+
+It also instruments SQLAlchemy, redis and httpx (under the model SDKs), so their calls appear inside
+vibe's own spans; the HTTP server is traced by Litestar's plugin (``entrypoints.http.tracing``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+
+from opentelemetry import propagate, trace
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.trace import Status, StatusCode
+
+from vibe.domain.errors import UpstreamError, VibeError
+from vibe.domain.ports import Attributes, Span, TraceCarrier, Tracer
+
+__all__ = ["OtelTracer", "current_trace_id", "install", "remember_trace_id"]
+
+VERSION = importlib.metadata.version("vibe")
+
+# The trace of the request this task served last: the access log line is written after the request's
+# span has ended, and still names its trace.
+_served_trace: ContextVar[str | None] = ContextVar("vibe_served_trace", default=None)
+
+
+class OtelSpan(Span):
+    def __init__(self, span: trace.Span) -> None:
+        self._span = span
+
+    def set(self, attributes: Attributes) -> None:
+        self._span.set_attributes(attributes)
+
+    def fail(self, code: str) -> None:
+        self._span.set_attribute("error.type", code)
+        self._span.set_status(Status(StatusCode.ERROR, code))
+
+
+class OtelTracer(Tracer):
+    def __init__(self, tracer: trace.Tracer) -> None:
+        self._tracer = tracer
+
+    def span(
+        self, name: str, attributes: Attributes | None = None, *, parent: TraceCarrier | None = None
+    ) -> AbstractContextManager[Span]:
+        return self._span(name, attributes, parent)
+
+    @contextmanager
+    def _span(self, name: str, attributes: Attributes | None, parent: TraceCarrier | None) -> Iterator[Span]:
+        context = propagate.extract(parent) if parent else None
+        with self._tracer.start_as_current_span(
+            name,
+            context=context,
+            attributes=attributes,
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            wrapped = OtelSpan(span)
+            try:
+                yield wrapped
+            except asyncio.CancelledError:
+                span.set_attribute("vibe.cancelled", True)
+                raise
+            except VibeError as error:
+                wrapped.fail(error.code if isinstance(error, UpstreamError) else type(error).__name__)
+                raise
+            except Exception as error:
+                span.record_exception(error)
+                wrapped.fail(type(error).__name__)
+                raise
+
+    def carrier(self) -> dict[str, str]:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        return carrier
+
+    def current_trace_id(self) -> str | None:
+        return current_trace_id()
+
+
+def current_trace_id() -> str | None:
+    """The current span's trace id, else that of the request this task served last."""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else _served_trace.get()
+
+
+def remember_trace_id() -> None:
+    """Keep the current trace id for this task's later log lines (the access log's)."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        _served_trace.set(format(context.trace_id, "032x"))
+
+
+def install(exporters: Sequence[str]) -> OtelTracer:
+    """The tracer of vibe's spans, on the process's provider (set up here from the standard variables
+    when there is none yet), with SQLAlchemy, redis and httpx instrumented. Safe to call again."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        provider = TracerProvider(resource=_resource())
+        for name in exporters:
+            provider.add_span_processor(BatchSpanProcessor(_exporter(name)))
+        trace.set_tracer_provider(provider)
+    _instrument_libraries()
+    return OtelTracer(trace.get_tracer("vibe", VERSION))
+
+
+def _resource() -> Resource:
+    resource = Resource.create({"service.version": VERSION})
+    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({SERVICE_NAME: "vibe"}))
+    return resource
+
+
+def _exporter(name: str) -> SpanExporter:
+    if name == "console":
+        return ConsoleSpanExporter(out=sys.stdout, formatter=lambda span: span.to_json(indent=None) + "\n")
+    protocol = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or os.environ.get(
+        "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"
+    )
+    if protocol == "grpc":
+        try:
+            from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (  # type: ignore[import-not-found]
+                OTLPSpanExporter,
+            )
+        except ImportError as error:
+            raise RuntimeError(
+                "OTEL_EXPORTER_OTLP_PROTOCOL=grpc needs opentelemetry-exporter-otlp-proto-grpc; "
+                "install it, or use http/protobuf (the default)"
+            ) from error
+        return OTLPSpanExporter()  # type: ignore[no-any-return]
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
+
+    return HttpExporter()
+
+
+def _instrument_libraries() -> None:
+    """Each instrumentor patches its library once per process (calling it again does nothing)."""
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.redis import RedisInstrumentor
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    for instrumentor in (SQLAlchemyInstrumentor(), RedisInstrumentor(), HTTPXClientInstrumentor()):
+        if not instrumentor.is_instrumented_by_opentelemetry:
+            instrumentor.instrument()
