@@ -54,6 +54,7 @@ def _claude_model(settings: Settings) -> ModelClient:
         base_url=settings.anthropic_base_url,
         max_retries=0,  # the adapter retries; the SDK's tries would multiply ours
         timeout=anthropic.Timeout(600.0, connect=10.0),
+        **_anthropic_tracing(settings),
     )
     options = ClaudeOptions(
         max_output_tokens=settings.max_output_tokens, effort=settings.effort, thinking=settings.thinking
@@ -85,6 +86,20 @@ def _tracer(settings: Settings) -> Tracer:
 def _engine(settings: Settings, tracer: Tracer) -> AsyncEngine:
     """Made after the tracer (hence its argument): with tracing on, the engine is born instrumented."""
     return create_engine(settings.database_url)
+
+
+def _anthropic_tracing(settings: Settings) -> dict[str, Any]:
+    """The SDK's own OpenTelemetry spans (one per API call, its HTTP tries inside, the trace carried
+    on to the API): on with vibe's tracing, and then metadata only, whatever the environment says
+    (never prompt text); off otherwise, so it calls nothing. Older SDKs have no such option."""
+    import inspect
+
+    import anthropic
+
+    if "open_telemetry" not in inspect.signature(anthropic.AsyncAnthropic).parameters:
+        return {}
+    traces = {"enabled": True, "content_mode": "metadata_only"} if settings.tracing else False
+    return {"open_telemetry": {"traces": traces}}
 
 
 def _offline_model(settings: Settings) -> ModelClient:

@@ -9,13 +9,35 @@ logs and traces lead to each other.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from litestar.types import Message, Scope
 
 from vibe.bootstrap import Vibe
 
-__all__ = ["http_tracing"]
+__all__ = ["http_tracing", "litestar_untraced"]
+
+_LITESTAR_PLUGIN = "litestar.plugins.opentelemetry"
+
+
+@contextmanager
+def litestar_untraced(vibe: Vibe) -> Iterator[None]:
+    """Around building the app with tracing off. Litestar imports its OpenTelemetry plugin for every
+    app it builds, whenever OpenTelemetry is installed (to look for the plugin's middleware), which
+    would load the OpenTelemetry API into a process that traces nothing; the import fails here
+    instead, as it would without ``vibe[otel]``."""
+    if vibe.settings.tracing or _LITESTAR_PLUGIN in sys.modules:
+        yield
+        return
+    sys.modules[_LITESTAR_PLUGIN] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if _LITESTAR_PLUGIN in sys.modules and sys.modules[_LITESTAR_PLUGIN] is None:
+            del sys.modules[_LITESTAR_PLUGIN]
 
 
 def http_tracing(vibe: Vibe) -> tuple[list[Any], list[Any]]:
