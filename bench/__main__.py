@@ -30,8 +30,9 @@ from bench.results_model import BenchResult
 from bench.seed import create_projects, sign_up
 from bench.servers import SETUPS, Deployment, Setup, deployment
 from bench.tokens import token_economy
+from bench.tracing import tracing_overhead
 
-ALL = (1, 2, 3, 4, 5, 6)
+ALL = (1, 2, 3, 4, 5, 6, 7)
 
 
 def _say(message: str) -> None:
@@ -80,6 +81,8 @@ def run_setup(setup: Setup, plan: Plan, only: set[int], folder: Path) -> list[Be
             results.append(_guarded("4 SSE fan-out", lambda: fanout(deployed, plan)))
         if 5 in only:
             results.append(_guarded("5 generation overhead", lambda: generation_overhead(deployed, plan)))
+        if 7 in only:
+            results.append(_guarded("7 tracing", lambda: tracing_overhead(deployed, plan)))
     if 6 in only and not setup.services:  # in-process and independent of the stores: run once
         results.append(_guarded("6 token economy", token_economy))
     return results

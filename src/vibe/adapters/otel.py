@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from typing import TextIO
 
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.trace import Status, StatusCode
 
@@ -122,7 +124,7 @@ def install(exporters: Sequence[str]) -> OtelTracer:
 
 
 def _resource() -> Resource:
-    resource = Resource.create({"service.version": VERSION})
+    resource = Resource.create({"service.version": VERSION, "process.pid": os.getpid()})
     if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
         resource = resource.merge(Resource({SERVICE_NAME: "vibe"}))
     return resource
@@ -130,7 +132,7 @@ def _resource() -> Resource:
 
 def _exporter(name: str) -> SpanExporter:
     if name == "console":
-        return ConsoleSpanExporter(out=sys.stdout, formatter=lambda span: span.to_json(indent=None) + "\n")
+        return ConsoleSpanExporter(out=_line_stream(), formatter=_one_line)
     protocol = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or os.environ.get(
         "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"
     )
@@ -148,6 +150,19 @@ def _exporter(name: str) -> SpanExporter:
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter as HttpExporter
 
     return HttpExporter()
+
+
+def _one_line(span: ReadableSpan) -> str:
+    return str(span.to_json(indent=None)) + "\n"
+
+
+def _line_stream() -> TextIO:
+    """Standard output, one whole span (line) per write: processes that share the file (the workers
+    of one ``vibe serve``) never cut into each other's lines."""
+    try:
+        return open(sys.stdout.fileno(), "w", buffering=1, encoding="utf-8", closefd=False)
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return sys.stdout
 
 
 def _instrument_libraries() -> None:
