@@ -33,7 +33,7 @@ from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
 from vibe.application.tracing import NO_TRACER
-from vibe.config import Settings
+from vibe.config import Settings, SettingsError
 from vibe.domain.circuit import CircuitPolicy
 from vibe.domain.ports import CircuitStore, Clock, JobQueue, ModelClient, Tracer
 
@@ -78,8 +78,13 @@ def _tracer(settings: Settings) -> Tracer:
     """OpenTelemetry when its variables ask for it (imported only then), else the free no-op."""
     if not settings.tracing:
         return NO_TRACER
-    from vibe.adapters.otel import install
-
+    try:
+        from vibe.adapters.otel import install
+    except ImportError as error:
+        raise SettingsError(
+            f"The OTEL_ variables ask for tracing, which needs OpenTelemetry ({error.name} is missing): "
+            "pip install 'vibe[otel]', or unset them."
+        ) from None
     return install(settings.trace_exporters)
 
 

@@ -86,3 +86,14 @@ def test_the_standard_variables_decide(environ: dict[str, str], exporters: tuple
 def test_an_exporter_vibe_cannot_use_is_refused_by_name() -> None:
     with pytest.raises(SettingsError, match="OTEL_TRACES_EXPORTER holds zipkin"):
         Settings.from_env({"OTEL_TRACES_EXPORTER": "zipkin"})
+
+
+def test_tracing_asked_for_without_the_extra_is_a_clear_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vibe.bootstrap import connect
+
+    monkeypatch.setitem(sys.modules, "vibe.adapters.otel", None)  # as if vibe[otel] were not installed
+    vibe = connect(Settings(database_url="sqlite+aiosqlite://", trace_exporters=("otlp",)))
+    with pytest.raises(SettingsError, match=r"pip install 'vibe\[otel\]'"):
+        vibe.container.tracer()
