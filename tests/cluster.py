@@ -122,7 +122,7 @@ def running_cluster(
             )
             for index in range(workers):
                 cluster.start_worker(index)
-            wait_until_ready(f"{cluster.url}/readyz", timeout=30)
+            wait_until_ready(f"{cluster.url}/readyz", timeout=90)  # a loaded machine starts slowly
             yield cluster
         finally:
             cluster.stop()
