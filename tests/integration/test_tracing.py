@@ -148,3 +148,20 @@ async def test_model_calls_carry_the_trace_to_the_api_inside_their_span(
     sent = [r.headers.get("traceparent", "") for r in server.requests]
     assert [s["context"]["span_id"][2:] for s in api] == [t.split("-")[2] for t in sent]
     assert_no_text(spans, PROMPT)
+
+
+def test_database_and_redis_calls_outside_any_trace_are_not_traced() -> None:
+    from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision
+
+    from vibe.adapters.otel import NoOrphanQueries
+
+    sampler = NoOrphanQueries(ALWAYS_ON)
+    poll = {"db.system": "redis", "db.statement": "XREADGROUP"}
+    assert sampler.should_sample(None, 1, "XREADGROUP", attributes=poll).decision is Decision.DROP
+    assert sampler.should_sample(
+        None, 1, "GET /ping", attributes={"http.method": "GET"}
+    ).decision.is_sampled()
+    tracer = TracerProvider(sampler=sampler).get_tracer("test")
+    with tracer.start_as_current_span("vibe.generation.run"):
+        inside = sampler.should_sample(None, 1, "XADD", attributes=poll)  # the current span is its parent
+    assert inside.decision.is_sampled()

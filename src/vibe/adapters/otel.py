@@ -27,13 +27,17 @@ from contextvars import ContextVar
 from typing import TextIO
 
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
-from opentelemetry.trace import Status, StatusCode
+from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode, TraceState
+from opentelemetry.util.types import Attributes
 
 from vibe.domain.errors import UpstreamError, VibeError
-from vibe.domain.ports import Attributes, Span, TraceCarrier, Tracer
+from vibe.domain.ports import Attributes as SpanAttributes
+from vibe.domain.ports import Span, TraceCarrier, Tracer
 
 __all__ = ["OtelTracer", "current_trace_id", "install", "remember_trace_id"]
 
@@ -48,7 +52,7 @@ class OtelSpan(Span):
     def __init__(self, span: trace.Span) -> None:
         self._span = span
 
-    def set(self, attributes: Attributes) -> None:
+    def set(self, attributes: SpanAttributes) -> None:
         self._span.set_attributes(attributes)
 
     def fail(self, code: str) -> None:
@@ -61,12 +65,14 @@ class OtelTracer(Tracer):
         self._tracer = tracer
 
     def span(
-        self, name: str, attributes: Attributes | None = None, *, parent: TraceCarrier | None = None
+        self, name: str, attributes: SpanAttributes | None = None, *, parent: TraceCarrier | None = None
     ) -> AbstractContextManager[Span]:
         return self._span(name, attributes, parent)
 
     @contextmanager
-    def _span(self, name: str, attributes: Attributes | None, parent: TraceCarrier | None) -> Iterator[Span]:
+    def _span(
+        self, name: str, attributes: SpanAttributes | None, parent: TraceCarrier | None
+    ) -> Iterator[Span]:
         context = propagate.extract(parent) if parent else None
         with self._tracer.start_as_current_span(
             name,
@@ -115,12 +121,41 @@ def install(exporters: Sequence[str]) -> OtelTracer:
     """The tracer of vibe's spans, on the process's provider (set up here from the standard variables
     when there is none yet), with SQLAlchemy, redis and httpx instrumented. Safe to call again."""
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        provider = TracerProvider(resource=_resource())
+        configured = TracerProvider(shutdown_on_exit=False).sampler  # OTEL_TRACES_SAMPLER's choice
+        provider = TracerProvider(resource=_resource(), sampler=NoOrphanQueries(configured))
         for name in exporters:
             provider.add_span_processor(BatchSpanProcessor(_exporter(name)))
         trace.set_tracer_provider(provider)
     _instrument_libraries()
     return OtelTracer(trace.get_tracer("vibe", VERSION))
+
+
+class NoOrphanQueries(Sampler):
+    """The configured sampler, except that a database or Redis call outside any request or generation
+    is not traced: a worker polls the job stream every second, and each poll would be a trace."""
+
+    def __init__(self, sampler: Sampler) -> None:
+        self._sampler = sampler
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes | None = None,
+        links: Sequence[Link] | None = None,
+        trace_state: TraceState | None = None,
+    ) -> SamplingResult:
+        orphan = not trace.get_current_span(parent_context).get_span_context().is_valid
+        if orphan and attributes and ("db.system" in attributes or "db.system.name" in attributes):
+            return SamplingResult(Decision.DROP)
+        return self._sampler.should_sample(
+            parent_context, trace_id, name, kind, attributes, links, trace_state
+        )
+
+    def get_description(self) -> str:
+        return f"NoOrphanQueries{{{self._sampler.get_description()}}}"
 
 
 def _resource() -> Resource:
