@@ -131,8 +131,9 @@ def install(exporters: Sequence[str]) -> OtelTracer:
 
 
 class NoOrphanQueries(Sampler):
-    """The configured sampler, except that a database or Redis call outside any request or generation
-    is not traced: a worker polls the job stream every second, and each poll would be a trace."""
+    """The configured sampler, except that a client call (database, Redis, HTTP) outside any request
+    or generation is not traced: a worker polls the job stream every second, and each poll would be a
+    trace of its own."""
 
     def __init__(self, sampler: Sampler) -> None:
         self._sampler = sampler
@@ -148,7 +149,7 @@ class NoOrphanQueries(Sampler):
         trace_state: TraceState | None = None,
     ) -> SamplingResult:
         orphan = not trace.get_current_span(parent_context).get_span_context().is_valid
-        if orphan and attributes and ("db.system" in attributes or "db.system.name" in attributes):
+        if orphan and kind is SpanKind.CLIENT:  # (client libraries set their attributes only later)
             return SamplingResult(Decision.DROP)
         return self._sampler.should_sample(
             parent_context, trace_id, name, kind, attributes, links, trace_state
