@@ -51,5 +51,5 @@ def bench(session: nox.Session) -> None:
     if shutil.which("wrk") is None:
         session.run("apt-get", "update", "-qq", external=True)
         session.run("apt-get", "install", "-y", "-qq", "wrk", external=True)
-    session.install("-e", ".[bench]")
+    session.install("-e", ".[bench,otel]")  # benchmark 7 traces
     session.run("python", "-m", "bench", *session.posargs)

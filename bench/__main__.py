@@ -31,8 +31,9 @@ from bench.results_model import BenchResult
 from bench.seed import create_projects, sign_up
 from bench.servers import SETUPS, Deployment, Setup, deployment
 from bench.tokens import token_economy
+from bench.tracing import tracing_overhead
 
-ALL = (1, 2, 3, 4, 5, 6, 7)
+ALL = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
 def _say(message: str) -> None:
@@ -85,6 +86,8 @@ def run_setup(setup: Setup, plan: Plan, only: set[int], folder: Path) -> list[Be
             results.append(_guarded("5 generation overhead", lambda: generation_overhead(deployed, plan)))
         if 7 in only:
             results.append(_guarded("7 login burst", lambda: login_burst(deployed, plan)))
+        if 8 in only:
+            results.append(_guarded("8 tracing", lambda: tracing_overhead(deployed, plan)))
     if 6 in only and not setup.services:  # in-process and independent of the stores: run once
         results.append(_guarded("6 token economy", token_economy))
     return results

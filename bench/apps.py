@@ -43,7 +43,7 @@ def bench_model() -> ModelClient:
 def app() -> Litestar:
     """What ``vibe serve`` builds in each worker process, with the bench model."""
     settings = Settings.from_env(os.environ)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, tracing=settings.tracing)
     application = create_app(connect(settings, migrate=False, model=bench_model()))
     freeze_startup_objects()
     return application
@@ -52,7 +52,7 @@ def app() -> Litestar:
 async def _worker(concurrency: int) -> None:
     """``vibe worker`` with the bench model."""
     settings = Settings.from_env(os.environ)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, tracing=settings.tracing)
     await run_worker(settings, concurrency, model=bench_model())
 
 

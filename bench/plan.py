@@ -21,6 +21,7 @@ class Plan:
     stream_events: int = 200  # text deltas per session, at 20/s: 10 s of streaming
     stream_rate: float = 20.0
     generations: int = 100
+    tracing_turns: int = 4  # benchmark 7: measurements of each mode, taken in turns
 
     @classmethod
     def quick(cls) -> Plan:
@@ -34,4 +35,5 @@ class Plan:
             stream_sessions=10,
             stream_events=80,
             generations=30,
+            tracing_turns=2,
         )

@@ -198,7 +198,8 @@ def rss_bytes(pid: int, field_name: str = "VmRSS") -> int:
 
 
 def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "ANTHROPIC_", "BENCH_"))}
+    ours = ("VIBE_", "ANTHROPIC_", "BENCH_", "OTEL_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 

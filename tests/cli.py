@@ -17,8 +17,10 @@ VIBE = [sys.executable, "-m", "vibe.entrypoints.cli"]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment minus every VIBE_/ANTHROPIC_/OPENAI_ variable, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "ANTHROPIC_", "OPENAI_"))}
+    """The environment minus every VIBE_/ANTHROPIC_/OPENAI_/OTEL_ variable, plus ``extra``."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "ANTHROPIC_", "OPENAI_", "OTEL_"))
+    }
     return env | extra
 
 

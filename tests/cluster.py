@@ -1,5 +1,9 @@
 """A real deployment for tests: ``vibe serve --workers N`` and ``vibe worker`` processes on a fresh
-MariaDB database and a Redis database of their own."""
+MariaDB database and a Redis database of their own.
+
+Every process traces (``OTEL_TRACES_EXPORTER=console``): its standard output, where the spans go one
+JSON object per line, is a file of its own (``serve.spans`` for the serve workers, ``worker<i>.spans``),
+and its log goes to ``*.log``."""
 
 from __future__ import annotations
 
@@ -34,13 +38,17 @@ class Cluster:
 
     def start_worker(self, index: int) -> None:
         log = (self.folder / f"worker{index}.log").open("a")
+        spans = (self.folder / f"worker{index}.spans").open("a")
         self.workers[index] = subprocess.Popen(
             [*VIBE, "worker", "--concurrency", str(self.worker_concurrency)],
             cwd=self.folder,
             env=self.env,
-            stdout=log,
+            stdout=spans,
             stderr=log,
         )
+
+    def span_files(self) -> list[Path]:
+        return sorted(self.folder.glob("*.spans"))
 
     def kill_worker(self, index: int) -> None:
         process = self.workers[index]
@@ -90,7 +98,11 @@ def running_cluster(
         redis = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}"
         with Redis.from_url(redis) as client:
             client.flushdb()
-        defaults = {"VIBE_OFFLINE_PACE_SECONDS": "0.002"}
+        defaults = {
+            "VIBE_OFFLINE_PACE_SECONDS": "0.002",
+            "OTEL_TRACES_EXPORTER": "console",
+            "OTEL_BSP_SCHEDULE_DELAY": "200",  # spans reach the files within a fraction of a second
+        }
         cluster_env = clean_env(
             VIBE_DATABASE_URL=database_url,
             VIBE_REDIS_URL=redis,
@@ -118,12 +130,12 @@ def running_cluster(
                 [*VIBE, "serve", "--port", str(port), "--workers", str(serve_workers)],
                 cwd=folder,
                 env=cluster_env,
-                stdout=log,
+                stdout=(folder / "serve.spans").open("a"),
                 stderr=log,
             )
             for index in range(workers):
                 cluster.start_worker(index)
-            wait_until_ready(f"{cluster.url}/readyz", timeout=30)
+            wait_until_ready(f"{cluster.url}/readyz", timeout=90)  # a loaded machine starts slowly
             yield cluster
         finally:
             cluster.stop()

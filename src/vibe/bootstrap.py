@@ -24,6 +24,7 @@ from dependency_injector import providers
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from vibe.adapters.breaker import CircuitBreakerModel
 from vibe.adapters.runner_lock import RunnerLock
 from vibe.adapters.sql.migrate import upgrade_engine
 from vibe.application.accounts import Accounts
@@ -32,6 +33,7 @@ from vibe.application.generations import Generations
 from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
+from vibe.domain.circuit import Circuit
 from vibe.domain.errors import UnavailableError
 from vibe.domain.events import Event, decode
 from vibe.domain.users import User
@@ -182,6 +184,12 @@ class Vibe:
         if failed:
             raise UnavailableError(f"Not ready: {', '.join(failed)} unavailable.")
         return dict.fromkeys(checks, "ok")
+
+    async def model_circuit(self) -> Circuit | None:
+        """The model's circuit breaker as it stands (in Redis, the one every worker shares); None
+        without a breaker (the offline model) or when its store does not answer."""
+        model = self.container.model()
+        return await model.circuit() if isinstance(model, CircuitBreakerModel) else None
 
     async def _ping_database(self) -> None:
         async with self.container.engine().connect() as connection:

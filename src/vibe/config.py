@@ -18,7 +18,7 @@ import msgspec
 from vibe.domain.budgets import MAX_BUDGET_TOKENS
 from vibe.domain.generations import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_TURNS
 
-__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError"]
+__all__ = ["DEFAULT_DATABASE_URL", "DEFAULT_MODEL", "Settings", "SettingsError", "tracing_exporters"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./vibe.db"
 DEFAULT_MODEL = "claude-sonnet-5-5"
@@ -33,6 +33,7 @@ _DRIVERS = {
     "mariadb+aiomysql": "mysql+aiomysql",
 }
 _ORIGIN_RE = re.compile(r"^https?://[^/\s?#]+$")
+_TRACE_EXPORTERS = ("otlp", "console", "none")
 
 
 class SettingsError(ValueError):
@@ -75,6 +76,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     registrations_per_address: int = 60
     registration_window_seconds: int = 10 * 60
     password_queue_limit: int = 100
+    breaker_failures: int = 5
+    breaker_window_seconds: float = 60.0
+    breaker_cooldown_seconds: float = 30.0
+    # OpenTelemetry: on when its standard variables ask for it (``tracing_exporters``), else off
+    trace_exporters: tuple[str, ...] = ()
+
+    @property
+    def tracing(self) -> bool:
+        return bool(self.trace_exporters)
 
     def __repr__(self) -> str:  # never print secrets
         shown = {f: getattr(self, f) for f in self.__struct_fields__}
@@ -136,6 +146,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 env, "VIBE_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO", upper=True
             ),
             **_throttles(env),
+            breaker_failures=_int(env, "VIBE_BREAKER_FAILURES", 5, 1, 1000),
+            breaker_window_seconds=_float(env, "VIBE_BREAKER_WINDOW_SECONDS", 60.0, 1, 86400),
+            breaker_cooldown_seconds=_float(env, "VIBE_BREAKER_COOLDOWN_SECONDS", 30.0, 0.1, 86400),
+            trace_exporters=tracing_exporters(environ),
         )
         if settings.llm == "openai" and "VIBE_MODEL" not in env:
             raise SettingsError(
@@ -190,6 +204,30 @@ def _throttles(env: Mapping[str, str]) -> dict[str, int]:
         field: _int(env, variable, default, *bounds)
         for field, (variable, default, bounds) in _THROTTLES.items()
     }
+
+
+def tracing_exporters(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The span exporters OpenTelemetry's standard variables ask for; () means no tracing at all.
+
+    ``OTEL_TRACES_EXPORTER`` names them (``otlp``, ``console``, ``none``); without it, an OTLP endpoint
+    (``OTEL_EXPORTER_OTLP_ENDPOINT`` or ``..._TRACES_ENDPOINT``) means ``otlp``. ``OTEL_SDK_DISABLED=true``
+    turns everything off. Other OTEL_ variables alone (a service name, a sampler) trace nothing."""
+    value = {k: v.strip() for k, v in environ.items() if k.startswith("OTEL_") and v.strip()}
+    if value.get("OTEL_SDK_DISABLED", "").lower() == "true":
+        return ()
+    if "OTEL_TRACES_EXPORTER" not in value:
+        endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT" in value or "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" in value
+        return ("otlp",) if endpoint else ()
+    names = tuple(
+        dict.fromkeys(n.strip().lower() for n in value["OTEL_TRACES_EXPORTER"].split(",") if n.strip())
+    )
+    unknown = [n for n in names if n not in _TRACE_EXPORTERS]
+    if unknown:
+        raise SettingsError(
+            f"OTEL_TRACES_EXPORTER holds {', '.join(unknown)!s}; vibe exports spans with "
+            "otlp, console or none."
+        )
+    return tuple(n for n in names if n != "none")
 
 
 def _hide_password(url: str) -> str:

@@ -7,14 +7,17 @@ clients (Redis, anthropic) are built by small factory functions that import on f
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
+from vibe.adapters.breaker import CircuitBreakerModel
 from vibe.adapters.links import HmacLinkSigner
 from vibe.adapters.memory import (
     InlineJobQueue,
     InMemoryCache,
+    InMemoryCircuitStore,
     InMemoryEventLog,
     InMemoryRateLimiter,
     InMemoryTokenBlacklist,
@@ -32,11 +35,14 @@ from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
 from vibe.application.throttles import Throttles
-from vibe.config import Settings
-from vibe.domain.ports import JobQueue, ModelClient
+from vibe.application.tracing import NO_TRACER
+from vibe.config import Settings, SettingsError
+from vibe.domain.circuit import CircuitPolicy
+from vibe.domain.ports import CircuitStore, Clock, JobQueue, ModelClient, Tracer
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["Container"]
 
@@ -51,6 +57,7 @@ def _claude_model(settings: Settings) -> ModelClient:
         base_url=settings.anthropic_base_url,
         max_retries=0,  # the adapter retries; the SDK's tries would multiply ours
         timeout=anthropic.Timeout(600.0, connect=10.0),
+        **_anthropic_tracing(settings),
     )
     options = ClaudeOptions(
         max_output_tokens=settings.max_output_tokens, effort=settings.effort, thinking=settings.thinking
@@ -78,6 +85,51 @@ def _openai_model(settings: Settings) -> ModelClient:
     return OpenAICompatModel(client, settings.model, options)
 
 
+def _guarded(settings: Settings, model: ModelClient, store: CircuitStore, clock: Clock) -> ModelClient:
+    """A model API behind the circuit breaker (the offline model has no outages to guard against)."""
+    if settings.llm == "offline":
+        return model
+    policy = CircuitPolicy(
+        failures=settings.breaker_failures,
+        window=timedelta(seconds=settings.breaker_window_seconds),
+        cooldown=timedelta(seconds=settings.breaker_cooldown_seconds),
+    )
+    return CircuitBreakerModel(model, store, clock, policy)
+
+
+def _tracer(settings: Settings) -> Tracer:
+    """OpenTelemetry when its variables ask for it (imported only then), else the free no-op."""
+    if not settings.tracing:
+        return NO_TRACER
+    try:
+        from vibe.adapters.otel import install
+    except ImportError as error:
+        raise SettingsError(
+            f"The OTEL_ variables ask for tracing, which needs OpenTelemetry ({error.name} is missing): "
+            "pip install 'vibe[otel]', or unset them."
+        ) from None
+    return install(settings.trace_exporters)
+
+
+def _engine(settings: Settings, tracer: Tracer) -> AsyncEngine:
+    """Made after the tracer (hence its argument): with tracing on, the engine is born instrumented."""
+    return create_engine(settings.database_url)
+
+
+def _anthropic_tracing(settings: Settings) -> dict[str, Any]:
+    """The SDK's own OpenTelemetry spans (one per API call, its HTTP tries inside, the trace carried
+    on to the API): on with vibe's tracing, and then metadata only, whatever the environment says
+    (never prompt text); off otherwise, so it calls nothing. Older SDKs have no such option."""
+    import inspect
+
+    import anthropic
+
+    if "open_telemetry" not in inspect.signature(anthropic.AsyncAnthropic).parameters:
+        return {}
+    traces = {"enabled": True, "content_mode": "metadata_only"} if settings.tracing else False
+    return {"open_telemetry": {"traces": traces}}
+
+
 def _offline_model(settings: Settings) -> ModelClient:
     from vibe.adapters.offline import OfflineModel
 
@@ -98,9 +150,9 @@ def _throttles(settings: Settings) -> Throttles:
 
 def _redis_adapter(name: str, redis: Any) -> Any:
     """A Redis adapter by class name, imported on first use (Redis is optional)."""
-    from vibe.adapters.redis import cache, events, queue, shared_state
+    from vibe.adapters.redis import cache, circuit, events, queue, shared_state
 
-    for module in (cache, events, queue, shared_state):
+    for module in (cache, circuit, events, queue, shared_state):
         if hasattr(module, name):
             return getattr(module, name)(redis)
     raise LookupError(name)
@@ -131,7 +183,8 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UlidFactory)
 
-    engine = providers.Singleton(create_engine, settings.provided.database_url)
+    tracer = providers.Singleton(_tracer, settings)
+    engine = providers.Singleton(_engine, settings, tracer)
     uow = providers.Singleton(SqlUnitOfWorkFactory, engine)
     redis: providers.Singleton[Any] = providers.Singleton(_redis_client, settings.provided.redis_url)
     backend = providers.Callable(_backend, settings)
@@ -161,6 +214,11 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Object(None),
         redis=providers.Singleton(_redis_adapter, "RedisCancelBus", redis),
     )
+    circuit_store = providers.Selector(
+        backend,
+        memory=providers.Singleton(InMemoryCircuitStore),
+        redis=providers.Singleton(_redis_adapter, "RedisCircuitStore", redis),
+    )
     queue = providers.Selector(
         settings.provided.queue,
         inline=providers.Singleton(InlineJobQueue, bus=cancel_bus),
@@ -187,16 +245,19 @@ class Container(containers.DeclarativeContainer):
     )
     projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
 
-    model = providers.Selector(
+    llm = providers.Selector(
         settings.provided.llm,
         claude=providers.Singleton(_claude_model, settings),
         openai=providers.Singleton(_openai_model, settings),
         offline=providers.Singleton(_offline_model, settings),
     )
+    model = providers.Singleton(_guarded, settings, llm, circuit_store, clock)
     budgets = providers.Singleton(
         Budgets, uow=uow, clock=clock, default_budget=settings.provided.monthly_token_budget
     )
-    outcomes = providers.Singleton(Outcomes, uow=uow, live=live_events, projects=projects, clock=clock)
+    outcomes = providers.Singleton(
+        Outcomes, uow=uow, live=live_events, projects=projects, clock=clock, tracer=tracer
+    )
     runner = providers.Singleton(
         Runner,
         uow=uow,
@@ -208,6 +269,7 @@ class Container(containers.DeclarativeContainer):
         budgets=budgets,
         max_turns=settings.provided.agent_max_turns,
         lease_seconds=settings.provided.generation_lease_seconds,
+        tracer=tracer,
     )
     generations = providers.Singleton(
         Generations,
@@ -221,6 +283,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         config=providers.Callable(_generations_config, settings),
         budgets=budgets,
+        tracer=tracer,
     )
     links = providers.Singleton(HmacLinkSigner, jwt_secret)
     preview_links = providers.Singleton(PreviewLinks, projects=projects, signer=links, clock=clock)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anthropic
@@ -56,8 +57,20 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+_CLIENTS: list[anthropic.AsyncAnthropic] = []
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    """Every SDK client a test made is closed while its event loop still runs."""
+    yield
+    while _CLIENTS:
+        await _CLIENTS.pop().close()
+
+
 def claude(server: MessagesServer, sleeps: Sleeps, model: str = MODEL, **options: Any) -> ClaudeModel:
     client = anthropic.AsyncAnthropic(api_key="test-key", base_url=server.url, max_retries=0)
+    _CLIENTS.append(client)
     return ClaudeModel(client, model, ClaudeOptions(**options), sleep=sleeps, jitter=lambda: 0.5)
 
 
@@ -277,7 +290,10 @@ async def test_failed_starts_are_retried_with_backoff(
     async with MessagesServer([failure, failure, site_reply()]) as server:
         chunks = await chunks_of(claude(server, sleeps), request())
     assert len(server.requests) == 3  # no hidden SDK retries: every try is ours
-    assert not any(isinstance(c, CallRetry) for c in chunks)  # nothing had gone out yet
+    # every failed try is announced (a circuit breaker counts them); nothing had gone out to undo
+    retries = [i for i, c in enumerate(chunks) if isinstance(c, CallRetry)]
+    assert retries == [0, 1]
+    assert [c.outage for c in chunks[:2] if isinstance(c, CallRetry)] == [retry_after is None] * 2
     assert isinstance(chunks[-1], TurnEnd)
     if retry_after is not None:
         assert min(sleeps.delays) >= retry_after  # the server's word wins over our backoff

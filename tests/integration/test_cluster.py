@@ -14,6 +14,8 @@ import pytest
 from tests.accounts_http import signed_up
 from tests.problems import assert_problem
 from tests.sse import read_stream
+from tests.traces import assert_request_to_version, from_files, one_generation
+from vibe.application.tracing import RUN
 
 
 @pytest.fixture
@@ -105,3 +107,33 @@ async def test_a_logout_holds_in_every_process(http: httpx.AsyncClient) -> None:
     for _ in range(10):
         async with httpx.AsyncClient(base_url=str(http.base_url)) as fresh:
             assert_problem(await fresh.get("/api/v1/users/me", headers=ada["headers"]), 401)
+
+
+async def test_one_generation_is_one_trace_across_serve_and_a_worker(
+    http: httpx.AsyncClient, cluster: Any
+) -> None:
+    """Each process exports its spans to a file of its own; joined by trace id they make one trace
+    from the request in a serve worker to the version a vibe worker committed."""
+    ada = await signed_up(http, "ada@example.com")
+    prompt = "A homepage for Bartholomew's beekeeping cooperative"
+    response = await http.post("/api/generate", json={"prompt": prompt}, headers=ada["headers"])
+    assert response.status_code == 202, response.text
+    _, frames, _ = await read_stream(http, response.json()["stream_url"], ada["headers"])
+    assert frames[-1].event == "done"
+    session = response.json()["session_id"]
+    trace: list[dict[str, Any]] = []
+    for _ in range(100):  # the processes export every 200 ms
+        spans = from_files(cluster.span_files())
+        if any(s["name"] == RUN and s["attributes"].get("vibe.session.id") == session for s in spans):
+            trace = one_generation(spans, session)
+            if any(s["name"] == "POST /api/generate" for s in trace):
+                break
+        await asyncio.sleep(0.1)
+    assert_request_to_version(trace, prompt)
+    request = next(s for s in trace if s["name"] == "POST /api/generate")
+    run = next(s for s in trace if s["name"] == RUN)
+    assert request["_file"] == "serve.spans"
+    assert run["_file"].startswith("worker")
+    assert request["resource"]["attributes"]["process.pid"] != run["resource"]["attributes"]["process.pid"]
+    polls = [s for s in spans if s["parent_id"] is None and s["kind"] == "SpanKind.CLIENT"]
+    assert polls == []  # a worker's polling of the job stream is no trace of its own

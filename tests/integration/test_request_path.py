@@ -66,7 +66,7 @@ async def test_each_request_is_one_line_with_its_id(client: Client, access_lines
     response = await client.get("/ping?x=1", headers={"X-Request-ID": "trace-7"})
     ACCESS_LOG.flush()
     (seen,) = [line for line in access_lines if line[3] == "/ping"]
-    assert seen[2:] == ("GET", "/ping", b"x=1", 200, seen[6], "trace-7")
+    assert seen[2:] == ("GET", "/ping", b"x=1", 200, seen[6], "trace-7", "")
     assert response.headers["x-request-id"] == "trace-7"
 
 

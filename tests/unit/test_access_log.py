@@ -16,7 +16,7 @@ RID = "0123456789abcdef0123456789abcdef"
 
 
 def line(path: str, query: bytes = b"", status: int = 200) -> Line:
-    return (time.time(), "127.0.0.1", "GET", path, query, status, 0.0012, RID)
+    return (time.time(), "127.0.0.1", "GET", path, query, status, 0.0012, RID, "")
 
 
 @pytest.mark.parametrize(

@@ -30,8 +30,9 @@ The adapter owns the retry policy: the SDK retries only before a stream starts a
 mid-stream ``error`` event, so its own retries are switched off (``max_retries=0``) and every try is
 counted here. 429, 529, 5xx, connection failures and mid-stream ``overloaded_error``/``api_error`` are
 retried with exponential backoff and jitter, honouring ``retry-after``, at most ``max_tries`` times.
-A retry after chunks went out is announced with ``CallRetry``; what the failed call billed was
-already reported and stays billed.
+Every retry is announced with ``CallRetry`` (marked ``outage`` unless it was a 429), so a circuit
+breaker around the adapter counts each failed try; what the failed call billed was already reported
+and stays billed.
 """
 
 from __future__ import annotations
@@ -135,12 +136,14 @@ class ClaudeModel(ModelClient):
                 return
             except anthropic.APIError as error:
                 retriable, wait, reason, code = _classify(error)
+                outage = retriable and not _rate_limited(error)
                 if not retriable:
                     raise UpstreamError(reason, code=code) from error
                 if attempt == self._backoff.max_tries:
-                    raise UpstreamError(self._backoff.gave_up(reason), code="model_unavailable") from error
-                if reader.started:
-                    yield CallRetry(reason)
+                    raise UpstreamError(
+                        self._backoff.gave_up(reason), code="model_unavailable", outage=outage
+                    ) from error
+                yield CallRetry(reason, outage=outage)
                 await self._backoff.wait(attempt, wait)
 
     async def _once(self, params: dict[str, Any], reader: TurnReader) -> AsyncIterator[ModelChunk]:
@@ -173,6 +176,13 @@ def _classify(error: anthropic.APIError) -> tuple[bool, float | None, str, str]:
         message = "The conversation is too large for the model; try a smaller change."
         return False, None, message, "context_window_exceeded"
     return False, None, f"The model service refused the request ({status}): {error.message}", "model_error"
+
+
+def _rate_limited(error: anthropic.APIError) -> bool:
+    """A 429: the service is up and says we ask too much (not an outage for the circuit breaker)."""
+    if not isinstance(error, anthropic.APIStatusError):
+        return False
+    return error.status_code == 429 or _error_type(error) == "rate_limit_error"
 
 
 def _error_type(error: anthropic.APIStatusError) -> str | None:

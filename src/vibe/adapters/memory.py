@@ -10,25 +10,29 @@ import logging
 import math
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
+from vibe.domain.circuit import Circuit
 from vibe.domain.events import StoredEvent
 from vibe.domain.ports import (
     Cache,
     CancelBus,
+    CircuitStore,
     Clock,
     DenylistForgotten,
     EventLog,
+    JobHandler,
     JobQueue,
     Quota,
     RateLimiter,
     TokenBlacklist,
+    TraceCarrier,
     WindowCount,
 )
 
 __all__ = [
     "InMemoryCache",
+    "InMemoryCircuitStore",
     "InMemoryEventLog",
     "InMemoryRateLimiter",
     "InMemoryTokenBlacklist",
@@ -224,7 +228,6 @@ class InMemoryEventLog(EventLog):
             self._sessions.pop(self._expiry.popleft()[1], None)
 
 
-Handler = Callable[[str], Coroutine[Any, Any, object]]
 RETRY_PAUSES = (0.5, 1.0, 2.0, 5.0, 10.0)
 log = logging.getLogger("vibe.queue")
 
@@ -237,31 +240,32 @@ class InlineJobQueue(JobQueue):
     """
 
     def __init__(self, bus: CancelBus | None = None) -> None:
-        self._handler: Handler | None = None
+        self._handler: JobHandler | None = None
         self._tasks: dict[str, asyncio.Task[object]] = {}
         self._bus = bus
 
-    async def start(self, handler: Handler) -> None:
+    async def start(self, handler: JobHandler) -> None:
         self._handler = handler
         if self._bus is not None:
             self._bus.listen(self._cancel_local)
 
-    async def enqueue(self, generation_id: str) -> None:
+    async def enqueue(self, generation_id: str, trace: TraceCarrier | None = None) -> None:
         if self._handler is None:
             raise RuntimeError("the job queue is not started")
         if generation_id in self._tasks:
             return  # already running here
-        task = asyncio.get_running_loop().create_task(self._run(generation_id), name=f"gen-{generation_id}")
+        run = self._run(generation_id, dict(trace or {}))
+        task = asyncio.get_running_loop().create_task(run, name=f"gen-{generation_id}")
         self._tasks[generation_id] = task
         task.add_done_callback(lambda _t: self._tasks.pop(generation_id, None))
 
-    async def _run(self, generation_id: str) -> None:
+    async def _run(self, generation_id: str, trace: TraceCarrier) -> None:
         """Run the job; when the handler says it is not settled (False: say the database did not
         answer), try again a few times with a growing pause before leaving it to the stale requeue."""
         assert self._handler is not None
         for pause in RETRY_PAUSES:
             try:
-                if await self._handler(generation_id) is not False:
+                if await self._handler(generation_id, trace) is not False:
                     return
             except Exception:
                 log.exception("generation %s failed to run", generation_id)
@@ -287,3 +291,18 @@ class InlineJobQueue(JobQueue):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class InMemoryCircuitStore(CircuitStore):
+    """The model's circuit breaker state for this process alone (without Redis)."""
+
+    def __init__(self) -> None:
+        self._circuit = Circuit()
+
+    async def read(self) -> Circuit:
+        return self._circuit
+
+    async def update(self, change: Callable[[Circuit], Circuit]) -> tuple[Circuit, Circuit]:
+        before = self._circuit
+        self._circuit = change(before)
+        return before, self._circuit

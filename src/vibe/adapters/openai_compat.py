@@ -134,10 +134,13 @@ class OpenAICompatModel(ModelClient):
                     continue
                 if not retriable:
                     raise UpstreamError(reason, code=code) from error
+                # every failed try is announced (a 429 is no outage), so a circuit breaker sees it
+                outage = not (isinstance(error, openai.APIStatusError) and error.status_code == 429)
                 if attempt == self._backoff.max_tries:
-                    raise UpstreamError(self._backoff.gave_up(reason), code="model_unavailable") from error
-                if reader.started:
-                    yield CallRetry(reason)
+                    raise UpstreamError(
+                        self._backoff.gave_up(reason), code="model_unavailable", outage=outage
+                    ) from error
+                yield CallRetry(reason, outage=outage)
                 await self._backoff.wait(attempt, wait)
                 attempt += 1
 

@@ -11,7 +11,8 @@ truthful note that the output limit cut the answer (a file cut mid-write is kept
 ``append_file`` finishes), or the end. A site still holding a draft at the end is never a result.
 
 What every call billed goes out as ``usage`` events as soon as the model reports it, so the events
-of a session add up to everything it was billed for, retried calls included.
+of a session add up to everything it was billed for, retried calls included. Each call is a span
+(``chat {model}``) carrying those counts, and each tool call one inside it (see ``Turn``).
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from vibe.application.closing import closing
 from vibe.application.fences import fenced_files
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
+from vibe.application.tracing import NO_TRACER
 from vibe.application.turn import Turn
 from vibe.application.workspace import ToolRefused, Workspace
 from vibe.domain.errors import UpstreamError
 from vibe.domain.events import Event, FileDelta, FileEnd, FileStart
 from vibe.domain.model import Message, ModelRequest, TextBlock
-from vibe.domain.ports import ModelClient
+from vibe.domain.ports import Attribute, ModelClient, Tracer
 
 __all__ = ["AgentReport", "request_for", "run_agent"]
 
@@ -49,6 +52,7 @@ async def run_agent(
     max_turns: int,
     report: AgentReport | None = None,
     before_call: Callable[[], Awaitable[None]] | None = None,
+    tracer: Tracer = NO_TRACER,
 ) -> AsyncIterator[Event]:
     """Run the conversation that starts with ``first_message`` against ``workspace``.
 
@@ -59,12 +63,15 @@ async def run_agent(
     report = report if report is not None else AgentReport()
     messages = [first_message]
     called_tools = False
-    for _ in range(max_turns):
+    for number in range(1, max_turns + 1):
         if before_call is not None:
             await before_call()
-        turn = Turn(workspace)
-        async for event in turn.run(model.stream(request_for(messages))):
-            yield event
+        turn = Turn(workspace, tracer)
+        with tracer.span(f"chat {model.name}", _call_attributes(model, number)) as span:
+            async with closing(model.stream(request_for(messages))) as chunks:
+                async for event in turn.run(chunks):
+                    yield event
+            span.set(_usage_attributes(turn))
         report.stop_reasons.append(turn.stop_reason)
         report.summary = turn.text.strip() or report.summary
         messages.append(turn.assistant_message())
@@ -91,6 +98,24 @@ def request_for(messages: Sequence[Message]) -> ModelRequest:
     return ModelRequest(
         system=(TextBlock(text=SYSTEM_PROMPT, cache=True),), messages=tuple(messages), tools=TOOLS
     )
+
+
+def _call_attributes(model: ModelClient, number: int) -> dict[str, Attribute]:
+    return {"gen_ai.operation.name": "chat", "gen_ai.request.model": model.name, "vibe.turn": number}
+
+
+def _usage_attributes(turn: Turn) -> dict[str, Attribute]:
+    """What the call billed and how it ended (counts only: never prompt or answer text)."""
+    billed = turn.billed
+    return {
+        "gen_ai.usage.input_tokens": billed.total_input,
+        "gen_ai.usage.output_tokens": billed.output_tokens,
+        "gen_ai.usage.cache_read.input_tokens": billed.cache_read_input_tokens,
+        "gen_ai.usage.cache_creation.input_tokens": billed.cache_creation_input_tokens,
+        "gen_ai.response.finish_reasons": (turn.stop_reason,),
+        "vibe.tool_calls": len(turn.calls),
+        "vibe.retries": turn.retries,
+    }
 
 
 def _next_step(turn: Turn, workspace: Workspace) -> Message | None:

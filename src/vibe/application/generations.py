@@ -19,6 +19,7 @@ from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
 from vibe.application.session_events import follow
+from vibe.application.tracing import NO_TRACER, QUEUE
 from vibe.domain.errors import (
     InvalidStateError,
     NotFoundError,
@@ -35,6 +36,8 @@ from vibe.domain.ports import (
     IdFactory,
     JobQueue,
     Page,
+    TraceCarrier,
+    Tracer,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -64,6 +67,7 @@ class Generations:
         ids: IdFactory,
         config: GenerationsConfig,
         budgets: Budgets | None = None,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         self._budgets = budgets
         self._uow = uow
@@ -75,6 +79,7 @@ class Generations:
         self._clock = clock
         self._ids = ids
         self._config = config
+        self._tracer = tracer
 
     # --- starting ---------------------------------------------------------------------------------
 
@@ -91,17 +96,19 @@ class Generations:
             stored.extend(await self._add_within_limit(uow, generation))
             queued.append(generation)
 
-        if project_id is None:
-            await self._projects.create(actor, ProjectName.from_prompt(text), together=queue_on)
-        else:
-            project = await self._writable(actor, project_id)
-            async with self._uow() as uow:
-                # The user's row first, as every start does: it serialises the limit's check.
-                await uow.users.lock(actor.id)
-                await queue_on(uow, project)
-                await uow.commit()
-        await self._live.publish(queued[0].id, stored)
-        await self._queue.enqueue(queued[0].id)
+        with self._tracer.span(QUEUE, {"vibe.project.new": project_id is None}) as span:
+            if project_id is None:
+                await self._projects.create(actor, ProjectName.from_prompt(text), together=queue_on)
+            else:
+                project = await self._writable(actor, project_id)
+                async with self._uow() as uow:
+                    # The user's row first, as every start does: it serialises the limit's check.
+                    await uow.users.lock(actor.id)
+                    await queue_on(uow, project)
+                    await uow.commit()
+            span.set({"vibe.session.id": queued[0].id, "vibe.project.id": queued[0].project_id})
+            await self._live.publish(queued[0].id, stored)
+            await self._queue.enqueue(queued[0].id, self._tracer.carrier())
         return queued[0]
 
     def _new(self, actor: User, project_id: str, prompt: str) -> Generation:
@@ -192,9 +199,10 @@ class Generations:
             await self._outcomes.fail(generation, "interrupted", message)
         return len(stale)
 
-    async def run(self, generation_id: str) -> bool:
-        """Run a queued session (what the job queue calls); see ``Runner.run``."""
-        return await self._runner.run(generation_id)
+    async def run(self, generation_id: str, trace: TraceCarrier | None = None) -> bool:
+        """Run a queued session (what the job queue calls), continuing the trace that queued it;
+        see ``Runner.run``."""
+        return await self._runner.run(generation_id, trace)
 
     async def totals(self) -> tuple[GenerationTotals, int]:
         """(sessions by status and tokens used, jobs waiting or running) for the metrics."""

@@ -14,20 +14,29 @@ from collections.abc import Mapping
 from vibe.application.projects import Projects
 from vibe.application.session_events import Fenced, SessionWriter
 from vibe.application.site_check import check_site
+from vibe.application.tracing import COMMIT, NO_TRACER
 from vibe.domain.events import Done, ErrorEvent, Status, StoredEvent
 from vibe.domain.generations import Generation
-from vibe.domain.ports import Clock, EventLog, UnitOfWork, UnitOfWorkFactory
+from vibe.domain.ports import Attribute, Clock, EventLog, Tracer, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.projects import Version
 
 __all__ = ["Outcomes"]
 
 
 class Outcomes:
-    def __init__(self, uow: UnitOfWorkFactory, live: EventLog, projects: Projects, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        live: EventLog,
+        projects: Projects,
+        clock: Clock,
+        tracer: Tracer = NO_TRACER,
+    ) -> None:
         self._uow = uow
         self._live = live
         self._projects = projects
         self._clock = clock
+        self._tracer = tracer
 
     async def fail(self, current: Generation, code: str, message: str) -> Generation | None:
         """End ``current`` failed; None when it moved on meanwhile."""
@@ -63,7 +72,10 @@ class Outcomes:
                 raise Fenced(running.id)
             done.append(ended)
 
-        await self._projects.commit(running.project_id, files, summary, running.id, together=end_with)
+        attributes: dict[str, Attribute] = {"vibe.project.id": running.project_id, "vibe.files": len(files)}
+        with self._tracer.span(COMMIT, attributes) as span:
+            await self._projects.commit(running.project_id, files, summary, running.id, together=end_with)
+            span.set({"vibe.version": done[0].version or 0})
         await writer.publish(stored)
         return done[0]
 

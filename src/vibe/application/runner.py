@@ -21,10 +21,12 @@ import msgspec
 
 from vibe.application.agent import AgentReport, request_for, run_agent
 from vibe.application.budgets import Budgets
+from vibe.application.closing import closing
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects, Snapshot
 from vibe.application.prompting import first_message
 from vibe.application.session_events import Fenced, SessionWriter
+from vibe.application.tracing import CLAIM, NO_TRACER, RUN
 from vibe.application.workspace import Workspace
 from vibe.domain.errors import UpstreamError, VibeError
 from vibe.domain.events import Event, Restart, Status
@@ -36,7 +38,15 @@ from vibe.domain.generations import (
     GenerationStatus,
 )
 from vibe.domain.model import TokenEstimate
-from vibe.domain.ports import Clock, EventLog, ModelClient, UnitOfWorkFactory
+from vibe.domain.ports import (
+    Attribute,
+    Clock,
+    EventLog,
+    ModelClient,
+    TraceCarrier,
+    Tracer,
+    UnitOfWorkFactory,
+)
 from vibe.domain.project_context import render_changes, render_project_context
 
 __all__ = ["Claim", "Runner"]
@@ -70,6 +80,7 @@ class Runner:
         budgets: Budgets | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        tracer: Tracer = NO_TRACER,
     ) -> None:
         self._budgets = budgets
         self._uow = uow
@@ -80,22 +91,35 @@ class Runner:
         self._clock = clock
         self._max_turns = max_turns
         self._lease = timedelta(seconds=lease_seconds)
+        self._tracer = tracer
 
     @property
     def model_name(self) -> str:
         return self._model.name
 
-    async def run(self, generation_id: str) -> bool:
+    async def run(self, generation_id: str, trace: TraceCarrier | None = None) -> bool:
         """Claim the session and run it to its end. False when it could not be claimed now (another
         runner holds it, or the database did not answer): the job should stay queued and be retried;
-        True when it is settled either way."""
-        try:
-            claimed = await self._claim(generation_id)
-        except VibeError as error:
-            log.warning("could not claim session %s (%s); it stays queued", generation_id, error.detail)
-            return False
-        if isinstance(claimed, Claim):
-            return claimed is Claim.SETTLED
+        True when it is settled either way. The run is a span of the trace ``trace`` continues (the
+        request that queued the session), in whichever process it runs."""
+        with self._tracer.span(RUN, {"vibe.session.id": generation_id}, parent=trace or None) as span:
+            try:
+                with self._tracer.span(CLAIM) as claiming:
+                    claimed = await self._claim(generation_id)
+                    claiming.set(_claim_attributes(claimed))
+            except VibeError as error:
+                log.warning("could not claim session %s (%s); it stays queued", generation_id, error.detail)
+                return False
+            if isinstance(claimed, Claim):
+                return claimed is Claim.SETTLED
+            span.set({"vibe.attempt": claimed.attempt, "vibe.project.id": claimed.project_id})
+            failure = await self._run_leased(claimed)
+            if failure:
+                span.fail(failure)
+        return True
+
+    async def _run_leased(self, claimed: Generation) -> str | None:
+        """Run a claimed session under its lease; the error code it failed with, if it did."""
         lost = asyncio.Event()
         keeper = asyncio.create_task(self._keep_lease(claimed, asyncio.current_task(), lost))
         writer = SessionWriter(
@@ -103,9 +127,10 @@ class Runner:
         )
         try:
             async with writer:
-                await self._run_claimed(claimed, writer)
+                return await self._run_claimed(claimed, writer)
         except Fenced:
-            log.info("session %s was cancelled or taken over", generation_id)
+            log.info("session %s was cancelled or taken over", claimed.id)
+            return None
         except asyncio.CancelledError:
             with contextlib.suppress(Fenced, VibeError):
                 await asyncio.shield(writer.stop())  # what was billed so far is recorded
@@ -115,15 +140,16 @@ class Runner:
                 )
                 raise
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            return "lease_lost"
         except Exception:
-            log.exception("session %s failed unexpectedly", generation_id)
+            log.exception("session %s failed unexpectedly", claimed.id)
             await self._outcomes.fail_if_current(
                 claimed, "internal_error", "The generation failed unexpectedly; please try again."
             )
+            return "internal_error"
         finally:
             keeper.cancel()
             await asyncio.gather(keeper, return_exceptions=True)
-        return True
 
     async def _claim(self, generation_id: str) -> Generation | Claim:
         async with self._uow() as uow:
@@ -166,7 +192,7 @@ class Runner:
                     run.cancel()
                     return
 
-    async def _run_claimed(self, generation: Generation, writer: SessionWriter) -> None:
+    async def _run_claimed(self, generation: Generation, writer: SessionWriter) -> str | None:
         snapshot = await self._projects.owner_snapshot(generation.project_id)
         generation, base = await self._context(generation, snapshot)
         workspace = Workspace(snapshot.files)
@@ -178,19 +204,22 @@ class Runner:
             max_turns=self._max_turns,
             report=report,
             before_call=self._budget_check(generation, writer),
+            tracer=self._tracer,
         )
         try:
-            async for event in agent:
-                await writer.emit(event)
+            async with closing(agent) as events:  # closed here, in this task (its spans end here)
+                async for event in events:
+                    await writer.emit(event)
             if not workspace.files:
                 raise UpstreamError("The model wrote no files; try a more specific prompt.", code="no_output")
         except VibeError as error:
             await writer.stop()
             code = error.code if isinstance(error, UpstreamError) else "invalid_output"
             await self._outcomes.fail(generation, code, error.detail)
-            return
+            return code
         await writer.stop()
         await self._outcomes.succeed(generation, workspace.files, _summary(report), writer)
+        return None
 
     def _budget_check(
         self, generation: Generation, writer: SessionWriter
@@ -270,6 +299,12 @@ class Runner:
             for g in unfinished
             if g.status is GenerationStatus.RUNNING or g.created_at < now - max(STALE_QUEUED, 2 * self._lease)
         ]
+
+
+def _claim_attributes(claimed: Generation | Claim) -> dict[str, Attribute]:
+    if isinstance(claimed, Claim):
+        return {"vibe.claim": claimed.value}
+    return {"vibe.claim": "claimed", "vibe.attempt": claimed.attempt}
 
 
 def _summary(report: AgentReport) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vibe.application.tool_stream import ToolInputStream
+from vibe.application.tracing import NO_TRACER
 from vibe.application.workspace import ToolRefused, Workspace
 from vibe.domain.events import Event, FileDelta, FileEdit, FileEnd, FileStart, Text, UsageEvent
 from vibe.domain.model import (
@@ -40,6 +41,7 @@ from vibe.domain.model import (
     ToolUseBlock,
     parse_tool_input,
 )
+from vibe.domain.ports import Attribute, Tracer
 from vibe.domain.projects import MAX_FILE_BYTES
 from vibe.domain.usage import Usage
 
@@ -75,8 +77,11 @@ class _Call:
 
 
 class Turn:
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, tracer: Tracer = NO_TRACER) -> None:
         self.workspace = workspace
+        self._tracer = tracer
+        self.billed = Usage()  # what the call billed, every attempt of it
+        self.retries = 0
         self._start = workspace.state()
         self._before: dict[int, _Call] = {}  # what earlier attempts sent, by call index
         self._sent_text = ""  # prose sent so far this turn, across attempts
@@ -123,6 +128,7 @@ class Turn:
         fresh, self._billed = usage.since(self._billed), usage
         if fresh.empty:
             return []
+        self.billed += fresh
         return [
             UsageEvent(
                 input_tokens=fresh.input_tokens,
@@ -202,20 +208,29 @@ class Turn:
         return [FileStart(path=path)] + ([FileDelta(path=path, delta=content)] if content else [])
 
     def _finish(self, call: _Call) -> list[Event]:
-        parsed = parse_tool_input(call.raw)
-        if parsed is None:
-            shown = call.raw if len(call.raw) <= _RAW_SHOWN else call.raw[:_RAW_SHOWN] + "…"
-            reason = "The input of this call was not a valid JSON object; nothing was applied. "
-            call.result = _error(call, reason + json.dumps({INVALID_JSON_KEY: shown}, ensure_ascii=False))
-            return []
-        call.input = parsed
-        try:
-            content, events = self._apply(call, parsed)
-        except ToolRefused as error:
-            call.result = _error(call, str(error))
-            return []
-        call.result = ToolResultBlock(tool_use_id=call.id, content=content)
-        return events
+        attributes: dict[str, Attribute] = {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.tool.name": call.name,
+            "gen_ai.tool.call.id": call.id,
+            "vibe.tool.input_chars": len(call.raw),
+        }
+        with self._tracer.span(f"execute_tool {call.name}", attributes) as span:
+            parsed = parse_tool_input(call.raw)
+            if parsed is None:
+                shown = call.raw if len(call.raw) <= _RAW_SHOWN else call.raw[:_RAW_SHOWN] + "…"
+                reason = "The input of this call was not a valid JSON object; nothing was applied. "
+                call.result = _error(call, reason + json.dumps({INVALID_JSON_KEY: shown}, ensure_ascii=False))
+                span.fail("invalid_tool_input")
+                return []
+            call.input = parsed
+            try:
+                content, events = self._apply(call, parsed)
+            except ToolRefused as error:
+                call.result = _error(call, str(error))
+                span.fail("tool_refused")
+                return []
+            call.result = ToolResultBlock(tool_use_id=call.id, content=content)
+            return events
 
     def _apply(self, call: _Call, args: dict[str, Any]) -> tuple[str, list[Event]]:
         ws = self.workspace
@@ -255,6 +270,7 @@ class Turn:
     def _restart(self) -> None:
         """Forget this attempt's answer; remember what it sent so the next one does not repeat it.
         What it billed stays billed: the next attempt reports its own usage from zero."""
+        self.retries += 1
         for call in self.calls:
             self._before[call.index] = call
         self.workspace.reset(self._start)

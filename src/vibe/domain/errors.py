@@ -81,12 +81,16 @@ class InvalidStateError(VibeError):
 
 
 class UpstreamError(VibeError):
-    """The model provider failed; ``code`` is a short machine-readable reason."""
+    """The model provider failed; ``code`` is a short machine-readable reason. ``outage``: the
+    provider is down or failing (what a circuit breaker counts), not refusing this request."""
 
     default_detail = "The model service failed."
 
-    def __init__(self, detail: str | None = None, *, code: str = "upstream_error") -> None:
+    def __init__(
+        self, detail: str | None = None, *, code: str = "upstream_error", outage: bool = False
+    ) -> None:
         self.code = code
+        self.outage = outage
         super().__init__(detail)
 
 

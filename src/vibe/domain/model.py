@@ -143,10 +143,13 @@ class ToolCallEnd(msgspec.Struct, frozen=True):
 
 
 class CallRetry(msgspec.Struct, frozen=True):
-    """The model call failed mid-answer and is being made again: forget the answer so far. What the
-    failed call billed stays billed."""
+    """The model call failed and is being made again: forget the answer so far. What the failed call
+    billed stays billed. Sent for every failed try, also one that failed before anything arrived, so
+    a circuit breaker around the model sees each failure. ``outage``: the failure says the service is
+    down or failing (5xx, overloaded, unreachable), not that we are rate limited."""
 
     reason: str
+    outage: bool = True
 
 
 class Billed(msgspec.Struct, frozen=True):

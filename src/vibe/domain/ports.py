@@ -7,6 +7,7 @@ is written. Ports are coarse on purpose: one per role, not one per method.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Literal, Protocol, Self, TypeVar
@@ -14,6 +15,7 @@ from typing import Any, Generic, Literal, Protocol, Self, TypeVar
 import msgspec
 
 from vibe.domain.auth import AccessClaims, RefreshToken, TokenFamily
+from vibe.domain.circuit import Circuit
 from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.model import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
@@ -22,9 +24,13 @@ from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
 
 __all__ = [
+    "Attribute",
+    "Attributes",
     "BudgetRepository",
     "Cache",
     "CancelBus",
+    "Circuit",
+    "CircuitStore",
     "Clock",
     "DenylistForgotten",
     "EventLog",
@@ -32,6 +38,7 @@ __all__ = [
     "GenerationRepository",
     "GenerationTotals",
     "IdFactory",
+    "JobHandler",
     "JobQueue",
     "LinkSigner",
     "ModelClient",
@@ -40,9 +47,12 @@ __all__ = [
     "ProjectRepository",
     "Quota",
     "RateLimiter",
+    "Span",
     "TokenBlacklist",
     "TokenRepository",
     "TokenService",
+    "TraceCarrier",
+    "Tracer",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
@@ -403,12 +413,21 @@ class CancelBus(Protocol):
     async def aclose(self) -> None: ...
 
 
+TraceCarrier = Mapping[str, str]
+"""Where a trace stands, as W3C Trace Context fields (``traceparent``, ``tracestate``): what travels with
+a job so that its run continues the trace of the request that queued it. Empty when nothing traces."""
+
+JobHandler = Callable[[str, TraceCarrier], Coroutine[Any, Any, object]]
+
+
 class JobQueue(Protocol):
-    async def start(self, handler: Callable[[str], Coroutine[Any, Any, object]]) -> None:
-        """Run ``handler(generation_id)`` for queued sessions, where this process runs them."""
+    async def start(self, handler: JobHandler) -> None:
+        """Run ``handler(generation_id, trace)`` for queued sessions, where this process runs them."""
         ...
 
-    async def enqueue(self, generation_id: str) -> None: ...
+    async def enqueue(self, generation_id: str, trace: TraceCarrier | None = None) -> None:
+        """Queue a session's run; ``trace`` travels with it to whoever runs it."""
+        ...
 
     async def cancel(self, generation_id: str) -> None:
         """Ask whoever runs the session to stop it now."""
@@ -441,3 +460,52 @@ class ModelClient(Protocol):
 
 
 DEFAULT_OUTPUT_LIMIT = 32_000  # CONTRACT §5's floor for VIBE_MAX_OUTPUT_TOKENS
+
+# --- observability and resilience -----------------------------------------------------------------
+
+Attribute = str | int | float | bool | tuple[str, ...]
+Attributes = Mapping[str, Attribute]
+
+
+class Span(Protocol):
+    """One timed step of a trace. Attributes carry counts, ids and names: never prompt or file text."""
+
+    def set(self, attributes: Attributes) -> None: ...
+
+    def fail(self, code: str) -> None:
+        """Mark the step failed, with a short machine-readable reason (an error code)."""
+        ...
+
+
+class Tracer(Protocol):
+    """Spans of vibe's own steps (queueing, claim, model and tool calls, the version commit)."""
+
+    def span(
+        self,
+        name: str,
+        attributes: Attributes | None = None,
+        *,
+        parent: TraceCarrier | None = None,
+    ) -> AbstractContextManager[Span]:
+        """A span around the block, current within it; child of ``parent`` when given, else of the
+        current span. An exception leaving the block marks it failed."""
+        ...
+
+    def carrier(self) -> dict[str, str]:
+        """The current span's place in its trace, to send along with a job."""
+        ...
+
+    def current_trace_id(self) -> str | None:
+        """The current trace's id (32 hex digits), for log lines; None when nothing traces."""
+        ...
+
+
+class CircuitStore(Protocol):
+    """Where the model's circuit breaker keeps its state: this process, or Redis for every worker."""
+
+    async def read(self) -> Circuit: ...
+
+    async def update(self, change: Callable[[Circuit], Circuit]) -> tuple[Circuit, Circuit]:
+        """Apply ``change`` to the state atomically (it may be called again when another process
+        changed the state meanwhile); (before, after)."""
+        ...

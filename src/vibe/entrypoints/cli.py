@@ -95,7 +95,7 @@ def worker(concurrency: int) -> None:
             "vibe worker needs VIBE_QUEUE=redis (and VIBE_REDIS_URL); with the inline queue, "
             "vibe serve runs generations itself."
         )
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, tracing=settings.tracing)
     from vibe.entrypoints.worker import run_worker
 
     run_async(lambda: run_worker(settings, concurrency))

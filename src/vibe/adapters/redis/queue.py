@@ -5,7 +5,8 @@ acknowledges it (XACK) when it ends. While a job runs its worker re-claims the e
 (XCLAIM to itself), which keeps it from looking idle; the entry of a worker that died goes idle and
 another worker takes it over with XAUTOCLAIM. Whoever runs a session claims it in the database too,
 under a lease and an attempt number, so a job delivered twice still runs once; the attempt count also
-caps deliveries (see ``Generations``).
+caps deliveries (see ``Generations``). An entry carries the trace context of the request that queued
+it (``traceparent``), so the run continues that trace in whichever worker takes it.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from vibe.adapters.redis.errors import REDIS_DOWN, fail_closed
-from vibe.domain.ports import CancelBus, JobQueue
+from vibe.domain.ports import CancelBus, JobHandler, JobQueue, TraceCarrier
 
 __all__ = ["CANCEL_CHANNEL", "GROUP", "STREAM", "RedisCancelBus", "RedisJobQueue", "RedisWorker"]
 
@@ -28,7 +29,7 @@ log = logging.getLogger("vibe.worker")
 STREAM = "vibe:jobs"
 GROUP = "vibe-workers"
 CANCEL_CHANNEL = "vibe:cancel"
-Handler = Callable[[str], Coroutine[Any, Any, object]]
+TRACE_FIELDS = ("traceparent", "tracestate")  # W3C Trace Context, kept beside the id in the entry
 
 
 class RedisCancelBus(CancelBus):
@@ -70,12 +71,14 @@ class RedisJobQueue(JobQueue):
         self._redis = redis
         self._bus = bus
 
-    async def start(self, handler: Handler) -> None:
+    async def start(self, handler: JobHandler) -> None:
         return None  # `vibe worker` processes run the jobs
 
     @fail_closed
-    async def enqueue(self, generation_id: str) -> None:
-        await self._redis.xadd(STREAM, {"id": generation_id}, maxlen=100_000, approximate=True)
+    async def enqueue(self, generation_id: str, trace: TraceCarrier | None = None) -> None:
+        fields: dict[Any, Any] = {"id": generation_id}
+        fields |= {key: value for key, value in (trace or {}).items() if key in TRACE_FIELDS}
+        await self._redis.xadd(STREAM, fields, maxlen=100_000, approximate=True)
 
     async def cancel(self, generation_id: str) -> None:
         await self._bus.publish(generation_id)
@@ -99,7 +102,7 @@ class RedisWorker:
     def __init__(
         self,
         redis: Redis,
-        handler: Handler,
+        handler: JobHandler,
         bus: RedisCancelBus,
         *,
         consumer: str,
@@ -162,14 +165,16 @@ class RedisWorker:
                 entries.extend(fresh)
         for entry_id, fields in entries:
             if fields:  # a deleted entry comes back empty
-                self._start(entry_id, fields[b"id"].decode())
+                self._start(entry_id, {key.decode(): value.decode() for key, value in fields.items()})
             else:
                 await self._redis.xack(STREAM, GROUP, entry_id)
 
-    def _start(self, entry_id: bytes, generation_id: str) -> None:
+    def _start(self, entry_id: bytes, fields: dict[str, str]) -> None:
         if entry_id in self._running:
             return
-        task = asyncio.create_task(self._handler(generation_id), name=f"gen-{generation_id}")
+        generation_id = fields["id"]
+        trace = {key: value for key, value in fields.items() if key in TRACE_FIELDS}
+        task = asyncio.create_task(self._handler(generation_id, trace), name=f"gen-{generation_id}")
         self._running[entry_id] = (generation_id, task)
         task.add_done_callback(
             lambda done: self._finishing.add(asyncio.create_task(self._finished(entry_id, done)))

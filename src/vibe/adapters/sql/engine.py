@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy.ext.asyncio
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["READONLY", "create_engine"]
 
@@ -27,7 +28,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if "poolclass" not in kwargs:  # a NullPool (migrations) takes no pool sizes
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-    return create_async_engine(url, **kwargs)
+    return _create_async_engine(url, **kwargs)
+
+
+def _create_async_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    # Looked up when called: with tracing on, OpenTelemetry's SQLAlchemy instrumentation replaces it
+    # (after this module was imported) with a version whose engines report their statements as spans.
+    return sqlalchemy.ext.asyncio.create_async_engine(url, **kwargs)
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -35,7 +42,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
     in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
     if not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
-    engine = create_async_engine(url, **kwargs)
+    engine = _create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -38,8 +38,8 @@ ACCESS_LOGGER = "vibe.access"
 # GIL back from it) for every request cost more than formatting the line.
 FLUSH_SECONDS = 0.05
 CLOSE_SECONDS = 2.0
-# (time.time(), peer, method, path, query string, status, seconds, request id)
-Line = tuple[float, str, str, str, bytes, int, float, str]
+# (time.time(), peer, method, path, query string, status, seconds, request id, trace id or "")
+Line = tuple[float, str, str, str, bytes, int, float, str, str]
 Sink = Callable[[list[Line]], None]
 
 # A share link's path is its capability: whoever reads it can open the project.
@@ -58,9 +58,10 @@ def redact(path: str, query: str) -> str:
 
 
 def message(line: Line) -> str:
-    _, peer, method, path, query, status, seconds, request_id = line
+    _, peer, method, path, query, status, seconds, request_id, trace = line
     target = redact(path, query.decode("latin-1"))
-    return f'{peer} "{method} {target}" {status} {seconds * 1000:.1f}ms rid={request_id}'
+    traced = f" trace={trace}" if trace else ""
+    return f'{peer} "{method} {target}" {status} {seconds * 1000:.1f}ms rid={request_id}{traced}'
 
 
 class AccessLog:

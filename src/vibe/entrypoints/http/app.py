@@ -29,6 +29,7 @@ from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 from vibe.entrypoints.http.request import VibeRequest
 from vibe.entrypoints.http.request_metrics import REQUEST_METRICS
+from vibe.entrypoints.http.tracing import http_tracing, litestar_untraced, served_trace_id
 
 __all__ = ["NO_GZIP", "UNTRUSTED_PATHS", "create_app"]
 
@@ -37,43 +38,48 @@ UNTRUSTED_PATHS = re.compile(r"^/(?:preview/|s/|api/v1/projects/[^/]+/files/)")
 
 
 def create_app(vibe: Vibe) -> Litestar:
-    app = Litestar(
-        route_handlers=[
-            health.ping,
-            health.healthz,
-            health.readyz,
-            accounts.router,
-            budgets.router,
-            sessions.router,
-            projects.router,
-            preview.router,
-            generations.router,
-            metrics.metrics,
-            web.router,
-        ],
-        dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
-        exception_handlers=EXCEPTION_HANDLERS,
-        request_max_body_size=vibe.settings.max_body_bytes,
-        on_startup=[vibe.start],
-        on_shutdown=[vibe.aclose, REQUEST_METRICS.flush, ACCESS_LOG.close],
-        openapi_config=OpenAPIConfig(
-            title="vibe",
-            version=__version__,
-            path=SCHEMA_PATH,
-            components=COMPONENTS,
-            # The raw document only: Litestar's viewers (Swagger UI, ReDoc...) load their scripts from
-            # a CDN, and nothing on the app's origin may run code from elsewhere.
-            render_plugins=[JsonRenderPlugin()],
-            openapi_router=schema_router(),
-        ),
-        logging_config=None,
-        request_class=VibeRequest,
-    )
+    tracing_plugins, before_send = http_tracing(vibe)
+    with litestar_untraced(vibe):
+        app = Litestar(
+            route_handlers=[
+                health.ping,
+                health.healthz,
+                health.readyz,
+                accounts.router,
+                budgets.router,
+                sessions.router,
+                projects.router,
+                preview.router,
+                generations.router,
+                metrics.metrics,
+                web.router,
+            ],
+            dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
+            exception_handlers=EXCEPTION_HANDLERS,
+            request_max_body_size=vibe.settings.max_body_bytes,
+            on_startup=[vibe.start],
+            on_shutdown=[vibe.aclose, REQUEST_METRICS.flush, ACCESS_LOG.close],
+            openapi_config=OpenAPIConfig(
+                title="vibe",
+                version=__version__,
+                path=SCHEMA_PATH,
+                components=COMPONENTS,
+                # The raw document only: Litestar's viewers (Swagger UI, ReDoc...) load their scripts
+                # from a CDN, and nothing on the app's origin may run code from elsewhere.
+                render_plugins=[JsonRenderPlugin()],
+                openapi_router=schema_router(),
+            ),
+            logging_config=None,
+            request_class=VibeRequest,
+            plugins=tracing_plugins,
+            before_send=before_send,
+        )
     app.asgi_handler = RequestContextMiddleware(
         HostCheck(app.asgi_handler),
         cors_origins=vibe.settings.cors_origins,
         untrusted_paths=UNTRUSTED_PATHS,
         metrics=REQUEST_METRICS,
         access_log=ACCESS_LOG,
+        trace_id=served_trace_id(vibe),
     )
     return app

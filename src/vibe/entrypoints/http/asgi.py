@@ -17,7 +17,7 @@ __all__ = ["app", "freeze_startup_objects"]
 
 def app() -> Litestar:
     settings = Settings.from_env(os.environ)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, tracing=settings.tracing)
     # `vibe serve` migrated already; a worker process must not race the others doing it again.
     application = create_app(connect(settings, migrate=False))
     freeze_startup_objects()

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 
 from vibe.bootstrap import Vibe
 from vibe.entrypoints.http.openapi import problems
-from vibe.entrypoints.http.schemas import Message, Readiness
+from vibe.entrypoints.http.schemas import Message, Readiness, circuit_out
 
 __all__ = ["healthz", "ping", "readyz"]
 
@@ -25,8 +25,12 @@ async def healthz() -> Message:
 @get(
     "/readyz",
     tags=["health"],
-    summary="200 when the database (and Redis when configured) answer",
+    summary="200 when the database (and Redis when configured) answer; shows the model's circuit breaker",
     responses=problems(503),
 )
 async def readyz(vibe: NamedDependency[Vibe]) -> Readiness:
-    return Readiness(status="ready", checks=await vibe.check_ready())
+    checks = await vibe.check_ready()
+    circuit = await vibe.model_circuit()
+    return Readiness(
+        status="ready", checks=checks, model_circuit=None if circuit is None else circuit_out(circuit)
+    )

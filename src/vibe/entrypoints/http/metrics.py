@@ -3,8 +3,9 @@
 Request counts and latency are counted where requests end (the request-context middleware); with
 several ``serve`` workers they go through prometheus-client's multiprocess mode (``vibe serve`` points
 PROMETHEUS_MULTIPROC_DIR at a fresh folder before the workers start). Generations by status, tokens
-used and queue depth are read from the database and the queue at scrape time, so they are right
-whichever process ran the work, and survive restarts.
+used, queue depth and the model's circuit breaker are read from the database, the queue and the
+breaker's store at scrape time, so they are right whichever process ran the work, and survive
+restarts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from vibe.bootstrap import Vibe
+from vibe.domain.circuit import Circuit
 from vibe.domain.model import OFFLINE_MODEL
 from vibe.domain.ports import GenerationTotals
 from vibe.domain.usage import Usage
@@ -63,6 +65,31 @@ class _Generations:
         yield GaugeMetricFamily("vibe_queue_depth", "Generation jobs waiting or running.", value=self._depth)
 
 
+class _Circuit:
+    """The model's circuit breaker (read from its store at scrape time: Redis when shared)."""
+
+    def __init__(self, circuit: Circuit) -> None:
+        self._circuit = circuit
+
+    def collect(self) -> Iterator[Metric]:
+        state = GaugeMetricFamily(
+            "vibe_model_circuit_state",
+            "The model's circuit breaker: 1 for its current state (open: generations fail at once).",
+            labels=["state"],
+        )
+        for name in ("closed", "open", "half_open"):
+            state.add_metric([name], 1 if self._circuit.state == name else 0)
+        yield state
+        yield GaugeMetricFamily(
+            "vibe_model_circuit_failures",
+            "Outage failures of the model's API in a row.",
+            value=self._circuit.failures,
+        )
+        yield CounterMetricFamily(
+            "vibe_model_circuit_trips", "Times the model's circuit breaker opened.", value=self._circuit.trips
+        )
+
+
 def _kinds(usage: Usage) -> list[tuple[str, int]]:
     return [
         ("input", usage.input_tokens),
@@ -86,4 +113,7 @@ async def metrics(vibe: NamedDependency[Vibe]) -> Response[bytes]:
     totals, depth = await vibe.generations.totals()
     scrape = CollectorRegistry()
     scrape.register(_Generations(totals, depth))
+    circuit = await vibe.model_circuit()
+    if circuit is not None:
+        scrape.register(_Circuit(circuit))
     return Response(_request_metrics() + generate_latest(scrape), media_type=CONTENT_TYPE_LATEST)

@@ -20,7 +20,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -75,10 +75,12 @@ class RequestContextMiddleware:
         untrusted_paths: re.Pattern[str],
         metrics: RequestMetrics | None = None,
         access_log: AccessLog | None = None,
+        trace_id: Callable[[], str | None] | None = None,
     ) -> None:
         self.app = app
         self.metrics = metrics
         self.access_log = access_log or AccessLog()
+        self.trace_id = trace_id  # with tracing on: the trace the request just served
         self.cors_origins = frozenset(origin.encode("latin-1") for origin in cors_origins)
         self.untrusted_paths = untrusted_paths
 
@@ -131,7 +133,8 @@ class RequestContextMiddleware:
             client: Any = scope.get("client")
             peer = client[0] if client else "-"
             path, query = scope["path"], scope.get("query_string", b"")
-            self.access_log.add((time.time(), peer, method, path, query, status, seconds, request_id))
+            trace = (self.trace_id() or "") if self.trace_id is not None else ""
+            self.access_log.add((time.time(), peer, method, path, query, status, seconds, request_id, trace))
         if self.metrics is not None:
             self.metrics.observe(method, scope.get("path_template") or "unmatched", status, seconds)
 

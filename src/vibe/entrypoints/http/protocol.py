@@ -39,4 +39,4 @@ class VibeHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
         if ACCESS_LOG.enabled():
             peer = self.client[0] if self.client else "-"
-            ACCESS_LOG.add((time.time(), peer, "-", "(unparsable request)", b"", 400, 0.0, request_id))
+            ACCESS_LOG.add((time.time(), peer, "-", "(unparsable request)", b"", 400, 0.0, request_id, ""))

@@ -8,9 +8,11 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from vibe.domain.circuit import Circuit
 from vibe.domain.users import User
 
 __all__ = [
+    "CircuitOut",
     "LoginIn",
     "Message",
     "Readiness",
@@ -20,6 +22,7 @@ __all__ = [
     "UserOut",
     "UserPage",
     "UserPatch",
+    "circuit_out",
     "user_out",
 ]
 
@@ -41,9 +44,30 @@ class Message(msgspec.Struct):
     message: str
 
 
+class CircuitOut(msgspec.Struct):
+    """The model's circuit breaker: ``open`` means generations fail at once (``model_unavailable``)."""
+
+    state: Literal["closed", "open", "half_open"]
+    failures: int  # outage failures in a row
+    trips: int  # times it opened
+    retry_at: datetime | None  # open: when a probe call may go
+    reason: str  # what the last failure said
+
+
+def circuit_out(circuit: Circuit) -> CircuitOut:
+    return CircuitOut(
+        state=circuit.state,
+        failures=circuit.failures,
+        trips=circuit.trips,
+        retry_at=None if circuit.state == "closed" else circuit.retry_at,
+        reason=circuit.reason,
+    )
+
+
 class Readiness(msgspec.Struct):
     status: str
     checks: dict[str, str]
+    model_circuit: CircuitOut | None = None  # shown, never failing readiness; null without a breaker
 
 
 class RegisterIn(msgspec.Struct):
