@@ -48,8 +48,10 @@ def logins(vibe: Process, account: Account, plan: Plan) -> BenchResult:
     latencies, ok, failed = asyncio.run(_offer(vibe.url, account, plan.login_rate, plan.login_seconds))
     used = cpu_seconds(vibe.tree()) - before
     ping = finish_wrk(wrk, ping_url, plan.connections)
-    if failed:
-        raise RuntimeError(f"{failed} logins failed")
+    if not ok:
+        raise RuntimeError(f"all {failed} logins failed")
+    # A refused login (the hashing queue full: 503, issue 15) is a figure of its own, not a crash.
+    result.add("logins refused or failed", failed, "requests", "<=", 0)
     result.add("login p50 at 20/s", percentile(latencies, 50), "ms", "<=", 40)
     result.add("login p99 at 20/s", percentile(latencies, 99), "ms")
     result.add("/ping p99 during logins", ping.p99_ms, "ms", "<=", 20)

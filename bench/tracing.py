@@ -22,7 +22,7 @@ PATH = "/api/v1/users/me"
 
 
 def tracing_overhead(deployed: Deployment, plan: Plan) -> BenchResult:
-    result = BenchResult("7 tracing")
+    result = BenchResult("8 tracing")
     workers = deployed.setup.serve_workers
     off = deployed.vibe_serve(workers)
     on = deployed.vibe_serve(workers, extra=TRACED)
@@ -32,9 +32,9 @@ def tracing_overhead(deployed: Deployment, plan: Plan) -> BenchResult:
         account = sign_up(off.url, "tracing")  # the two servers share the database and Redis
         for _ in range(plan.tracing_turns):
             for mode, server in (("off", off), ("console", on)):
-                run, cpu_us = measure(server, PATH, plan, account.token)
-                rps[mode].append(run.rps)
-                cpu[mode].append(cpu_us)
+                measured = measure(server, PATH, plan.round_seconds, plan, account.token)
+                rps[mode].append(measured.run.rps)
+                cpu[mode].append(measured.cpu_us)
     median = {mode: statistics.median(values) for mode, values in rps.items()}
     cpu_median = {mode: statistics.median(values) for mode, values in cpu.items()}
     result.add("users/me, tracing off", median["off"], "req/s")
