@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 from dependency_injector import containers, providers
 
 from vibe.adapters.breaker import CircuitBreakerModel
-from vibe.adapters.links import HmacLinkSigner
+from vibe.adapters.link_signer import HmacLinkSigner
 from vibe.adapters.memory import (
     InlineJobQueue,
     InMemoryCache,
     InMemoryCircuitStore,
-    InMemoryEventLog,
+    InMemoryDenylist,
+    InMemoryLiveEvents,
     InMemoryRateLimiter,
-    InMemoryTokenBlacklist,
 )
 from vibe.adapters.security import Argon2Hasher, JwtTokenService
 from vibe.adapters.sql.engine import create_engine
@@ -150,9 +150,9 @@ def _throttles(settings: Settings) -> Throttles:
 
 def _redis_adapter(name: str, redis: Any) -> Any:
     """A Redis adapter by class name, imported on first use (Redis is optional)."""
-    from vibe.adapters.redis import cache, circuit, events, queue, shared_state
+    from vibe.adapters.redis import cache, circuit, denylist, events, limiter, queue
 
-    for module in (cache, circuit, events, queue, shared_state):
+    for module in (cache, circuit, events, queue, denylist, limiter):
         if hasattr(module, name):
             return getattr(module, name)(redis)
     raise LookupError(name)
@@ -196,8 +196,8 @@ class Container(containers.DeclarativeContainer):
     )
     denylist = providers.Selector(
         backend,
-        memory=providers.Singleton(InMemoryTokenBlacklist, clock),
-        redis=providers.Singleton(_redis_adapter, "RedisTokenBlacklist", redis),
+        memory=providers.Singleton(InMemoryDenylist, clock),
+        redis=providers.Singleton(_redis_adapter, "RedisDenylist", redis),
     )
     cache = providers.Selector(
         backend,
@@ -206,8 +206,8 @@ class Container(containers.DeclarativeContainer):
     )
     live_events = providers.Selector(
         backend,
-        memory=providers.Singleton(InMemoryEventLog),
-        redis=providers.Singleton(_redis_adapter, "RedisEventLog", redis),
+        memory=providers.Singleton(InMemoryLiveEvents),
+        redis=providers.Singleton(_redis_adapter, "RedisLiveEvents", redis),
     )
     cancel_bus = providers.Selector(
         backend,

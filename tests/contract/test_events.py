@@ -1,4 +1,4 @@
-"""EventRepository: the fake and SQL agree on numbering (1, 2, 3... per session, atomically with the
+"""EventStore: the fake and SQL agree on numbering (1, 2, 3... per session, atomically with the
 fence), on refusing appends from a stale attempt or to a finished session, and on reading after N."""
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from tests.accounts_http import signed_up
 from tests.conftest import JWT_SECRET
 from tests.problems import assert_problem
 from tests.projects_http import CSP, SITE, TYPES, create, publish
-from vibe.adapters.links import HmacLinkSigner
+from vibe.adapters.link_signer import HmacLinkSigner
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.testing.fakes import FakeClock, FastHasher

@@ -14,9 +14,9 @@ from tests.conftest import JWT_SECRET
 from vibe.adapters.redis.queue import GROUP, STREAM, RedisWorker
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
+from vibe.domain.conversation import ModelChunk, ModelRequest, TextDelta, TurnEnd
 from vibe.domain.events import Done, ErrorEvent, decode
 from vibe.domain.generations import GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest, TextDelta, TurnEnd
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
 from vibe.testing import FastHasher, ScriptedModel, turn

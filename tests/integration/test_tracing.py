@@ -30,7 +30,7 @@ from vibe.application.workspace import Workspace
 from vibe.bootstrap import connect
 from vibe.config import Settings
 from vibe.container import _claude_model
-from vibe.domain.model import Message, TextBlock
+from vibe.domain.conversation import Message, TextBlock
 from vibe.entrypoints.http.access_log import ACCESS_LOG, StreamSink
 from vibe.entrypoints.http.app import create_app
 from vibe.entrypoints.logs import configure_logging

@@ -14,9 +14,7 @@ from hypothesis import strategies as st
 
 from vibe.application.agent import AgentReport, run_agent
 from vibe.application.workspace import Workspace
-from vibe.domain.errors import UpstreamError
-from vibe.domain.events import Event, FileDelta, FileEnd, FileStart, Text, UsageEvent
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     CallRetry,
     Message,
@@ -33,6 +31,8 @@ from vibe.domain.model import (
     ToolUseBlock,
     TurnEnd,
 )
+from vibe.domain.errors import UpstreamError
+from vibe.domain.events import Event, FileDelta, FileEnd, FileStart, Text, UsageEvent
 from vibe.domain.usage import Usage
 from vibe.testing.scripted_model import ScriptedModel, chunk_text, turn
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from vibe.bootstrap import Vibe
 from vibe.config import Settings
 from vibe.domain.budgets import BudgetStatus, counted_tokens, month_start, next_month_start, parse_budget
+from vibe.domain.conversation import Billed, TextDelta
 from vibe.domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError, RateLimitedError
 from vibe.domain.generations import GenerationStatus
-from vibe.domain.model import Billed, TextDelta
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
 from vibe.testing import FAKE_JWT_SECRET, FakeClock, ScriptedModel, connect_fake, turn

@@ -10,7 +10,7 @@ from anthropic.types import RawMessageStreamEvent
 from pydantic import TypeAdapter
 
 from vibe.adapters.claude_turn import TurnReader
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     OpaqueBlock,
     TextBlock,

@@ -13,9 +13,9 @@ import pytest
 from vibe.adapters.offline.conversation import read_request
 from vibe.application.prompting import first_message
 from vibe.bootstrap import Vibe
+from vibe.domain.conversation import Billed, ModelRequest, TextBlock, TextDelta, TurnEnd
 from vibe.domain.events import Done, Event, FileDelta, FileStart, Restart, Status, UsageEvent, decode
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.model import Billed, ModelRequest, TextBlock, TextDelta, TurnEnd
 from vibe.domain.project_context import parse_project_context
 from vibe.domain.usage import Usage
 from vibe.domain.users import User

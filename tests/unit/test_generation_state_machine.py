@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from vibe.bootstrap import Vibe
+from vibe.domain.conversation import ModelChunk, ModelRequest, TextBlock
 from vibe.domain.errors import InvalidStateError, RateLimitedError, UpstreamError
 from vibe.domain.events import TERMINAL_EVENTS, Done, ErrorEvent, Event, StoredEvent, decode
 from vibe.domain.generations import GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest, TextBlock
 from vibe.domain.ports import ModelClient
 from vibe.domain.users import User
 from vibe.testing import connect_fake

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from vibe.bootstrap import Vibe
+from vibe.domain.conversation import TextBlock
 from vibe.domain.errors import (
     InvalidStateError,
     NotFoundError,
@@ -26,7 +27,6 @@ from vibe.domain.events import (
     decode,
 )
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.model import TextBlock
 from vibe.domain.users import User
 from vibe.testing import FakeClock, InMemoryUnitOfWorkFactory, ScriptedModel, connect_fake, turn
 

@@ -21,7 +21,7 @@ from vibe.adapters.offline.page import Page as Page_
 from vibe.adapters.offline.page import Tokens, extract
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS, followup_instructions, render_project_context
 from vibe.application.site_check import check_site
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     Message,
     ModelChunk,

@@ -20,7 +20,7 @@ import msgspec
 from vibe.adapters.claude import PROVIDER, ClaudeOptions, request_params
 from vibe.adapters.claude_models import traits_of
 from vibe.adapters.claude_turn import TurnReader
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Message,
     ModelRequest,
     OpaqueBlock,

@@ -38,8 +38,7 @@ import openai
 
 from vibe.adapters.backoff import Backoff
 from vibe.adapters.openai_turn import ChunkReader
-from vibe.domain.errors import UpstreamError
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     CallRetry,
     Message,
     ModelChunk,
@@ -49,6 +48,7 @@ from vibe.domain.model import (
     ToolUseBlock,
     estimate_input_tokens,
 )
+from vibe.domain.errors import UpstreamError
 from vibe.domain.ports import DEFAULT_OUTPUT_LIMIT, ModelClient
 
 __all__ = ["OpenAICompatModel", "OpenAIOptions", "chat_params", "output_limit_of"]

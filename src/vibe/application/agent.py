@@ -26,9 +26,9 @@ from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
 from vibe.application.tracing import NO_TRACER
 from vibe.application.turn import Turn
 from vibe.application.workspace import ToolRefused, Workspace
+from vibe.domain.conversation import Message, ModelRequest, TextBlock
 from vibe.domain.errors import UpstreamError
 from vibe.domain.events import Event, FileDelta, FileEnd, FileStart
-from vibe.domain.model import Message, ModelRequest, TextBlock
 from vibe.domain.ports import Attribute, ModelClient, Tracer
 
 __all__ = ["AgentReport", "request_for", "run_agent"]

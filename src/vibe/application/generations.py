@@ -20,6 +20,7 @@ from vibe.application.projects import Projects
 from vibe.application.runner import Runner
 from vibe.application.session_events import follow
 from vibe.application.tracing import NO_TRACER, QUEUE
+from vibe.domain.conversation import TokenEstimate
 from vibe.domain.errors import (
     InvalidStateError,
     NotFoundError,
@@ -28,13 +29,12 @@ from vibe.domain.errors import (
 )
 from vibe.domain.events import Status, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus, Prompt
-from vibe.domain.model import TokenEstimate
 from vibe.domain.ports import (
     Clock,
-    EventLog,
     GenerationTotals,
     IdFactory,
     JobQueue,
+    LiveEvents,
     Page,
     TraceCarrier,
     Tracer,
@@ -62,7 +62,7 @@ class Generations:
         runner: Runner,
         outcomes: Outcomes,
         queue: JobQueue,
-        live: EventLog,
+        live: LiveEvents,
         clock: Clock,
         ids: IdFactory,
         config: GenerationsConfig,

@@ -16,9 +16,9 @@ import msgspec
 
 from vibe.domain.auth import AccessClaims, RefreshToken, TokenFamily
 from vibe.domain.circuit import Circuit
+from vibe.domain.conversation import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
 from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
 from vibe.domain.projects import FileEntry, Project, Version
 from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
@@ -32,15 +32,16 @@ __all__ = [
     "Circuit",
     "CircuitStore",
     "Clock",
+    "Denylist",
     "DenylistForgotten",
-    "EventLog",
-    "EventRepository",
+    "EventStore",
     "GenerationRepository",
     "GenerationTotals",
     "IdFactory",
     "JobHandler",
     "JobQueue",
     "LinkSigner",
+    "LiveEvents",
     "ModelClient",
     "Page",
     "PasswordHasher",
@@ -48,7 +49,6 @@ __all__ = [
     "Quota",
     "RateLimiter",
     "Span",
-    "TokenBlacklist",
     "TokenRepository",
     "TokenService",
     "TraceCarrier",
@@ -255,7 +255,7 @@ class GenerationRepository(Protocol):
         ...
 
 
-class EventRepository(Protocol):
+class EventStore(Protocol):
     """The durable, append-only record of every session's events."""
 
     async def append(
@@ -315,7 +315,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     projects: ProjectRepository
     generations: GenerationRepository
-    events: EventRepository
+    events: EventStore
     budgets: BudgetRepository
 
     async def commit(self) -> None: ...
@@ -375,7 +375,7 @@ class DenylistForgotten(Exception):
     """The denylist lost what it held (a new process, a restarted Redis): restore it before trusting it."""
 
 
-class TokenBlacklist(Protocol):
+class Denylist(Protocol):
     async def deny(self, key: str, ttl_seconds: int) -> None: ...
 
     async def is_denied(self, *keys: str) -> bool:
@@ -394,7 +394,7 @@ class Cache(Protocol):
     async def delete(self, *keys: str) -> None: ...
 
 
-class EventLog(Protocol):
+class LiveEvents(Protocol):
     """The live side of session events: fan-out to streams, fed after the durable write."""
 
     async def publish(self, generation_id: str, events: Sequence[StoredEvent]) -> None: ...

@@ -106,7 +106,7 @@ async def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair) -> Response
     summary="Sign in with cookies (web UI)",
     responses=problems(401, 403, 413, 422, 429),
 )
-async def start_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest) -> Response[UserOut]:
+async def sign_in_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest) -> Response[UserOut]:
     _check_origin(request, strict=False)
     pair = await vibe.accounts.login(data.email, data.password, client=client_address(request, vibe))
     return await _started(request, vibe, pair)
@@ -118,7 +118,7 @@ async def start_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest)
     summary="Rotate the session cookies",
     responses={200: ResponseSpec(UserOut, description="Signed in again"), **problems(401, 403)},
 )
-async def refresh_session(vibe: App, request: AnyRequest) -> Response[Any]:
+async def refresh_sign_in_session(vibe: App, request: AnyRequest) -> Response[Any]:
     _check_origin(request, strict=True)
     try:
         return await _started(
@@ -138,7 +138,7 @@ async def refresh_session(vibe: App, request: AnyRequest) -> Response[Any]:
     summary="Sign out: end the login and forget the cookies",
     responses={204: ResponseSpec(None, description="Signed out"), **problems(403)},
 )
-async def end_session(vibe: App, request: AnyRequest) -> Response[None]:
+async def sign_out_session(vibe: App, request: AnyRequest) -> Response[None]:
     _check_origin(request, strict=True)
     principal = await _signed_in(request, vibe)
     if principal is not None:
@@ -147,5 +147,7 @@ async def end_session(vibe: App, request: AnyRequest) -> Response[None]:
 
 
 router = Router(
-    path="/api/v1", route_handlers=[start_session, refresh_session, end_session], tags=["accounts"]
+    path="/api/v1",
+    route_handlers=[sign_in_session, refresh_sign_in_session, sign_out_session],
+    tags=["accounts"],
 )
