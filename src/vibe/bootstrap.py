@@ -30,6 +30,7 @@ from vibe.adapters.sql.migrate import upgrade_engine
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
+from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
@@ -77,8 +78,13 @@ class Vibe:
         """Generation sessions: start, follow, cancel, list."""
         return self.container.generations()
 
+    @property
+    def preview_links(self) -> PreviewLinks:
+        """Short-lived signed links to one version of a project's files."""
+        return self.container.preview_links()
+
     async def generate(self, actor: User, prompt: str, project_id: str | None = None) -> AsyncIterator[Event]:
-        """Start a generation and yield its stream events (CONTRACT §2) until ``done`` or ``error``."""
+        """Start a generation and yield its stream events (docs/api.md) until ``done`` or ``error``."""
         generation = await self.generations.start(actor, prompt, project_id)
         async for stored in await self.generations.events(actor, generation.id):
             if stored is not None:

@@ -1,4 +1,4 @@
-"""CONTRACT §5 budgets and estimates over real HTTP: a user's usage, an administrator setting a
+"""Budgets and estimates (docs/api.md) over real HTTP: a user's usage, an administrator setting a
 budget, the 429 with Retry-After and a detail naming the budget, everyone's month for
 administrators, and ``POST /api/generate/estimate``."""
 

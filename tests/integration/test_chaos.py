@@ -71,7 +71,7 @@ async def test_killing_workers_never_leaves_a_session_running_or_doubles_a_versi
                             (session.version, session.id)
                         ]
                         files = await uow.projects.read_all(session.project_id, session.version)
-                        assert streamed_files(events) == files  # CONTRACT §5: after the last restart
+                        assert streamed_files(events) == files  # docs/api.md: after the last restart
                         restarted += any(e.name == "restart" for e in events)
                     else:
                         assert events[-1].name == "error"

@@ -1,4 +1,4 @@
-"""CONTRACT §2 and §5 over HTTP with vibe on ``claude-sonnet-5-5`` (the real Claude adapter and SDK,
+"""docs/api.md over HTTP with vibe on ``claude-sonnet-5-5`` (the real Claude adapter and SDK,
 pointed at the strict stand-in): a generation with tool use, a follow-up, a cancel and a file cut at
 the output limit, with the usage billed on the session and in /metrics."""
 

@@ -1,6 +1,6 @@
-"""Cookie sessions for the web UI (CONTRACT §2: "the web UI may use cookies instead"): signing in,
-refreshing and signing out with HttpOnly cookies, and the rule that a state-changing call carried by
-a cookie must come from the app's own origin."""
+"""Cookie sign-in for the web UI (docs/api.md: the web UI uses cookies instead of a bearer token):
+signing in, refreshing and signing out with HttpOnly cookies, and the rule that a state-changing call
+carried by a cookie must come from the app's own origin."""
 
 from __future__ import annotations
 

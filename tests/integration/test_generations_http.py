@@ -1,4 +1,4 @@
-"""CONTRACT §2 "Generations" over real HTTP: start, the SSE stream and its resumption, sessions, cancel."""
+"""docs/api.md "Generations" over real HTTP: start, the SSE stream and its resumption, sessions, cancel."""
 
 from __future__ import annotations
 

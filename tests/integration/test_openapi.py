@@ -39,7 +39,7 @@ SCHEMA_PATH = "/api/schema/openapi.json"
 PASSWORD = "correct horse battery"
 PROBLEM = "application/problem+json"
 
-# Every route of CONTRACT §2, by method and OpenAPI path.
+# Every route of the first release (docs/api.md), by method and OpenAPI path.
 CONTRACT_ROUTES = {
     ("get", "/ping"),
     ("get", "/healthz"),

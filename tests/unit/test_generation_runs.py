@@ -96,7 +96,7 @@ async def test_the_session_usage_is_the_sum_of_its_usage_events(
 
 async def test_a_run_that_starts_over_opens_with_restart() -> None:
     """A worker died mid-file; after its lease another run takes the session over: the stream says
-    ``restart`` first, and the deltas after it alone rebuild the file (CONTRACT §5)."""
+    ``restart`` first, and the deltas after it alone rebuild the file (docs/api.md)."""
     database, clock = InMemoryUnitOfWorkFactory(), FakeClock()
     async with connect_fake(ScriptedModel(writes(PAGE)), uow=database, clock=clock) as app:
         ada = await app.accounts.register("ada@example.com", "correct horse battery")

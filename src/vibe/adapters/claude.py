@@ -77,7 +77,7 @@ log = logging.getLogger("vibe.claude")
 
 
 class ClaudeOptions(msgspec.Struct, frozen=True, kw_only=True):
-    """What every call sends besides the conversation (CONTRACT §5, README "Configuration")."""
+    """What every call sends besides the conversation (README "Configuration")."""
 
     max_output_tokens: int | None = None  # None: what the model allows for one streamed turn
     effort: str = "medium"

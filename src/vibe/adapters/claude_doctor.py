@@ -33,7 +33,7 @@ from vibe.domain.conversation import (
 )
 from vibe.domain.usage import Usage
 
-__all__ = ["Check", "DoctorReport", "diagnose"]
+__all__ = ["Check", "diagnose"]
 
 ASK = (
     "This is a health check of the tools. Write hello.html with write_file: a short HTML page with a "

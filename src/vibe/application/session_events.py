@@ -23,7 +23,7 @@ from vibe.domain.events import Event, StoredEvent, UsageEvent
 from vibe.domain.ports import Clock, LiveEvents, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.usage import Usage
 
-__all__ = ["Fenced", "SessionWriter", "follow", "store_events"]
+__all__ = ["Fenced", "SessionWriter", "follow"]
 
 FLUSH_SECONDS = 0.03
 FLUSH_EVENTS = 128

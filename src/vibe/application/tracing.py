@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 
 from vibe.domain.ports import Attributes, Span, TraceCarrier, Tracer
 
-__all__ = ["CLAIM", "COMMIT", "NO_TRACER", "QUEUE", "RUN", "NoTracer"]
+__all__ = ["CLAIM", "COMMIT", "NO_TRACER", "QUEUE", "RUN"]
 
 QUEUE = "vibe.generation.queue"  # storing the session and handing it to the job queue
 RUN = "vibe.generation.run"  # a worker's run of a session, child of the queueing (across processes)

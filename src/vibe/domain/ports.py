@@ -459,7 +459,7 @@ class ModelClient(Protocol):
         return TokenEstimate(input_tokens=estimate_input_tokens(request), exact=False)
 
 
-DEFAULT_OUTPUT_LIMIT = 32_000  # CONTRACT §5's floor for VIBE_MAX_OUTPUT_TOKENS
+DEFAULT_OUTPUT_LIMIT = 32_000  # the documented floor of VIBE_MAX_OUTPUT_TOKENS (README)
 
 # --- observability and resilience -----------------------------------------------------------------
 

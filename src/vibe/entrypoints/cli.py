@@ -1,4 +1,4 @@
-"""The ``vibe`` command: serve, db, and the commands later issues add (worker, users, generate)."""
+"""The ``vibe`` command: serve, worker, db upgrade, users create-admin, generate and doctor."""
 
 from __future__ import annotations
 

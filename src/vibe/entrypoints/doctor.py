@@ -7,7 +7,7 @@ import msgspec
 
 from vibe.config import Settings
 
-__all__ = ["DoctorOutput", "run_doctor"]
+__all__ = ["run_doctor"]
 
 
 class DoctorOutput(msgspec.Struct, frozen=True):

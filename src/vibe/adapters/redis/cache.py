@@ -17,7 +17,7 @@ from vibe.adapters.memory import InMemoryCache
 from vibe.adapters.redis.errors import REDIS_DOWN
 from vibe.domain.ports import Cache
 
-__all__ = ["INVALIDATIONS", "RedisCache", "TieredCache"]
+__all__ = ["TieredCache"]
 
 log = logging.getLogger("vibe.cache")
 INVALIDATIONS = "vibe:cache:invalidate"

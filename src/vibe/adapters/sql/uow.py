@@ -19,7 +19,7 @@ from vibe.adapters.sql.tokens import SqlTokenRepository
 from vibe.adapters.sql.users import SqlUserRepository
 from vibe.domain.ports import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+__all__ = ["SqlUnitOfWorkFactory"]
 
 
 class SqlUnitOfWork(UnitOfWork):

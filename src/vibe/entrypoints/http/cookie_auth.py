@@ -1,4 +1,4 @@
-"""Cookie sessions for the web UI: sign in, refresh and sign out with HttpOnly cookies.
+"""Cookie sign-in for the web UI: sign in, refresh and sign out with HttpOnly cookies.
 
 ``vibe_access`` (HttpOnly, SameSite=Lax, Path=/, 15 minutes) is accepted by the API and the preview in
 place of a bearer token; ``vibe_refresh`` (HttpOnly, SameSite=Strict, 30 days) is only ever sent to
@@ -16,14 +16,13 @@ from typing import Any
 
 from litestar import Request, Response, Router, delete, post
 from litestar.datastructures import Cookie
-from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
 from vibe.bootstrap import Vibe
 from vibe.domain.auth import ACCESS_TOKEN_TTL, FAMILY_TTL, Principal, TokenPair
 from vibe.domain.errors import AuthenticationError, PermissionDeniedError
-from vibe.entrypoints.http.deps import ACCESS_COOKIE, REFRESH_COOKIE, client_address, same_origin
+from vibe.entrypoints.http.deps import ACCESS_COOKIE, REFRESH_COOKIE, App, client_address, same_origin
 from vibe.entrypoints.http.openapi import problems
 from vibe.entrypoints.http.problems import problem_response
 from vibe.entrypoints.http.schemas import LoginIn, UserOut, user_out
@@ -31,7 +30,6 @@ from vibe.entrypoints.http.schemas import LoginIn, UserOut, user_out
 __all__ = ["router"]
 
 REFRESH_PATH = "/api/v1/auth/session"
-App = NamedDependency[Vibe]
 AnyRequest = Request[Any, Any, Any]
 
 
