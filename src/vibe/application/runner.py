@@ -21,13 +21,13 @@ import msgspec
 
 from vibe.application.agent import AgentReport, request_for, run_agent
 from vibe.application.budgets import Budgets
-from vibe.application.closing import closing
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects, Snapshot
 from vibe.application.prompting import first_message
 from vibe.application.session_events import Fenced, SessionWriter
 from vibe.application.tracing import CLAIM, NO_TRACER, RUN
 from vibe.application.workspace import Workspace
+from vibe.domain.closing import closing
 from vibe.domain.conversation import TokenEstimate
 from vibe.domain.errors import UpstreamError, VibeError
 from vibe.domain.events import Event, Restart, Status
