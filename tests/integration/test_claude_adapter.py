@@ -264,7 +264,10 @@ async def test_a_file_the_model_never_finishes_fails_output_truncated(sleeps: Sl
     ("reply", "code"),
     [
         (Reply.refusal("I can't help with that."), "refusal"),
-        (Reply.text("...", stop_reason="model_context_window_exceeded"), "context_window_exceeded"),
+        (
+            Reply.message([Reply.text_block("...")], stop_reason="model_context_window_exceeded"),
+            "context_window_exceeded",
+        ),
     ],
 )
 async def test_refusals_and_full_context_windows_are_reported_as_such(

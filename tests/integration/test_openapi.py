@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -148,7 +148,7 @@ class World:
     link: str = ""
     pool: list[Caller] = field(default_factory=list)
 
-    def caller_for(self, case: Case) -> Caller:
+    def caller_for(self, case: Case[Any]) -> Caller:
         assert self.main is not None, "the app did not start"
         if case.operation.label not in DESTRUCTIVE:
             return self.main
@@ -259,7 +259,7 @@ NOT_JSON = {
 @pytest.fixture
 async def document(app: Litestar) -> dict[str, Any]:
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        transport=httpx.ASGITransport(app=cast("Any", app)), base_url="http://testserver"
     ) as client:
         response = await client.get(SCHEMA_PATH)
     assert response.status_code == 200
@@ -361,7 +361,7 @@ async def test_authenticated_routes_declare_the_bearer_scheme(document: dict[str
 # --- Schemathesis ---------------------------------------------------------------------------------
 
 
-def _call(case: Case, world: World) -> None:
+def _call(case: Case[Any], world: World) -> None:
     caller = world.caller_for(case)
     for values in (case.path_parameters, case.query):
         _resolve(values, caller, world)
@@ -389,7 +389,7 @@ def test_the_api_conforms_to_its_openapi_document(api_schema: Any, world: World)
                 deadline=None,
                 suppress_health_check=list(HealthCheck),
             )
-            def run(case: Case) -> None:
+            def run(case: Case[Any]) -> None:
                 _call(case, world)
 
             try:

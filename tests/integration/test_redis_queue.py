@@ -24,7 +24,7 @@ from vibe.testing import FastHasher, ScriptedModel, turn
 PAGE = "<!doctype html><title>x</title><h1>x</h1>"
 
 
-def site() -> list[list[object]]:
+def site() -> list[list[ModelChunk]]:
     return [turn("ok", [("write_file", {"path": "index.html", "content": PAGE})]), turn("done")]
 
 

@@ -153,8 +153,11 @@ async def test_the_conversation_is_append_only(kinds: list[str]) -> None:
 
 
 async def test_usage_goes_out_as_billed_and_adds_up_across_retries() -> None:
-    failed = [Billed(Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=1)), TextDelta("Wri")]
-    retried = [
+    failed: list[ModelChunk] = [
+        Billed(Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=1)),
+        TextDelta("Wri"),
+    ]
+    retried: list[ModelChunk] = [
         Billed(Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=1)),
         TextDelta("Writing."),
         TurnEnd("end_turn", Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=40)),

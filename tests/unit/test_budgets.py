@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from vibe.bootstrap import Vibe
 from vibe.config import Settings
 from vibe.domain.budgets import BudgetStatus, counted_tokens, month_start, next_month_start, parse_budget
-from vibe.domain.conversation import Billed, TextDelta
+from vibe.domain.conversation import Billed, ModelChunk, TextDelta
 from vibe.domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError, RateLimitedError
 from vibe.domain.generations import GenerationStatus
 from vibe.domain.usage import Usage
@@ -90,7 +90,7 @@ async def admin(app: Vibe) -> User:
     return await app.accounts.create_admin("root@example.com", "correct horse battery")
 
 
-def site_turns() -> list[object]:
+def site_turns() -> list[list[ModelChunk]]:
     return [
         turn("Writing.", [("write_file", {"path": "index.html", "content": PAGE})], usage=CALL),
         turn("Done.", usage=CALL),
@@ -148,7 +148,7 @@ async def test_no_budget_left_refuses_a_run_before_anything_is_spent_until_next_
     assert (await app.projects.list_projects(ada, 10, 0)).total == projects  # no project was made
     assert len(model.requests) == 3
     clock.set(datetime(2026, 6, 1, tzinfo=UTC))
-    model.turns = site_turns()
+    model.turns = [*site_turns()]
     assert [e async for e in app.generate(ada, "a page in June")][-1].name == "done"
 
 

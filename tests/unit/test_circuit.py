@@ -132,7 +132,7 @@ class FlakyModel(ModelClient):
 
 
 REQUEST = ModelRequest(system=(), messages=(), tools=())
-ANSWER = [TextDelta("hello"), TurnEnd("end_turn")]
+ANSWER: list[ModelChunk] = [TextDelta("hello"), TurnEnd("end_turn")]
 OVERLOADED = CallRetry("The model service is overloaded.")
 GAVE_UP = UpstreamError(
     "The model service is overloaded. It failed 4 times.", code="model_unavailable", outage=True
