@@ -165,7 +165,7 @@ async def _seed(vibe: Vibe, world: World, pool_size: int) -> None:
     assert isinstance(done, Done)
     session = (await vibe.generations.list_sessions(admin, 1, 0)).items[0]
     world.main = Caller(admin.id, await _sign_in(vibe, admin.email), done.project_id, session.id)
-    world.link = (await vibe.container.preview_links().issue(admin, done.project_id)).token
+    world.link = (await vibe.preview_links.issue(admin, done.project_id)).token
     for number in range(pool_size):
         user = await vibe.accounts.register(f"user{number}@example.com", PASSWORD)
         project = await vibe.projects.create(user, "Mine", "")

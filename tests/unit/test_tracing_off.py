@@ -97,4 +97,4 @@ def test_tracing_asked_for_without_the_extra_is_a_clear_configuration_error(
     monkeypatch.setitem(sys.modules, "vibe.adapters.otel", None)  # as if vibe[otel] were not installed
     vibe = connect(Settings(database_url="sqlite+aiosqlite://", trace_exporters=("otlp",)))
     with pytest.raises(SettingsError, match=r"pip install 'vibe\[otel\]'"):
-        vibe.container.tracer()
+        _ = vibe.tracer

@@ -103,6 +103,9 @@ class OtelTracer(Tracer):
     def current_trace_id(self) -> str | None:
         return current_trace_id()
 
+    def remember_trace_id(self) -> None:
+        remember_trace_id()
+
 
 def current_trace_id() -> str | None:
     """The current span's trace id, else that of the request this task served last."""

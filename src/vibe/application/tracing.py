@@ -54,5 +54,8 @@ class NoTracer(Tracer):
     def current_trace_id(self) -> str | None:
         return None
 
+    def remember_trace_id(self) -> None:
+        return None
+
 
 NO_TRACER = NoTracer()

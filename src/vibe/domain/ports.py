@@ -48,6 +48,8 @@ __all__ = [
     "ProjectRepository",
     "Quota",
     "RateLimiter",
+    "ReadinessProbe",
+    "SecretStore",
     "Span",
     "TokenRepository",
     "TokenService",
@@ -477,6 +479,22 @@ class Span(Protocol):
         ...
 
 
+class ReadinessProbe(Protocol):
+    """Something the app needs answering before it takes traffic (the database, Redis)."""
+
+    name: str
+
+    async def ping(self) -> None:
+        """Return once it answers; raise when it does not."""
+        ...
+
+
+class SecretStore(Protocol):
+    """Where the key that signs access tokens and preview links comes from."""
+
+    def jwt_secret(self) -> str: ...
+
+
 class Tracer(Protocol):
     """Spans of vibe's own steps (queueing, claim, model and tool calls, the version commit)."""
 
@@ -497,6 +515,10 @@ class Tracer(Protocol):
 
     def current_trace_id(self) -> str | None:
         """The current trace's id (32 hex digits), for log lines; None when nothing traces."""
+        ...
+
+    def remember_trace_id(self) -> None:
+        """Keep the current trace's id for this task's later log lines (a request's access line)."""
         ...
 
 
