@@ -173,6 +173,19 @@ class Generations:
         await self.get(actor, generation_id)
         return follow(self._uow, self._live, generation_id, max(0, after), self._config.heartbeat_seconds)
 
+    async def finished_events(
+        self, actor: User, generation_id: str, after: int = 0, names: frozenset[str] = frozenset()
+    ) -> list[StoredEvent]:
+        """A finished session's events after ``after`` (only those named in ``names``, when given): what
+        its stream replays, for a page that shows past sessions. A running one is followed instead."""
+        if not (await self.get(actor, generation_id)).finished:
+            raise InvalidStateError(f"The session is still running; follow /api/stream/{generation_id}.")
+        return [
+            event
+            async for event in await self.events(actor, generation_id, after)
+            if event is not None and (not names or event.name in names)
+        ]
+
     # --- cancelling -------------------------------------------------------------------------------
 
     async def cancel(self, actor: User, generation_id: str) -> Generation:

@@ -17,7 +17,6 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from vibe.domain.errors import InvalidStateError
 from vibe.domain.events import StoredEvent
 from vibe.domain.generations import GenerationStatus
 from vibe.entrypoints.http.budget_schemas import EstimateIn, EstimateOut
@@ -147,15 +146,11 @@ async def session_events(
 ) -> EventList:
     """The same events the stream replays (same access rule), for a page that shows past sessions;
     a session still running is followed on its stream instead."""
-    if not (await vibe.generations.get(principal.user, session_id)).finished:
-        raise InvalidStateError(f"The session is still running; follow /api/stream/{session_id}.")
-    wanted = frozenset(name or ())
-    events = await vibe.generations.events(principal.user, session_id, after)
+    events = await vibe.generations.finished_events(principal.user, session_id, after, frozenset(name or ()))
     return EventList(
         items=[
             EventOut(id=event.seq, event=cast("EventName", event.name), data=msgspec.json.decode(event.data))
-            async for event in events
-            if event is not None and (not wanted or event.name in wanted)
+            for event in events
         ]
     )
 
