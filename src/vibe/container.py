@@ -9,7 +9,6 @@ that must be closed registers its close on ``resources``, the one exit stack ``V
 
 from __future__ import annotations
 
-import contextlib
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from vibe.adapters.runner_lock import RunnerLock
 from vibe.adapters.secret_file import FileSecretStore
 from vibe.adapters.security import Argon2Hasher, JwtTokenService
 from vibe.adapters.sql.engine import create_engine, sqlite_file
-from vibe.adapters.sql.readiness import SqlReadiness
+from vibe.adapters.sql.readiness import database_probe
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
@@ -190,18 +189,13 @@ def _hasher(resources: AsyncExitStack) -> Argon2Hasher:
 
 def _inline_queue(bus: CancelBus | None, resources: AsyncExitStack) -> JobQueue:
     queue = InlineJobQueue(bus=bus)
-
-    async def close() -> None:
-        with contextlib.suppress(Exception):
-            await queue.aclose()
-
-    resources.push_async_callback(close)
+    redis_wiring.close_quietly(resources, queue.aclose)
     return queue
 
 
 def _readiness(engine: AsyncEngine, redis_client: Redis | None) -> list[ReadinessProbe]:
     """What must answer before the app takes traffic: the database, and Redis when configured."""
-    probes: list[ReadinessProbe] = [SqlReadiness(engine)]
+    probes: list[ReadinessProbe] = [database_probe(engine)]
     if redis_client is not None:
         probes.append(redis_wiring.redis_readiness(redis_client))
     return probes

@@ -4,6 +4,7 @@ optional) and registering what it must close on the container's one exit stack."
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from vibe.adapters.redis.queue import RedisCancelBus
 
 __all__ = [
+    "close_quietly",
     "redis_cache",
     "redis_cancel_bus",
     "redis_circuit_store",
@@ -35,6 +37,17 @@ __all__ = [
 ]
 
 
+def close_quietly(resources: AsyncExitStack, close: Callable[[], Awaitable[object]]) -> None:
+    """Have ``resources`` call ``close`` on exit, ignoring its failure (a connection already lost
+    has nothing left to close, and the resources after it must still be closed)."""
+
+    async def quietly() -> None:
+        with contextlib.suppress(Exception):
+            await close()
+
+    resources.push_async_callback(quietly)
+
+
 def redis_client(url: str | None, resources: AsyncExitStack) -> Redis | None:
     """One client (one pool) per process; None without VIBE_REDIS_URL."""
     if url is None:
@@ -42,12 +55,7 @@ def redis_client(url: str | None, resources: AsyncExitStack) -> Redis | None:
     from vibe.adapters.redis.client import redis_client as connect
 
     client = connect(url)
-
-    async def close() -> None:
-        with contextlib.suppress(Exception):
-            await client.aclose()
-
-    resources.push_async_callback(close)
+    close_quietly(resources, client.aclose)
     return client
 
 
@@ -96,16 +104,11 @@ def redis_queue(redis: Redis, bus: RedisCancelBus, resources: AsyncExitStack) ->
     from vibe.adapters.redis.queue import RedisJobQueue
 
     queue = RedisJobQueue(redis, bus)
-
-    async def close() -> None:
-        with contextlib.suppress(Exception):
-            await queue.aclose()
-
-    resources.push_async_callback(close)
+    close_quietly(resources, queue.aclose)
     return queue
 
 
 def redis_readiness(redis: Redis) -> ReadinessProbe:
-    from vibe.adapters.redis.readiness import RedisReadiness
+    from vibe.adapters.readiness import Probe
 
-    return RedisReadiness(redis)
+    return Probe("redis", redis.ping)

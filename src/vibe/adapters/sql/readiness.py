@@ -5,17 +5,15 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from vibe.adapters.readiness import Probe
 from vibe.domain.ports import ReadinessProbe
 
-__all__ = ["SqlReadiness"]
+__all__ = ["database_probe"]
 
 
-class SqlReadiness(ReadinessProbe):
-    name = "database"
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def ping(self) -> None:
-        async with self._engine.connect() as connection:
+def database_probe(engine: AsyncEngine) -> ReadinessProbe:
+    async def select_one() -> None:
+        async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    return Probe("database", select_one)
