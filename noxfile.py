@@ -31,11 +31,11 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff, ruff format --check, mypy --strict on src, and the import-layer contracts."""
+    """ruff, ruff format --check, mypy --strict on src and tests, and the import-layer contracts."""
     session.install("-e", ".[dev]")
     session.run("ruff", "check", "src", "tests", "noxfile.py", "bench")
     session.run("ruff", "format", "--check", "src", "tests", "noxfile.py", "bench")
-    session.run("mypy", "src")
+    session.run("mypy", "src", "tests")
     session.run("lint-imports")
 
 

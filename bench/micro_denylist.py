@@ -19,7 +19,7 @@ import uvloop
 from redis._parsers import _AsyncHiredisParser, _AsyncRESP2Parser
 from redis.asyncio import ConnectionPool, Redis
 
-from vibe.adapters.redis.shared_state import RedisTokenBlacklist
+from vibe.adapters.redis.denylist import RedisDenylist
 
 CHECKS = 6400
 
@@ -51,7 +51,7 @@ async def main(url: str) -> None:
     print(f"{'parser':8} {'check':22} {'alone':>9} {'64 at once':>11}  (µs of client CPU per check)")
     for name, parser in (("python", _AsyncRESP2Parser), ("hiredis", _AsyncHiredisParser)):
         redis = Redis(connection_pool=ConnectionPool.from_url(url, parser_class=parser))
-        denylist = RedisTokenBlacklist(redis)
+        denylist = RedisDenylist(redis)
         await denylist.mark_restored()
         checks: dict[str, Callable[[], Awaitable[bool]]] = {
             "pipeline of 2 EXISTS": functools.partial(pipeline_check, redis),

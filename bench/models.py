@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     ModelChunk,
     ModelRequest,
     TextDelta,

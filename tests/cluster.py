@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pymysql
+import pymysql  # type: ignore[import-untyped]
 from redis import Redis
 from sqlalchemy.engine import make_url
 

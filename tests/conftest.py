@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import hypothesis
@@ -89,7 +89,7 @@ async def client(app: Litestar, request: pytest.FixtureRequest) -> AsyncIterator
 
 
 def http_client(app: Litestar) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
+    transport = httpx.ASGITransport(app=cast("Any", app), client=("203.0.113.7", 40000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
 
 

@@ -1,7 +1,9 @@
 """``connect(settings) -> Vibe``: build a fresh container and hand back the facade that owns its life.
 
-``Vibe`` is what every entrypoint holds: the use cases (``accounts``, ...), a readiness check, and the
-start/stop of what runs in the background. It is an async context manager::
+``Vibe`` is what every entrypoint holds: the use cases (``accounts``, ...), a readiness check, the
+start/stop of what runs in the background, and the few operations the commands need (``migrate``,
+``run_worker``); entrypoints reach nothing below it (an import-linter contract). It is an async context
+manager::
 
     async with vibe.connect(Settings()) as app:
         user = await app.accounts.register(...)
@@ -10,35 +12,35 @@ start/stop of what runs in the background. It is an async context manager::
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import secrets
 from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from dependency_injector import providers
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from vibe.adapters.breaker import CircuitBreakerModel
-from vibe.adapters.runner_lock import RunnerLock
-from vibe.adapters.sql.migrate import upgrade_engine
+from vibe.adapters.secret_file import FileSecretStore
+from vibe.adapters.sql.engine import sqlite_file
+from vibe.adapters.sql.migrate import upgrade, upgrade_engine
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
+from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
 from vibe.domain.circuit import Circuit
 from vibe.domain.errors import UnavailableError
 from vibe.domain.events import Event, decode
+from vibe.domain.ports import Tracer
 from vibe.domain.users import User
 
-__all__ = ["Vibe", "connect", "jwt_secret_for"]
+if TYPE_CHECKING:
+    from vibe.adapters.claude_doctor import DoctorReport
+
+__all__ = ["Vibe", "connect", "current_trace_id", "diagnose_model", "jwt_secret_for", "migrate_database"]
 
 log = logging.getLogger("vibe")
 READY_TIMEOUT_SECONDS = 3.0
@@ -54,8 +56,6 @@ class Vibe:
         self._started = False
         self._closed = False
         self._background: list[asyncio.Task[None]] = []
-        database = _sqlite_file(self.settings.database_url) if self.settings.is_sqlite else None
-        self._runners = RunnerLock(database, shared_database=not self.settings.is_sqlite)
 
     @property
     def accounts(self) -> Accounts:
@@ -77,8 +77,18 @@ class Vibe:
         """Generation sessions: start, follow, cancel, list."""
         return self.container.generations()
 
+    @property
+    def preview_links(self) -> PreviewLinks:
+        """Short-lived signed links to one version of a project's files."""
+        return self.container.preview_links()
+
+    @property
+    def tracer(self) -> Tracer:
+        """Spans of vibe's own steps; the no-op tracer unless the OTEL_ variables ask for tracing."""
+        return self.container.tracer()
+
     async def generate(self, actor: User, prompt: str, project_id: str | None = None) -> AsyncIterator[Event]:
-        """Start a generation and yield its stream events (CONTRACT §2) until ``done`` or ``error``."""
+        """Start a generation and yield its stream events (docs/api.md) until ``done`` or ``error``."""
         generation = await self.generations.start(actor, prompt, project_id)
         async for stored in await self.generations.events(actor, generation.id):
             if stored is not None:
@@ -92,11 +102,11 @@ class Vibe:
             return
         self._started = True
         if self._migrate:
-            await upgrade_engine(self.container.engine())
+            await self.migrate()
         queue = self.container.queue()
         if self.settings.queue == "inline":
             booted_at = self.container.clock().now()
-            alone = await asyncio.to_thread(self._runners.acquire)
+            alone = await asyncio.to_thread(self.container.runner_lock().acquire)
             if self.settings.redis_url is None and alone:
                 # No other live process runs generations on this database (the runners' lock was
                 # free): whatever is unfinished was left by processes that are gone. Otherwise (a
@@ -107,6 +117,35 @@ class Vibe:
             # process that died) is queued again once its lease has run out.
             self._background.append(asyncio.create_task(self.requeue_stale_forever()))
         await queue.start(self.generations.run)
+
+    async def migrate(self) -> None:
+        """Apply the database migrations (``start`` does it itself on the embedded default)."""
+        await upgrade_engine(self.container.engine())
+
+    async def run_worker(self, concurrency: int, stop: asyncio.Event, consumer: str) -> None:
+        """Run queued generations from the Redis consumer group as ``consumer`` until ``stop`` is set,
+        queueing again meanwhile those nobody runs any more (``vibe worker``)."""
+        from vibe.adapters.redis.queue import RedisWorker
+
+        redis, bus = self.container.redis(), self.container.cancel_bus()
+        if redis is None or bus is None:
+            raise UnavailableError("A worker needs VIBE_REDIS_URL and VIBE_QUEUE=redis.")
+        lease = self.settings.generation_lease_seconds
+        worker = RedisWorker(
+            redis,
+            self.generations.run,
+            bus,
+            consumer=consumer,
+            concurrency=concurrency,
+            touch_seconds=lease / 6,
+            idle_ms=int(lease * 1000),
+        )
+        requeue = asyncio.create_task(self.requeue_stale_forever())
+        try:
+            await worker.run(stop)
+        finally:
+            requeue.cancel()
+            await asyncio.gather(requeue, return_exceptions=True)
 
     async def _recover(self, booted_at: datetime) -> None:
         """Fail the sessions dead processes left (this process is the only one alive that runs
@@ -137,25 +176,14 @@ class Vibe:
                 log.warning("could not look for stale generations: %s", error.detail)
 
     async def aclose(self) -> None:
-        """Stop background work and release connections. Idempotent."""
+        """Stop background work, then close every resource made, the last made first. Idempotent."""
         if self._closed:
             return
         self._closed = True
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
-        with contextlib.suppress(Exception):
-            await self.container.queue().aclose()
-        live = self.container.live_events()
-        if hasattr(live, "aclose"):
-            await live.aclose()
-        self.container.hasher().close()
-        self._runners.release()
-        redis = self.container.redis()
-        if redis is not None:
-            with contextlib.suppress(Exception):
-                await redis.aclose()
-        await self.container.engine().dispose()
+        await self.container.resources().aclose()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -170,20 +198,17 @@ class Vibe:
 
     async def check_ready(self) -> dict[str, str]:
         """``{"database": "ok", "redis": "ok"}`` or UnavailableError naming what does not answer."""
-        checks = {"database": self._ping_database()}
-        redis = self.container.redis()
-        if redis is not None:
-            checks["redis"] = redis.ping()
+        probes = self.container.readiness()
         failed = []
-        for name, probe in checks.items():
+        for probe in probes:
             try:
-                await asyncio.wait_for(probe, READY_TIMEOUT_SECONDS)
+                await asyncio.wait_for(probe.ping(), READY_TIMEOUT_SECONDS)
             except Exception as error:
-                log.warning("readiness: %s does not answer: %r", name, error)
-                failed.append(name)
+                log.warning("readiness: %s does not answer: %r", probe.name, error)
+                failed.append(probe.name)
         if failed:
             raise UnavailableError(f"Not ready: {', '.join(failed)} unavailable.")
-        return dict.fromkeys(checks, "ok")
+        return {probe.name: "ok" for probe in probes}
 
     async def model_circuit(self) -> Circuit | None:
         """The model's circuit breaker as it stands (in Redis, the one every worker shares); None
@@ -191,43 +216,41 @@ class Vibe:
         model = self.container.model()
         return await model.circuit() if isinstance(model, CircuitBreakerModel) else None
 
-    async def _ping_database(self) -> None:
-        async with self.container.engine().connect() as connection:
-            await connection.execute(text("SELECT 1"))
-
 
 def jwt_secret_for(settings: Settings) -> str:
-    """The configured secret, or on SQLite one generated once and kept (mode 0600) beside the database.
-
-    Creation is atomic (write a temporary file, then hard-link it into place), so several processes
-    starting at once agree on one secret.
-    """
-    if settings.jwt_secret is not None:
-        return settings.jwt_secret
-    database = _sqlite_file(settings.database_url)
-    if database is None:  # in-memory SQLite: nothing outlives the process, neither may the secret
-        return secrets.token_urlsafe(48)
-    path = database.with_name(database.name + ".secret")
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
-    return path.read_text().strip()
+    """The configured secret, or on SQLite one generated once and kept (mode 0600) beside the
+    database; ``vibe serve`` makes it before its workers start, so they agree on one."""
+    database = sqlite_file(settings.database_url) if settings.is_sqlite else None
+    return FileSecretStore(settings.jwt_secret, database).jwt_secret()
 
 
-def _sqlite_file(url: str) -> Path | None:
-    database = make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file::memory:"):
-        return None
-    return Path(database)
+def migrate_database(settings: Settings) -> None:
+    """Apply the database migrations now, outside any event loop (``vibe db upgrade``, ``vibe serve``)."""
+    upgrade(settings.database_url)
+
+
+def current_trace_id() -> str | None:
+    """The current trace's id for log lines (only called when tracing is on: it loads OpenTelemetry)."""
+    from vibe.adapters.otel import current_trace_id as current
+
+    return current()
+
+
+async def diagnose_model(settings: Settings) -> DoctorReport:
+    """``vibe doctor``: one small real generation against the configured Claude model."""
+    import anthropic
+
+    from vibe.adapters.claude import ClaudeOptions
+    from vibe.adapters.claude_doctor import diagnose
+    from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
+
+    options = ClaudeOptions(
+        max_output_tokens=settings.max_output_tokens, effort=settings.effort, thinking=settings.thinking
+    )
+    async with anthropic.AsyncAnthropic(
+        api_key=settings.anthropic_api_key, base_url=settings.anthropic_base_url, max_retries=2
+    ) as client:
+        return await diagnose(client, settings.model, options, SYSTEM_PROMPT, TOOLS)
 
 
 def connect(settings: Settings | None = None, *, migrate: bool | None = None, **overrides: Any) -> Vibe:
@@ -237,10 +260,11 @@ def connect(settings: Settings | None = None, *, migrate: bool | None = None, **
     replace container providers by name, e.g. ``connect(s, model=ScriptedModel(...), clock=clock)``.
     """
     settings = (settings or Settings()).checked()
-    container = Container(settings=settings, jwt_secret=jwt_secret_for(settings))
+    container = Container(settings=settings)
     for name, value in overrides.items():
         provider = getattr(container, name, None)
         if not isinstance(provider, providers.Provider):
             raise TypeError(f"connect() got an unknown override {name!r}")
         provider.override(providers.Object(value))
+    container.jwt_secret()  # made now, not at the first sign-in: a bad secret file fails here
     return Vibe(container, migrate=settings.is_sqlite if migrate is None else migrate)

@@ -1,4 +1,4 @@
-"""Settings: every variable of CONTRACT §1 (and vibe's own additions), parsed once, checked loudly.
+"""Settings: every variable of README "Configuration" (and vibe's own additions), parsed once, checked loudly.
 
 ``Settings.from_env(environ)`` is called by the CLI and the ASGI factory only; ``import vibe`` and
 ``vibe.connect`` never read the environment.

@@ -1,29 +1,36 @@
 """The one dependency-injector container: settings -> engine, clients, adapters, services.
 
 Choices (in-process or Redis, Claude or offline) are ``Selector``s on the settings. Heavy or optional
-clients (Redis, anthropic) are built by small factory functions that import on first use, so
-``import vibe`` stays light. No wiring, no ``@inject``, no ``Resource``: ``Vibe.aclose`` disposes.
+clients (Redis, anthropic) are built by small typed factory functions that import on first use, so
+``import vibe`` stays light. No wiring, no ``@inject``, no ``Resource``: each factory of something
+that must be closed registers its close on ``resources``, the one exit stack ``Vibe.aclose`` unwinds
+(the last made closes first; what was never made, or was overridden, is not closed).
 """
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
 from vibe.adapters.breaker import CircuitBreakerModel
-from vibe.adapters.links import HmacLinkSigner
+from vibe.adapters.link_signer import HmacLinkSigner
 from vibe.adapters.memory import (
     InlineJobQueue,
     InMemoryCache,
     InMemoryCircuitStore,
-    InMemoryEventLog,
+    InMemoryDenylist,
+    InMemoryLiveEvents,
     InMemoryRateLimiter,
-    InMemoryTokenBlacklist,
 )
+from vibe.adapters.redis import wiring as redis_wiring
+from vibe.adapters.runner_lock import RunnerLock
+from vibe.adapters.secret_file import FileSecretStore
 from vibe.adapters.security import Argon2Hasher, JwtTokenService
-from vibe.adapters.sql.engine import create_engine
+from vibe.adapters.sql.engine import create_engine, sqlite_file
+from vibe.adapters.sql.readiness import database_probe
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
 from vibe.application.accounts import Accounts
@@ -38,7 +45,7 @@ from vibe.application.throttles import Throttles
 from vibe.application.tracing import NO_TRACER
 from vibe.config import Settings, SettingsError
 from vibe.domain.circuit import CircuitPolicy
-from vibe.domain.ports import CircuitStore, Clock, JobQueue, ModelClient, Tracer
+from vibe.domain.ports import CancelBus, CircuitStore, Clock, JobQueue, ModelClient, ReadinessProbe, Tracer
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -111,9 +118,11 @@ def _tracer(settings: Settings) -> Tracer:
     return install(settings.trace_exporters)
 
 
-def _engine(settings: Settings, tracer: Tracer) -> AsyncEngine:
+def _engine(settings: Settings, tracer: Tracer, resources: AsyncExitStack) -> AsyncEngine:
     """Made after the tracer (hence its argument): with tracing on, the engine is born instrumented."""
-    return create_engine(settings.database_url)
+    engine = create_engine(settings.database_url)
+    resources.push_async_callback(engine.dispose)
+    return engine
 
 
 def _anthropic_tracing(settings: Settings) -> dict[str, Any]:
@@ -148,84 +157,104 @@ def _throttles(settings: Settings) -> Throttles:
     return Throttles(**{name: getattr(settings, name) for name in Throttles.__struct_fields__})
 
 
-def _redis_adapter(name: str, redis: Any) -> Any:
-    """A Redis adapter by class name, imported on first use (Redis is optional)."""
-    from vibe.adapters.redis import cache, circuit, events, queue, shared_state
-
-    for module in (cache, circuit, events, queue, shared_state):
-        if hasattr(module, name):
-            return getattr(module, name)(redis)
-    raise LookupError(name)
-
-
-def _redis_queue(redis: Any, bus: Any) -> JobQueue:
-    from vibe.adapters.redis.queue import RedisJobQueue
-
-    return RedisJobQueue(redis, bus)
+def _resources() -> AsyncExitStack:
+    return AsyncExitStack()
 
 
 def _backend(settings: Settings) -> str:
     return "redis" if settings.redis_url else "memory"
 
 
-def _redis_client(url: str | None) -> Redis | None:
-    if url is None:
-        return None
-    from vibe.adapters.redis.client import redis_client
+def _secrets(settings: Settings) -> FileSecretStore:
+    database = sqlite_file(settings.database_url) if settings.is_sqlite else None
+    return FileSecretStore(settings.jwt_secret, database)
 
-    return redis_client(url)
+
+def _jwt_secret(store: FileSecretStore) -> str:
+    return store.jwt_secret()
+
+
+def _runner_lock(settings: Settings, resources: AsyncExitStack) -> RunnerLock:
+    database = sqlite_file(settings.database_url) if settings.is_sqlite else None
+    lock = RunnerLock(database, shared_database=not settings.is_sqlite)
+    resources.callback(lock.release)
+    return lock
+
+
+def _hasher(resources: AsyncExitStack) -> Argon2Hasher:
+    hasher = Argon2Hasher()
+    resources.callback(hasher.close)
+    return hasher
+
+
+def _inline_queue(bus: CancelBus | None, resources: AsyncExitStack) -> JobQueue:
+    queue = InlineJobQueue(bus=bus)
+    redis_wiring.close_quietly(resources, queue.aclose)
+    return queue
+
+
+def _readiness(engine: AsyncEngine, redis_client: Redis | None) -> list[ReadinessProbe]:
+    """What must answer before the app takes traffic: the database, and Redis when configured."""
+    probes: list[ReadinessProbe] = [database_probe(engine)]
+    if redis_client is not None:
+        probes.append(redis_wiring.redis_readiness(redis_client))
+    return probes
 
 
 class Container(containers.DeclarativeContainer):
     settings: providers.Dependency[Settings] = providers.Dependency(instance_of=Settings)
-    jwt_secret: providers.Dependency[str] = providers.Dependency(instance_of=str)
+    resources = providers.Singleton(_resources)
+    secrets = providers.Singleton(_secrets, settings)
+    jwt_secret = providers.Singleton(_jwt_secret, secrets)
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UlidFactory)
+    runner_lock = providers.Singleton(_runner_lock, settings, resources)
 
     tracer = providers.Singleton(_tracer, settings)
-    engine = providers.Singleton(_engine, settings, tracer)
+    engine = providers.Singleton(_engine, settings, tracer, resources)
     uow = providers.Singleton(SqlUnitOfWorkFactory, engine)
-    redis: providers.Singleton[Any] = providers.Singleton(_redis_client, settings.provided.redis_url)
+    redis = providers.Singleton(redis_wiring.redis_client, settings.provided.redis_url, resources)
     backend = providers.Callable(_backend, settings)
+    readiness = providers.Singleton(_readiness, engine, redis)
 
     limiter = providers.Selector(
         backend,
         memory=providers.Singleton(InMemoryRateLimiter, clock),
-        redis=providers.Singleton(_redis_adapter, "RedisRateLimiter", redis),
+        redis=providers.Singleton(redis_wiring.redis_limiter, redis),
     )
     denylist = providers.Selector(
         backend,
-        memory=providers.Singleton(InMemoryTokenBlacklist, clock),
-        redis=providers.Singleton(_redis_adapter, "RedisTokenBlacklist", redis),
+        memory=providers.Singleton(InMemoryDenylist, clock),
+        redis=providers.Singleton(redis_wiring.redis_denylist, redis),
     )
     cache = providers.Selector(
         backend,
         memory=providers.Singleton(InMemoryCache),
-        redis=providers.Singleton(_redis_adapter, "TieredCache", redis),
+        redis=providers.Singleton(redis_wiring.redis_cache, redis, resources),
     )
     live_events = providers.Selector(
         backend,
-        memory=providers.Singleton(InMemoryEventLog),
-        redis=providers.Singleton(_redis_adapter, "RedisEventLog", redis),
+        memory=providers.Singleton(InMemoryLiveEvents),
+        redis=providers.Singleton(redis_wiring.redis_live_events, redis, resources),
     )
     cancel_bus = providers.Selector(
         backend,
         memory=providers.Object(None),
-        redis=providers.Singleton(_redis_adapter, "RedisCancelBus", redis),
+        redis=providers.Singleton(redis_wiring.redis_cancel_bus, redis),
     )
     circuit_store = providers.Selector(
         backend,
         memory=providers.Singleton(InMemoryCircuitStore),
-        redis=providers.Singleton(_redis_adapter, "RedisCircuitStore", redis),
+        redis=providers.Singleton(redis_wiring.redis_circuit_store, redis),
     )
     queue = providers.Selector(
         settings.provided.queue,
-        inline=providers.Singleton(InlineJobQueue, bus=cancel_bus),
-        redis=providers.Singleton(_redis_queue, redis, cancel_bus),
+        inline=providers.Singleton(_inline_queue, cancel_bus, resources),
+        redis=providers.Singleton(redis_wiring.redis_queue, redis, cancel_bus, resources),
     )
 
-    hasher = providers.Singleton(Argon2Hasher)
+    hasher = providers.Singleton(_hasher, resources)
     # One turn at a time: the hasher has one thread, and the queue, not its executor, decides who is next.
     hash_queue = providers.Singleton(FairQueue, 1, settings.provided.password_queue_limit)
     tokens = providers.Singleton(JwtTokenService, jwt_secret, ids)

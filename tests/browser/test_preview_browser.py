@@ -94,7 +94,8 @@ class Server:
         registered = self.http.post("/api/v1/users", json={"email": email, "password": PASSWORD})
         assert registered.status_code == 201, registered.text
         login = self.http.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-        return registered.json() | {"headers": {"Authorization": f"Bearer {login.json()['access_token']}"}}
+        user: dict[str, Any] = registered.json()
+        return user | {"headers": {"Authorization": f"Bearer {login.json()['access_token']}"}}
 
     def project(self, owner: dict[str, Any], files: dict[str, str]) -> str:
         made = self.http.post("/api/v1/projects", json={"name": "Site"}, headers=owner["headers"])

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -152,7 +152,7 @@ def run_machine(machine: Callable[[], SideBySide], *, examples_share: int = 10) 
     """Run a machine under the loaded profile, with ``1 / examples_share`` of its examples."""
     profile = settings()
     run_state_machine_as_test(
-        machine,
+        cast("type[RuleBasedStateMachine]", machine),  # any factory of a machine will do
         settings=settings(
             profile,
             max_examples=max(5, profile.max_examples // examples_share),

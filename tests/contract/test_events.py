@@ -1,4 +1,4 @@
-"""EventRepository: the fake and SQL agree on numbering (1, 2, 3... per session, atomically with the
+"""EventStore: the fake and SQL agree on numbering (1, 2, 3... per session, atomically with the
 fence), on refusing appends from a stale attempt or to a finished session, and on reading after N."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from vibe.testing.strategies import events
 
 class Events(SideBySide):
     @initialize()
-    def sessions(self) -> None:
+    def open_sessions(self) -> None:
         user = self.new_user()
         project = self.new_project(user)
         self.sessions: dict[str, Generation] = {}
@@ -30,7 +30,7 @@ class Events(SideBySide):
                 model="scripted",
                 created_at=self.now,
             )
-            assert self.both(lambda uow, g=generation: uow.generations.add_within_limit(g, 10)).value
+            assert self.both(lambda uow: uow.generations.add_within_limit(generation, 10)).value  # noqa: B023 - run at once
             self.sessions[generation.id] = generation
             self.log[generation.id] = []
 

@@ -19,7 +19,7 @@ names = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), m
 
 class Projects(SideBySide):
     @initialize()
-    def owners(self) -> None:
+    def make_owners(self) -> None:
         self.owners: list[User] = [self.new_user(), self.new_user()]
         self.projects: dict[str, Project] = {}
         self.gone: list[str] = []

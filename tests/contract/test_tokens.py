@@ -23,7 +23,7 @@ def by_id(pairs: list[tuple[str, datetime]]) -> list[tuple[str, datetime]]:
 
 class Tokens(SideBySide):
     @initialize()
-    def people(self) -> None:
+    def make_people(self) -> None:
         self.people: list[User] = [self.new_user(), self.new_user()]
         self.families: list[str] = []
         self.tokens: list[str] = []

@@ -4,6 +4,7 @@ changing field by field, locking and deleting a user with everything they own.""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import msgspec
 from hypothesis import strategies as st
@@ -32,7 +33,7 @@ class Users(SideBySide):
     @rule(user=users(), variant=email_case_variants(), data=st.data())
     def add(self, user: User, variant: tuple[str, str], data: st.DataObject) -> None:
         user = msgspec.structs.replace(user, id=self.ids.new_id())
-        if self.users and data.draw(st.booleans()):  # another case of a taken email: a conflict
+        if bool(self.users) and data.draw(st.booleans()):  # another case of a taken email: a conflict
             email = self.users[data.draw(st.sampled_from(sorted(self.users)))].email.swapcase()
         else:
             email = variant[1].strip()
@@ -48,7 +49,7 @@ class Users(SideBySide):
     def change(self, data: st.DataObject, delta: timedelta) -> None:
         """Only the fields given are written; with an expected hash, only while it is the stored one."""
         current = self.users[data.draw(st.sampled_from(sorted(self.users)))]
-        fields = {
+        fields: dict[str, Any] = {
             "display_name": data.draw(st.none() | names),
             "role": data.draw(st.none() | st.sampled_from(Role)),
             "password_hash": data.draw(st.none() | st.text("0123456789abcdef$", min_size=10, max_size=80)),

@@ -1,4 +1,4 @@
-"""CONTRACT §2 "Accounts and auth" over HTTP, on SQLite and on MariaDB."""
+"""docs/api.md "Accounts" over HTTP, on SQLite and on MariaDB."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CONTRACT §5 budgets and estimates over real HTTP: a user's usage, an administrator setting a
+"""Budgets and estimates (docs/api.md) over real HTTP: a user's usage, an administrator setting a
 budget, the 429 with Retry-After and a detail naming the budget, everyone's month for
 administrators, and ``POST /api/generate/estimate``."""
 
@@ -19,6 +19,7 @@ from tests.sse import read_stream
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.domain.budgets import next_month_start
+from vibe.domain.conversation import ModelChunk
 from vibe.domain.usage import Usage
 from vibe.entrypoints.http.app import create_app
 from vibe.testing import FastHasher, ScriptedModel, turn
@@ -28,7 +29,7 @@ CALL = Usage(input_tokens=600, cache_read_input_tokens=300, output_tokens=100)
 PAGE = "<!doctype html><title>A</title><h1>Hi</h1>"
 
 
-def site() -> list[list[object]]:
+def site() -> list[list[ModelChunk]]:
     return [
         turn("Building.", [("write_file", {"path": "index.html", "content": PAGE})], usage=CALL),
         turn("Done.", usage=CALL),

@@ -70,8 +70,9 @@ async def test_killing_workers_never_leaves_a_session_running_or_doubles_a_versi
                         assert [(v.number, v.generation_id) for v in versions] == [
                             (session.version, session.id)
                         ]
+                        assert session.version is not None
                         files = await uow.projects.read_all(session.project_id, session.version)
-                        assert streamed_files(events) == files  # CONTRACT §5: after the last restart
+                        assert streamed_files(events) == files  # docs/api.md: after the last restart
                         restarted += any(e.name == "restart" for e in events)
                     else:
                         assert events[-1].name == "error"

@@ -17,9 +17,7 @@ from vibe.adapters.claude import ClaudeModel, ClaudeOptions
 from vibe.application.agent import run_agent
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
 from vibe.application.workspace import Workspace
-from vibe.domain.errors import UpstreamError
-from vibe.domain.events import Event, FileDelta, FileEnd, FileStart, Text, UsageEvent
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     CallRetry,
     Message,
@@ -35,6 +33,8 @@ from vibe.domain.model import (
     ToolUseBlock,
     TurnEnd,
 )
+from vibe.domain.errors import UpstreamError
+from vibe.domain.events import Event, FileDelta, FileEnd, FileStart, Text, UsageEvent
 from vibe.domain.usage import Usage
 from vibe.testing.messages_server import MessagesServer, Reply
 
@@ -264,7 +264,10 @@ async def test_a_file_the_model_never_finishes_fails_output_truncated(sleeps: Sl
     ("reply", "code"),
     [
         (Reply.refusal("I can't help with that."), "refusal"),
-        (Reply.text("...", stop_reason="model_context_window_exceeded"), "context_window_exceeded"),
+        (
+            Reply.message([Reply.text_block("...")], stop_reason="model_context_window_exceeded"),
+            "context_window_exceeded",
+        ),
     ],
 )
 async def test_refusals_and_full_context_windows_are_reported_as_such(

@@ -17,7 +17,7 @@ import pytest
 from vibe.adapters.claude import ClaudeModel
 from vibe.application.agent import request_for
 from vibe.application.prompting import first_message
-from vibe.domain.model import TurnEnd, estimate_input_tokens
+from vibe.domain.conversation import TurnEnd, estimate_input_tokens
 from vibe.testing.loopback import LoopbackServer
 from vibe.testing.messages_server import MessagesServer, Reply
 

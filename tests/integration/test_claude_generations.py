@@ -1,4 +1,4 @@
-"""CONTRACT §2 and §5 over HTTP with vibe on ``claude-sonnet-5-5`` (the real Claude adapter and SDK,
+"""docs/api.md over HTTP with vibe on ``claude-sonnet-5-5`` (the real Claude adapter and SDK,
 pointed at the strict stand-in): a generation with tool use, a follow-up, a cancel and a file cut at
 the output limit, with the usage billed on the session and in /metrics."""
 
@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,10 +29,10 @@ PAGE = "<!doctype html> <title>Cafe</title> " + " ".join(f"<p>Item {i} of the me
 LIMIT = 300  # VIBE_MAX_OUTPUT_TOKENS for the cut test: the stand-in counts 4 characters a token
 
 
-def writes(page: str = PAGE, **options: object) -> Reply:
+def writes(page: str = PAGE, **options: Any) -> Reply:
     return Reply.tool_calls(
         [("write_file", {"path": "index.html", "content": page})], text="Writing.", **options
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture

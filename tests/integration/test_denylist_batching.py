@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from redis.asyncio import Redis
 
 from vibe.adapters.redis.client import redis_client
-from vibe.adapters.redis.shared_state import RedisTokenBlacklist
+from vibe.adapters.redis.denylist import RedisDenylist
 from vibe.domain.errors import UnavailableError
 from vibe.domain.ports import DenylistForgotten
 
@@ -47,9 +47,9 @@ async def redis(redis_test_url: str) -> AsyncIterator[Redis]:
         yield client
 
 
-async def restored(redis: Redis) -> tuple[RedisTokenBlacklist, MgetSpy]:
+async def restored(redis: Redis) -> tuple[RedisDenylist, MgetSpy]:
     spy = MgetSpy(redis)
-    denylist = RedisTokenBlacklist(spy)  # type: ignore[arg-type]
+    denylist = RedisDenylist(spy)  # type: ignore[arg-type]
     await denylist.mark_restored()
     return denylist, spy
 
@@ -71,10 +71,10 @@ async def test_checks_asked_together_share_one_mget(redis: Redis) -> None:
 async def test_a_full_batch_is_sent_and_the_rest_waits_for_the_next(redis: Redis) -> None:
     async with asyncio.timeout(DEADLINE):
         denylist, spy = await restored(redis)
-        count = RedisTokenBlacklist.MAX_BATCH * 2 + 5
+        count = RedisDenylist.MAX_BATCH * 2 + 5
         answers = await asyncio.gather(*(denylist.is_denied(f"jti:{i}") for i in range(count)))
         assert answers == [False] * count
-        assert spy.mgets == [1 + RedisTokenBlacklist.MAX_BATCH] * 2 + [1 + 5]
+        assert spy.mgets == [1 + RedisDenylist.MAX_BATCH] * 2 + [1 + 5]
 
 
 async def test_a_check_asked_after_the_read_is_not_answered_by_it(redis: Redis) -> None:
@@ -95,7 +95,7 @@ async def test_a_check_asked_after_the_read_is_not_answered_by_it(redis: Redis) 
 async def test_a_forgotten_denylist_fails_every_check_of_the_batch(redis: Redis) -> None:
     async with asyncio.timeout(DEADLINE):
         spy = MgetSpy(redis)
-        denylist = RedisTokenBlacklist(spy)  # type: ignore[arg-type]
+        denylist = RedisDenylist(spy)  # type: ignore[arg-type]
         await denylist.deny("fam:1", 900)  # an entry, but no marker: a restore under way
         answers = await asyncio.gather(
             *(denylist.is_denied(f"fam:{i}") for i in range(5)), return_exceptions=True
@@ -107,7 +107,7 @@ async def test_a_forgotten_denylist_fails_every_check_of_the_batch(redis: Redis)
 async def test_every_check_of_the_batch_fails_closed_when_redis_is_down() -> None:
     async with asyncio.timeout(DEADLINE):
         redis = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
-        denylist = RedisTokenBlacklist(redis)
+        denylist = RedisDenylist(redis)
         answers = await asyncio.gather(
             *(denylist.is_denied(f"jti:{i}") for i in range(5)), return_exceptions=True
         )
@@ -155,7 +155,7 @@ def test_batched_answers_are_the_answers_of_checks_asked_alone(
     async def run() -> None:
         async with redis_client(redis_test_url) as client:
             await client.flushdb()
-            denylist = RedisTokenBlacklist(client)
+            denylist = RedisDenylist(client)
             await denylist.mark_restored()
             for key in denied:
                 await denylist.deny(key, 900)

@@ -13,7 +13,7 @@ from tests.cli import clean_env
 from vibe.adapters.claude import ClaudeOptions
 from vibe.adapters.claude_doctor import _cadence, _Call, diagnose
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
-from vibe.domain.model import TurnEnd
+from vibe.domain.conversation import TurnEnd
 from vibe.testing.messages_server import MessagesServer, Reply
 
 HELLO = "<!doctype html>\n<h1>vibe doctor</h1>\n" + "<p>Lighthouses guide ships at night.</p>\n" * 12

@@ -1,4 +1,4 @@
-"""CONTRACT §2 "Generations" over real HTTP: start, the SSE stream and its resumption, sessions, cancel."""
+"""docs/api.md "Generations" over real HTTP: start, the SSE stream and its resumption, sessions, cancel."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from tests.accounts_http import bearer, signed_up
+from tests.accounts_http import signed_up
 from tests.conftest import JWT_SECRET
 from tests.problems import assert_problem
 from tests.sse import read_stream
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
+from vibe.domain.conversation import ModelChunk
 from vibe.domain.errors import UpstreamError
 from vibe.testing import FastHasher, ScriptedModel, turn
 from vibe.testing.loopback import LoopbackServer
@@ -23,7 +24,7 @@ from vibe.testing.loopback import LoopbackServer
 PAGE = "<!doctype html><html><head><link rel=stylesheet href=style.css></head><body><h1>Hi</h1></body></html>"
 
 
-def site(page: str = PAGE) -> list[list[object]]:
+def site(page: str = PAGE) -> list[list[ModelChunk]]:
     return [
         turn("Building it.", [("write_file", {"path": "index.html", "content": page}),
                               ("write_file", {"path": "style.css", "content": "h1 { color: red }"})]),
@@ -292,4 +293,3 @@ async def test_sessions_are_listed_with_filters(http: httpx.AsyncClient, model: 
     assert len(mine["items"]) == 1
     for bad in ("status=nope", "limit=0", "limit=101", "offset=-1"):
         assert_problem(await http.get(f"/api/sessions?{bad}", headers=ada["headers"]), 422)
-    assert bearer  # imported for symmetry with the other HTTP suites

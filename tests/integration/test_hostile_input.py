@@ -14,7 +14,7 @@ import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
@@ -54,7 +54,7 @@ async def _open(target_settings: Settings) -> tuple[Vibe, httpx.AsyncClient, lis
     assert isinstance(done, Done)
     session = (await vibe.generations.list_sessions(user, 1, 0)).items[0]
     token = (await vibe.accounts.login("ada@example.com", PASSWORD)).access_token
-    transport = httpx.ASGITransport(app=create_app(vibe), client=("198.51.100.9", 50000))
+    transport = httpx.ASGITransport(app=cast("Any", create_app(vibe)), client=("198.51.100.9", 50000))
     client = httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
     return vibe, client, [token, done.project_id, session.id, user.id]
 
@@ -356,8 +356,8 @@ def test_oversized_numbers_in_every_header_query_and_path_parameter_get_no_serve
     assert statuses.get(401, 0) < len(requests) / 10, "the numbers did not reach the handlers"
 
 
-def _utf8(headers: dict[str, str]) -> dict[str, bytes]:
-    return {name: value.encode() for name, value in headers.items()}
+def _utf8(headers: dict[str, str]) -> dict[bytes, bytes]:
+    return {name.encode("ascii"): value.encode() for name, value in headers.items()}
 
 
 async def _gather(calls: Iterator[Any]) -> list[httpx.Response]:

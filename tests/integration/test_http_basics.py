@@ -105,7 +105,7 @@ async def test_a_well_formed_request_id_is_echoed(client: Client, incoming: str)
 @pytest.mark.parametrize("incoming", ["", "x" * 129, "has space", "semi;colon", "ünïcode", "a/b"])
 async def test_a_malformed_request_id_is_replaced(client: Client, incoming: str) -> None:
     raw = incoming.encode("utf-8")
-    outgoing = (await client.get("/ping", headers={"X-Request-ID": raw})).headers["x-request-id"]
+    outgoing = (await client.get("/ping", headers={b"X-Request-ID": raw})).headers["x-request-id"]
     assert outgoing.encode() != raw
     assert 1 <= len(outgoing) <= 128
 

@@ -102,7 +102,7 @@ async def test_a_1h_and_a_5m_breakpoint_split_the_write(server: MessagesServer) 
 
 def turns(count: int, marked_at: int | None) -> list[dict[str, Any]]:
     """A user message of ``count`` 100-token text blocks, the block ``marked_at`` being a breakpoint."""
-    blocks = [{"type": "text", "text": f"{n:04d}" + "t" * 396} for n in range(count)]
+    blocks: list[dict[str, Any]] = [{"type": "text", "text": f"{n:04d}" + "t" * 396} for n in range(count)]
     if marked_at is not None:
         blocks[marked_at] = {**blocks[marked_at], "cache_control": FIVE_MINUTES}
     return [{"role": "user", "content": blocks}]

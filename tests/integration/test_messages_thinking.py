@@ -6,12 +6,13 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import anthropic
 import pytest
 
 from tests.messages_api import CURRENT, HEADERS, USER, WRITE_FILE, body, error_of, post, sdk
+from vibe.testing.messages_script import Block
 from vibe.testing.messages_server import MessagesServer, Reply
 from vibe.testing.messages_tokens import tokens_for
 
@@ -52,9 +53,14 @@ def results(message: anthropic.types.Message) -> dict[str, Any]:
 async def create(
     claude: anthropic.AsyncAnthropic, messages: list[Any], **extra: Any
 ) -> anthropic.types.Message:
-    return await claude.messages.create(
-        model=CURRENT, max_tokens=4096, messages=messages, tools=[WRITE_FILE], **extra
+    message: anthropic.types.Message = await claude.messages.create(
+        model=CURRENT,
+        max_tokens=4096,
+        messages=messages,
+        tools=[cast("anthropic.types.ToolParam", WRITE_FILE)],
+        **extra,
     )
+    return message
 
 
 async def test_adaptive_thinking_is_on_by_default_and_omitted(server: MessagesServer) -> None:
@@ -68,6 +74,7 @@ async def test_adaptive_thinking_is_on_by_default_and_omitted(server: MessagesSe
     # https://platform.claude.com/docs/en/build-with-claude/streaming: omitted thinking streams no
     # thinking_delta, only its signature_delta.
     assert [d.type for d in deltas] == ["signature_delta"]
+    assert isinstance(deltas[0], anthropic.types.SignatureDelta)
     assert deltas[0].signature
     final = next(e for e in events if e.type == "message_delta")
     assert final.usage.output_tokens == tokens_for(len(REASONING) + len("Done."))  # full length, unseen
@@ -121,7 +128,7 @@ async def test_text_that_ends_a_turn_stays_text(server: MessagesServer) -> None:
 
 
 async def test_scripted_thinking_blocks_go_where_the_script_puts_them(server: MessagesServer) -> None:
-    blocks = [
+    blocks: list[Block] = [
         Reply.text_block("a"),
         Reply.thinking_block("b"),
         Reply.redacted_thinking_block(),
@@ -362,7 +369,7 @@ async def test_earlier_thinking_counts_as_input_at_full_length(server: MessagesS
 
 
 async def test_a_redacted_block_round_trips(server: MessagesServer) -> None:
-    blocks = [Reply.redacted_thinking_block(), Reply.tool_use_block("write_file", {"path": "a"})]
+    blocks: list[Block] = [Reply.redacted_thinking_block(), Reply.tool_use_block("write_file", {"path": "a"})]
     server.add(Reply.message(blocks, stop_reason="tool_use", reasoning=""))
     async with sdk(server) as claude:
         message = await create(claude, USER)

@@ -14,9 +14,9 @@ from vibe.adapters.openai_compat import OpenAICompatModel, OpenAIOptions
 from vibe.application.agent import run_agent
 from vibe.application.prompting import first_message
 from vibe.application.workspace import Workspace
+from vibe.domain.conversation import CallRetry, TurnEnd
 from vibe.domain.errors import UpstreamError
 from vibe.domain.events import Event, FileDelta, FileEnd, Text, UsageEvent
-from vibe.domain.model import CallRetry, TurnEnd
 from vibe.domain.usage import Usage
 from vibe.testing import ChatCompletionsServer, Completion, Flavor
 

@@ -44,7 +44,8 @@ def settings_for(tmp_path: Path, server: ChatCompletionsServer, **extra: Any) ->
 @pytest.fixture
 async def app(tmp_path: Path, server: ChatCompletionsServer) -> AsyncIterator[Vibe]:
     async with connect(settings_for(tmp_path, server), hasher=FastHasher()) as vibe:
-        vibe.container.model()._backoff = Backoff(sleep=_no_sleep)  # retries without waiting
+        model: Any = vibe.container.model()
+        model._backoff = Backoff(sleep=_no_sleep)  # retries without waiting
         yield vibe
 
 
@@ -206,6 +207,7 @@ async def test_the_estimate_is_within_ten_percent_of_what_the_first_call_is_bill
     ) as local:
         owner = await local.accounts.register("o@example.com", "correct horse battery")
         done = [e async for e in local.generate(owner, prompt)][-1]
+        assert isinstance(done, Done)
         files = (await local.projects.snapshot(owner, done.project_id)).files
     project = await app.projects.create(ada, "Site")
     await app.projects.commit(project.id, files, "imported", None)

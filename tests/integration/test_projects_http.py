@@ -1,4 +1,4 @@
-"""CONTRACT §2 "Projects" over HTTP, on SQLite and on MariaDB: CRUD, paging, versions, restore, raw
+"""docs/api.md "Projects" over HTTP, on SQLite and on MariaDB: CRUD, paging, versions, restore, raw
 files, the archive, and the ownership matrix (who may do what on every route)."""
 
 from __future__ import annotations

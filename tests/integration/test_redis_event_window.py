@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from vibe.adapters.redis import events as redis_events
 from vibe.adapters.redis.client import redis_client
-from vibe.adapters.redis.events import RedisEventLog
+from vibe.adapters.redis.events import RedisLiveEvents
 from vibe.domain.events import StoredEvent
 
 pytestmark = pytest.mark.redis
@@ -39,10 +39,10 @@ class CountingRedis:
 
 
 @pytest.fixture
-async def counted(redis_test_url: str) -> AsyncIterator[tuple[RedisEventLog, CountingRedis]]:
+async def counted(redis_test_url: str) -> AsyncIterator[tuple[RedisLiveEvents, CountingRedis]]:
     async with redis_client(redis_test_url) as client:
         counting = CountingRedis(client)
-        log = RedisEventLog(counting, block_ms=50)  # type: ignore[arg-type]
+        log = RedisLiveEvents(counting, block_ms=50)  # type: ignore[arg-type]
         yield log, counting
         await log.aclose()
 
@@ -51,13 +51,13 @@ def _event(seq: int, name: str = "text") -> StoredEvent:
     return StoredEvent(seq, name, b'{"delta":"%d"}' % seq)
 
 
-async def _later(log: RedisEventLog, *events: StoredEvent) -> None:
+async def _later(log: RedisLiveEvents, *events: StoredEvent) -> None:
     await asyncio.sleep(0.1)
     await log.publish("s", list(events))
 
 
 async def test_caught_up_readers_take_new_events_from_the_window(
-    counted: tuple[RedisEventLog, CountingRedis],
+    counted: tuple[RedisLiveEvents, CountingRedis],
 ) -> None:
     log, redis = counted
     await log.publish("s", [_event(1)])
@@ -74,7 +74,7 @@ async def test_caught_up_readers_take_new_events_from_the_window(
 
 
 async def test_a_reader_behind_the_window_gets_every_event_from_redis(
-    counted: tuple[RedisEventLog, CountingRedis],
+    counted: tuple[RedisLiveEvents, CountingRedis],
 ) -> None:
     log, _ = counted
     await log.publish("s", [_event(1)])
@@ -88,7 +88,9 @@ async def test_a_reader_behind_the_window_gets_every_event_from_redis(
     assert [e.seq for e in await log.read("s", 295) or []] == [296, 297, 298, 299]  # inside it
 
 
-async def test_a_gap_in_the_stream_restarts_the_window(counted: tuple[RedisEventLog, CountingRedis]) -> None:
+async def test_a_gap_in_the_stream_restarts_the_window(
+    counted: tuple[RedisLiveEvents, CountingRedis],
+) -> None:
     log, redis = counted
     await log.publish("s", [_event(1)])
     waiting = asyncio.create_task(log.read("s", 1, timeout=5))
@@ -101,7 +103,7 @@ async def test_a_gap_in_the_stream_restarts_the_window(counted: tuple[RedisEvent
     assert [e.seq for e in await log.read("s", 2) or []] == [4, 5]  # what Redis holds, as before
 
 
-async def test_an_ended_session_answers_at_once(counted: tuple[RedisEventLog, CountingRedis]) -> None:
+async def test_an_ended_session_answers_at_once(counted: tuple[RedisLiveEvents, CountingRedis]) -> None:
     log, _ = counted
     await log.publish("s", [_event(1)])
     waiting = asyncio.create_task(log.read("s", 1, timeout=5))
@@ -113,7 +115,7 @@ async def test_an_ended_session_answers_at_once(counted: tuple[RedisEventLog, Co
 
 
 async def test_a_session_nobody_reads_is_no_longer_tailed(
-    counted: tuple[RedisEventLog, CountingRedis], monkeypatch: pytest.MonkeyPatch
+    counted: tuple[RedisLiveEvents, CountingRedis], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(redis_events, "_UNWATCH_AFTER", 0.1)
     log, _ = counted
@@ -132,7 +134,7 @@ async def test_a_session_nobody_reads_is_no_longer_tailed(
 
 async def test_a_new_session_is_read_at_once_while_others_are_tailed(redis_test_url: str) -> None:
     async with redis_client(redis_test_url) as client:
-        log = RedisEventLog(client, block_ms=2000)  # the loop blocks long on the sessions it tails
+        log = RedisLiveEvents(client, block_ms=2000)  # the loop blocks long on the sessions it tails
         try:
             await log.publish("old", [_event(1)])
             old = asyncio.create_task(log.read("old", 1, timeout=10))
@@ -164,8 +166,8 @@ async def test_a_batch_read_while_a_new_reader_kicks_the_loop_still_wakes_that_r
     trip. That batch must wake the reader, not the one after it (or the heartbeat's timeout: on the
     last batch of a session, a stall of up to 15 s)."""
     async with redis_client(redis_test_url) as client, redis_client(redis_test_url) as other:
-        log = RedisEventLog(client, block_ms=60_000)  # only a kick or a new entry ends the XREAD
-        writer = RedisEventLog(other)  # another process's, as a worker's is
+        log = RedisLiveEvents(client, block_ms=60_000)  # only a kick or a new entry ends the XREAD
+        writer = RedisLiveEvents(other)  # another process's, as a worker's is
         try:
             await writer.publish("a", [_event(1)])
             tailed = asyncio.create_task(log.read("a", 1, timeout=30))  # the loop blocks on "a" only
@@ -198,7 +200,7 @@ async def test_a_reader_ahead_of_the_loop_waits_for_an_event_it_has_not_seen(red
     """A reader that read further (from Redis directly) than the loop has is not woken empty-handed
     by the batches it already has (to poll the database and sleep): it waits for one it lacks."""
     async with redis_client(redis_test_url) as client:
-        log = RedisEventLog(client, block_ms=60_000)
+        log = RedisLiveEvents(client, block_ms=60_000)
         try:
             await log.publish("s", [_event(1)])
             behind = asyncio.create_task(log.read("s", 1, timeout=30))  # the loop tails "s" from 1

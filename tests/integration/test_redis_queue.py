@@ -9,14 +9,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 
 from tests.conftest import JWT_SECRET
 from vibe.adapters.redis.queue import GROUP, STREAM, RedisWorker
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
+from vibe.domain.conversation import ModelChunk, ModelRequest, TextDelta, TurnEnd
 from vibe.domain.events import Done, ErrorEvent, decode
 from vibe.domain.generations import GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest, TextDelta, TurnEnd
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
 from vibe.testing import FastHasher, ScriptedModel, turn
@@ -24,7 +25,7 @@ from vibe.testing import FastHasher, ScriptedModel, turn
 PAGE = "<!doctype html><title>x</title><h1>x</h1>"
 
 
-def site() -> list[list[object]]:
+def site() -> list[list[ModelChunk]]:
     return [turn("ok", [("write_file", {"path": "index.html", "content": PAGE})]), turn("done")]
 
 
@@ -62,7 +63,7 @@ class WorkerProcess:
         self.app = connect(self.settings, hasher=FastHasher(), model=self.model)
         await self.app.start()
         worker = RedisWorker(
-            self.app.container.redis(),
+            self.redis,
             self.app.generations.run,
             self.app.container.cancel_bus(),
             consumer=self.name,
@@ -72,6 +73,12 @@ class WorkerProcess:
         )
         self.task = asyncio.create_task(worker.run(self.stop))
         return self
+
+    @property
+    def redis(self) -> Redis:
+        client = self.app.container.redis()
+        assert client is not None
+        return client
 
     async def __aexit__(self, *exc: object) -> None:
         self.stop.set()
@@ -119,7 +126,7 @@ async def test_cancel_reaches_the_worker_within_a_second(
     async with WorkerProcess(settings, model, "w1") as worker:
         session = await serve.generations.start(ada, "think hard")
         await asyncio.wait_for(model.stalled.wait(), 10)
-        redis = worker.app.container.redis()
+        redis = worker.redis
         assert (await redis.xpending(STREAM, GROUP))["pending"] == 1
         await serve.generations.cancel(ada, session.id)
         started = time.monotonic()
@@ -176,7 +183,7 @@ async def test_a_worker_survives_redis_losing_its_data(
     ada = await user(serve)
     model.add(*site())
     async with WorkerProcess(settings, model, "w1") as worker:
-        await worker.app.container.redis().flushdb()  # a restart without persistence: no stream, no group
+        await worker.redis.flushdb()  # a restart without persistence: no stream, no group
         await asyncio.sleep(0.3)
         events = [e async for e in serve.generate(ada, "after the flush")]
     assert isinstance(events[-1], Done)

@@ -111,7 +111,10 @@ async def test_a_worker_killed_between_its_database_write_and_its_publish_leaves
             async with connect(cluster.settings, migrate=False) as vibe:
                 owner = await vibe.accounts.owner_of(ada["user"]["id"])
                 generation = await vibe.generations.get(owner, session_id)
-                lost = [Text(delta="stored, never published 1"), Text(delta="stored, never published 2")]
+                lost: list[Event] = [
+                    Text(delta="stored, never published 1"),
+                    Text(delta="stored, never published 2"),
+                ]
                 await write(vibe, generation, lost, publish=False)
             cluster.start_worker(0)
             _, frames, _ = await read_stream(http, started.json()["stream_url"], ada["headers"])

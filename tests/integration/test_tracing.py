@@ -30,7 +30,7 @@ from vibe.application.workspace import Workspace
 from vibe.bootstrap import connect
 from vibe.config import Settings
 from vibe.container import _claude_model
-from vibe.domain.model import Message, TextBlock
+from vibe.domain.conversation import Message, TextBlock
 from vibe.entrypoints.http.access_log import ACCESS_LOG, StreamSink
 from vibe.entrypoints.http.app import create_app
 from vibe.entrypoints.logs import configure_logging
@@ -166,9 +166,9 @@ def test_client_calls_outside_any_trace_are_not_traced() -> None:
     sampler = NoOrphanQueries(ALWAYS_ON)
     client, server = SpanKind.CLIENT, SpanKind.SERVER
     assert sampler.should_sample(None, 1, "XREADGROUP", kind=client).decision is Decision.DROP
-    assert sampler.should_sample(None, 1, "GET", kind=server).decision.is_sampled()
-    assert sampler.should_sample(None, 1, "vibe.generation.run").decision.is_sampled()
+    assert sampler.should_sample(None, 1, "GET", kind=server).decision is Decision.RECORD_AND_SAMPLE
+    assert sampler.should_sample(None, 1, "vibe.generation.run").decision is Decision.RECORD_AND_SAMPLE
     tracer = TracerProvider(sampler=sampler).get_tracer("test")
     with tracer.start_as_current_span("vibe.generation.run"):
         inside = sampler.should_sample(None, 1, "XADD", kind=client)  # the current span is its parent
-    assert inside.decision.is_sampled()
+    assert inside.decision is Decision.RECORD_AND_SAMPLE

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ class HeldHasher(FastHasher):
 @pytest.fixture(params=["memory", "sqlite", "mariadb"])
 async def world(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncIterator[tuple[Vibe, HeldHasher]]:
     # Two turns at hashing, as two processes have: a held hash must not hold up the other change's.
-    fakes = {"hasher": (hasher := HeldHasher()), "hash_queue": FairQueue(concurrency=2)}
+    fakes: dict[str, Any] = {"hasher": (hasher := HeldHasher()), "hash_queue": FairQueue(concurrency=2)}
     if request.param == "memory":
         app = connect_fake(**fakes)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vibe.adapters.memory import InMemoryRateLimiter, InMemoryTokenBlacklist
+from vibe.adapters.memory import InMemoryDenylist, InMemoryRateLimiter
 from vibe.adapters.security import JwtTokenService
 from vibe.application.accounts import Accounts
 from vibe.application.throttles import Throttles
@@ -40,7 +40,7 @@ class World:
             uow=self.db,
             hasher=self.hasher,
             tokens=JwtTokenService("s" * 64, self.ids),
-            denylist=InMemoryTokenBlacklist(self.clock),
+            denylist=InMemoryDenylist(self.clock),
             limiter=self.limiter,
             clock=self.clock,
             ids=self.ids,

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from vibe.application.agent import run_agent
 from vibe.application.workspace import Workspace
+from vibe.domain.conversation import CallRetry, Message, TextBlock, ToolResultBlock
 from vibe.domain.events import Event, FileDelta, FileEdit, FileEnd, FileStart, Text, UsageEvent
-from vibe.domain.model import CallRetry, Message, TextBlock, ToolResultBlock
 from vibe.testing.scripted_model import ScriptedModel, turn
 from vibe.testing.strategies import safe_paths, unsafe_paths
 

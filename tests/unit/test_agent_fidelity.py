@@ -14,9 +14,7 @@ from hypothesis import strategies as st
 
 from vibe.application.agent import AgentReport, run_agent
 from vibe.application.workspace import Workspace
-from vibe.domain.errors import UpstreamError
-from vibe.domain.events import Event, FileDelta, FileEnd, FileStart, Text, UsageEvent
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     CallRetry,
     Message,
@@ -33,6 +31,8 @@ from vibe.domain.model import (
     ToolUseBlock,
     TurnEnd,
 )
+from vibe.domain.errors import UpstreamError
+from vibe.domain.events import Event, FileDelta, FileEnd, FileStart, Text, UsageEvent
 from vibe.domain.usage import Usage
 from vibe.testing.scripted_model import ScriptedModel, chunk_text, turn
 
@@ -153,8 +153,11 @@ async def test_the_conversation_is_append_only(kinds: list[str]) -> None:
 
 
 async def test_usage_goes_out_as_billed_and_adds_up_across_retries() -> None:
-    failed = [Billed(Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=1)), TextDelta("Wri")]
-    retried = [
+    failed: list[ModelChunk] = [
+        Billed(Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=1)),
+        TextDelta("Wri"),
+    ]
+    retried: list[ModelChunk] = [
         Billed(Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=1)),
         TextDelta("Writing."),
         TurnEnd("end_turn", Usage(input_tokens=100, cache_read_input_tokens=900, output_tokens=40)),

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from vibe.bootstrap import Vibe
 from vibe.config import Settings
 from vibe.domain.budgets import BudgetStatus, counted_tokens, month_start, next_month_start, parse_budget
+from vibe.domain.conversation import Billed, ModelChunk, TextDelta
 from vibe.domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError, RateLimitedError
 from vibe.domain.generations import GenerationStatus
-from vibe.domain.model import Billed, TextDelta
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
 from vibe.testing import FAKE_JWT_SECRET, FakeClock, ScriptedModel, connect_fake, turn
@@ -90,7 +90,7 @@ async def admin(app: Vibe) -> User:
     return await app.accounts.create_admin("root@example.com", "correct horse battery")
 
 
-def site_turns() -> list[object]:
+def site_turns() -> list[list[ModelChunk]]:
     return [
         turn("Writing.", [("write_file", {"path": "index.html", "content": PAGE})], usage=CALL),
         turn("Done.", usage=CALL),
@@ -112,7 +112,7 @@ async def test_a_run_within_the_budget_is_charged_what_its_calls_billed(
     model.add(*site_turns())
     events = [e async for e in app.generate(ada, "a page")]
     assert events[-1].name == "done"
-    status = await app.container.budgets().status(ada, ada.id)
+    status = await app.budgets.status(ada, ada.id)
     assert status.usage == CALL + CALL
     assert (status.spent, status.budget, status.remaining) == (2000, 2500, 500)
 
@@ -128,7 +128,7 @@ async def test_a_run_that_crosses_the_budget_finishes_its_call_then_stops_naming
     assert error.code == "budget_exceeded"  # type: ignore[attr-defined]
     assert "2,500 tokens" in error.message  # type: ignore[attr-defined]
     assert len(model.requests) == 3  # the call in flight when the budget ran out, and no other
-    status = await app.container.budgets().status(ada, ada.id)
+    status = await app.budgets.status(ada, ada.id)
     assert status.usage == CALL + CALL + CALL
     sessions = (await app.generations.list_sessions(ada, 10, 0)).items
     assert sum((s.usage for s in sessions), Usage()) == status.usage
@@ -148,7 +148,7 @@ async def test_no_budget_left_refuses_a_run_before_anything_is_spent_until_next_
     assert (await app.projects.list_projects(ada, 10, 0)).total == projects  # no project was made
     assert len(model.requests) == 3
     clock.set(datetime(2026, 6, 1, tzinfo=UTC))
-    model.turns = site_turns()
+    model.turns = [*site_turns()]
     assert [e async for e in app.generate(ada, "a page in June")][-1].name == "done"
 
 
@@ -160,7 +160,7 @@ async def test_a_cancelled_run_counts_what_it_was_billed(app: Vibe, ada: User, m
         if stored is not None and stored.name == "usage":
             break
     await app.generations.cancel(ada, session.id)
-    budgets = app.container.budgets()
+    budgets = app.budgets
     for _ in range(300):
         if (await budgets.status(ada, ada.id)).spent == 700:
             break
@@ -171,7 +171,7 @@ async def test_a_cancelled_run_counts_what_it_was_billed(app: Vibe, ada: User, m
 async def test_only_an_administrator_sets_a_budget_and_null_restores_the_default(
     app: Vibe, ada: User, admin: User
 ) -> None:
-    budgets = app.container.budgets()
+    budgets = app.budgets
     with pytest.raises(PermissionDeniedError):
         await budgets.set_budget(ada, ada.id, 10**9)
     with pytest.raises(NotFoundError):
@@ -188,7 +188,7 @@ async def test_only_an_administrator_sets_a_budget_and_null_restores_the_default
 
 
 async def test_a_budget_of_zero_refuses_every_run(app: Vibe, ada: User, admin: User) -> None:
-    await app.container.budgets().set_budget(admin, ada.id, 0)
+    await app.budgets.set_budget(admin, ada.id, 0)
     with pytest.raises(RateLimitedError, match="Your monthly token budget of 0 tokens"):
         await app.generations.start(ada, "a page")
 
@@ -198,7 +198,7 @@ async def test_the_overview_is_for_administrators_and_sorts_by_spend(
 ) -> None:
     model.add(*site_turns())
     [e async for e in app.generate(ada, "a page")]
-    budgets = app.container.budgets()
+    budgets = app.budgets
     with pytest.raises(PermissionDeniedError):
         await budgets.overview(ada, "spent", True, 10, 0)
     overview = await budgets.overview(admin, "spent", True, 10, 0)

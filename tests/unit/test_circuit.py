@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from vibe.adapters.breaker import CircuitBreakerModel, CircuitOpen
 from vibe.adapters.memory import InMemoryCircuitStore
 from vibe.domain.circuit import Admission, Circuit, CircuitPolicy
+from vibe.domain.conversation import CallRetry, ModelChunk, ModelRequest, TextDelta, TurnEnd
 from vibe.domain.errors import UnavailableError, UpstreamError
-from vibe.domain.model import CallRetry, ModelChunk, ModelRequest, TextDelta, TurnEnd
 from vibe.domain.ports import ModelClient
 from vibe.testing import FakeClock
 
@@ -132,7 +132,7 @@ class FlakyModel(ModelClient):
 
 
 REQUEST = ModelRequest(system=(), messages=(), tools=())
-ANSWER = [TextDelta("hello"), TurnEnd("end_turn")]
+ANSWER: list[ModelChunk] = [TextDelta("hello"), TurnEnd("end_turn")]
 OVERLOADED = CallRetry("The model service is overloaded.")
 GAVE_UP = UpstreamError(
     "The model service is overloaded. It failed 4 times.", code="model_unavailable", outage=True

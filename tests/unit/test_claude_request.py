@@ -13,7 +13,14 @@ import pytest
 from vibe.adapters.claude import ClaudeOptions, request_params
 from vibe.adapters.claude_models import traits_of
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS, first_message
-from vibe.domain.model import Message, ModelRequest, OpaqueBlock, TextBlock, ToolResultBlock, ToolUseBlock
+from vibe.domain.conversation import (
+    Message,
+    ModelRequest,
+    OpaqueBlock,
+    TextBlock,
+    ToolResultBlock,
+    ToolUseBlock,
+)
 
 FILES = {"index.html": "<h1>Hi</h1>", "style.css": "h1{}"}
 

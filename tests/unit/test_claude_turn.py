@@ -10,7 +10,7 @@ from anthropic.types import RawMessageStreamEvent
 from pydantic import TypeAdapter
 
 from vibe.adapters.claude_turn import TurnReader
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     OpaqueBlock,
     TextBlock,
@@ -31,7 +31,7 @@ def event(data: dict[str, Any]) -> Any:
 
 
 def start(usage: dict[str, int]) -> dict[str, Any]:
-    message = {
+    message: dict[str, Any] = {
         "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-5-5", "content": [],
         "stop_reason": None, "stop_sequence": None, "usage": usage,
     }  # fmt: skip

@@ -13,9 +13,9 @@ import pytest
 from vibe.adapters.offline.conversation import read_request
 from vibe.application.prompting import first_message
 from vibe.bootstrap import Vibe
+from vibe.domain.conversation import Billed, ModelChunk, ModelRequest, TextBlock, TextDelta, TurnEnd
 from vibe.domain.events import Done, Event, FileDelta, FileStart, Restart, Status, UsageEvent, decode
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.model import Billed, ModelRequest, TextBlock, TextDelta, TurnEnd
 from vibe.domain.project_context import parse_project_context
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
@@ -24,7 +24,7 @@ from vibe.testing import FakeClock, InMemoryUnitOfWorkFactory, ScriptedModel, co
 PAGE = "<!doctype html><title>A</title>\n" + "".join(f"<p>paragraph {i}</p>\n" for i in range(200))
 
 
-def writes(page: str) -> list[object]:
+def writes(page: str) -> list[list[ModelChunk]]:
     return [turn("Writing.", [("write_file", {"path": "index.html", "content": page})]), turn("Done.")]
 
 
@@ -96,7 +96,7 @@ async def test_the_session_usage_is_the_sum_of_its_usage_events(
 
 async def test_a_run_that_starts_over_opens_with_restart() -> None:
     """A worker died mid-file; after its lease another run takes the session over: the stream says
-    ``restart`` first, and the deltas after it alone rebuild the file (CONTRACT §5)."""
+    ``restart`` first, and the deltas after it alone rebuild the file (docs/api.md)."""
     database, clock = InMemoryUnitOfWorkFactory(), FakeClock()
     async with connect_fake(ScriptedModel(writes(PAGE)), uow=database, clock=clock) as app:
         ada = await app.accounts.register("ada@example.com", "correct horse battery")
@@ -159,7 +159,9 @@ async def test_follow_ups_list_the_base_the_cache_holds_and_the_changes_since(
     assert all(f[0] == base for f in follow_ups)  # the same listing, byte for byte: a cache hit
     assert "<project_changes>" not in follow_ups[0][1]
     assert all("<project_changes>" in f[1] for f in follow_ups[1:])
-    assert [b.cache for b in openings[2].messages[0].content] == [True, False, False]
+    opening = openings[2].messages[0].content
+    assert all(isinstance(b, TextBlock) for b in opening)
+    assert [b.cache for b in opening if isinstance(b, TextBlock)] == [True, False, False]
     # the listing plus the changes describe exactly the current files
     files = parse_project_context("\n".join(follow_ups[2][:2]))
     snapshot = await app.projects.snapshot(ada, first.project_id, 3)

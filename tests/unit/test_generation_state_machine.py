@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from vibe.bootstrap import Vibe
+from vibe.domain.conversation import ModelChunk, ModelRequest, TextBlock
 from vibe.domain.errors import InvalidStateError, RateLimitedError, UpstreamError
 from vibe.domain.events import TERMINAL_EVENTS, Done, ErrorEvent, Event, StoredEvent, decode
 from vibe.domain.generations import GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest, TextBlock
 from vibe.domain.ports import ModelClient
 from vibe.domain.users import User
 from vibe.testing import connect_fake
@@ -144,7 +144,7 @@ class Generations(RuleBasedStateMachine):
     def time_passes(self, seconds: float) -> None:
         self.run(asyncio.sleep(seconds))
 
-    @precondition(lambda self: getattr(self, "sessions", None))
+    @precondition(lambda self: bool(getattr(self, "sessions", None)))
     @rule(data=st.data(), count=st.integers(1, 12))
     def reconnect(self, data: st.DataObject, count: int) -> None:
         """Read from a random Last-Event-ID (up to what was seen, or a little past) and hang up."""
@@ -152,7 +152,7 @@ class Generations(RuleBasedStateMachine):
         after = min(data.draw(st.integers(0, 40)), max(session.events, default=0) + 2)
         self._read(session, after, count)
 
-    @precondition(lambda self: getattr(self, "sessions", None))
+    @precondition(lambda self: bool(getattr(self, "sessions", None)))
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
         running = [s for s in self.sessions if not self._status(s).finished]
@@ -165,7 +165,7 @@ class Generations(RuleBasedStateMachine):
         assert cancelled.status is GenerationStatus.CANCELLED
         session.cancelled = True
 
-    @precondition(lambda self: getattr(self, "sessions", None))
+    @precondition(lambda self: bool(getattr(self, "sessions", None)))
     @rule(data=st.data())
     def wait_for_the_end(self, data: st.DataObject) -> None:
         session = self._pick(data)
@@ -243,7 +243,8 @@ class Generations(RuleBasedStateMachine):
             assert error.code == ("cancelled" if session.cancelled else "overloaded")
 
     def _check_files(self, session: Session, events: list[Event], done: Done) -> None:
-        writes, open_writes = [], {}
+        writes: list[tuple[str, str]] = []
+        open_writes: dict[str, list[str]] = {}
         for event in events:
             data = msgspec.structs.asdict(event)
             if event.name == "file_start":

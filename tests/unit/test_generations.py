@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from vibe.bootstrap import Vibe
+from vibe.domain.conversation import ModelChunk, TextBlock
 from vibe.domain.errors import (
     InvalidStateError,
     NotFoundError,
@@ -26,14 +27,13 @@ from vibe.domain.events import (
     decode,
 )
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.model import TextBlock
 from vibe.domain.users import User
 from vibe.testing import FakeClock, InMemoryUnitOfWorkFactory, ScriptedModel, connect_fake, turn
 
 PAGE = "<!doctype html><html><head><link rel=stylesheet href=style.css></head><body><h1>Hi</h1></body></html>"
 
 
-def site_turns(page: str = PAGE) -> list[list[object]]:
+def site_turns(page: str = PAGE) -> list[list[ModelChunk]]:
     return [
         turn("Building.", [("write_file", {"path": "index.html", "content": page}),
                            ("write_file", {"path": "style.css", "content": "h1{color:red}"})]),
@@ -141,9 +141,9 @@ async def test_cancel_ends_the_session_without_a_version_and_stops_the_model(
     assert isinstance(seen[-1], ErrorEvent)
     assert seen[-1].code == "cancelled"
     assert [e.status for e in seen if isinstance(e, Status)][-1] == "cancelled"
-    stored = await app.generations.get(ada, session.id)
-    assert stored.status is GenerationStatus.CANCELLED
-    assert stored.version is None
+    ended = await app.generations.get(ada, session.id)
+    assert ended.status is GenerationStatus.CANCELLED
+    assert ended.version is None
     project, _ = await app.projects.get(ada, session.project_id)
     assert project.current_version == 0
     await asyncio.sleep(0.05)

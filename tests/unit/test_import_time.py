@@ -1,4 +1,4 @@
-"""``import vibe`` reads no environment, opens no connection and starts no thread (CONTRACT §4).
+"""``import vibe`` reads no environment, opens no connection and starts no thread (docs/api.md "The library").
 
 Run in a fresh interpreter, with the environment, sockets and threads watched from before the import.
 """

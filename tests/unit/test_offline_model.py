@@ -21,7 +21,7 @@ from vibe.adapters.offline.page import Page as Page_
 from vibe.adapters.offline.page import Tokens, extract
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS, followup_instructions, render_project_context
 from vibe.application.site_check import check_site
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     Message,
     ModelChunk,
@@ -29,6 +29,7 @@ from vibe.domain.model import (
     TextBlock,
     TextDelta,
     ToolCallDelta,
+    ToolCallEnd,
     ToolCallStart,
     ToolResultBlock,
     ToolUseBlock,
@@ -195,7 +196,11 @@ async def test_a_new_site_is_prose_then_three_written_files() -> None:
     assert len({c.id for c in calls}) == 3
     assert all(c.id.startswith("toolu_offline_") for c in calls)
     # Each call opens, streams and closes before the next one starts.
-    order = [(type(c).__name__, c.index) for c in chunks if not isinstance(c, (Billed, TextDelta, TurnEnd))]
+    order = [
+        (type(c).__name__, c.index)
+        for c in chunks
+        if isinstance(c, ToolCallStart | ToolCallDelta | ToolCallEnd)
+    ]
     for index in range(3):
         mine = [kind for kind, i in order if i == index]
         assert mine[0] == "ToolCallStart"

@@ -54,7 +54,7 @@ def uow() -> CountingUow:
 @pytest.fixture
 def projects(uow: CountingUow) -> Projects:
     clock = FakeClock()
-    return Projects(uow, clock, SequentialIds(), InMemoryCache(now=lambda: clock.now().timestamp()))  # type: ignore[arg-type]
+    return Projects(uow, clock, SequentialIds(), InMemoryCache(now=lambda: clock.now().timestamp()))
 
 
 async def names(projects: Projects, user: User, limit: int = 20, offset: int = 0) -> list[str]:

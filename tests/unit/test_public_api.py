@@ -105,9 +105,9 @@ def test_the_errors_are_one_tree() -> None:
 
 def test_unknown_names_are_attribute_errors() -> None:
     with pytest.raises(AttributeError):
-        _ = vibe.no_such_thing  # type: ignore[attr-defined]
+        _ = vibe.no_such_thing
     with pytest.raises(AttributeError):
-        _ = vibe.testing.no_such_thing  # type: ignore[attr-defined]
+        _ = vibe.testing.no_such_thing
 
 
 def test_star_imports_give_exactly_all() -> None:

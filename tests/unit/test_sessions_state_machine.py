@@ -14,6 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from tests.unit.test_accounts import World
 from vibe.domain.errors import AuthenticationError, ConflictError
+from vibe.domain.users import User
 
 EMAILS = ["ada@example.com", "bob@example.com", "cy@example.com"]
 T = TypeVar("T")
@@ -117,10 +118,12 @@ class Sessions(RuleBasedStateMachine):
             if login.email == email:
                 self._kill(login)
 
-    def _actor(self, email: str):  # type: ignore[no-untyped-def]
-        async def load():  # type: ignore[no-untyped-def]
+    def _actor(self, email: str) -> User:
+        async def load() -> User:
             async with self.world.db(readonly=True) as uow:
-                return await uow.users.get(self.user_ids[email])
+                user = await uow.users.get(self.user_ids[email])
+            assert user is not None
+            return user
 
         return self.run(load())
 

@@ -1,4 +1,4 @@
-"""Settings: every variable of CONTRACT §1, its default, and a clear error for each bad value."""
+"""Settings: every variable of README "Configuration", its default, and a clear error for each bad value."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def test_max_concurrent_generations_accepts_exactly_1_to_1000(value: int) -> Non
 
 
 def test_the_model_call_settings_of_the_second_release() -> None:
-    """CONTRACT §5: VIBE_MAX_OUTPUT_TOKENS and VIBE_EFFORT; vibe's own VIBE_THINKING."""
+    """VIBE_MAX_OUTPUT_TOKENS and VIBE_EFFORT; vibe's own VIBE_THINKING."""
     defaults = Settings.from_env({})
     assert (defaults.max_output_tokens, defaults.effort, defaults.thinking) == (None, "medium", "adaptive")
     chosen = Settings.from_env(

@@ -7,7 +7,7 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable
 
-__all__ = ["MAX_RETRY_AFTER", "Backoff"]
+__all__ = ["Backoff"]
 
 MAX_RETRY_AFTER = 60.0
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 
-from vibe.application.closing import closing
 from vibe.domain.circuit import Admission, Circuit, CircuitPolicy
+from vibe.domain.closing import closing
+from vibe.domain.conversation import CallRetry, ModelChunk, ModelRequest, TokenEstimate
 from vibe.domain.errors import UnavailableError, UpstreamError
-from vibe.domain.model import CallRetry, ModelChunk, ModelRequest, TokenEstimate
 from vibe.domain.ports import CircuitStore, Clock, ModelClient
 
 __all__ = ["CircuitBreakerModel", "CircuitOpen"]

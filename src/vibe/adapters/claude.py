@@ -49,8 +49,7 @@ import msgspec
 from vibe.adapters.backoff import Backoff
 from vibe.adapters.claude_models import ModelTraits, traits_of
 from vibe.adapters.claude_turn import TurnReader
-from vibe.domain.errors import UpstreamError
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     CallRetry,
     ContentBlock,
     ModelChunk,
@@ -62,6 +61,7 @@ from vibe.domain.model import (
     ToolUseBlock,
     estimate_input_tokens,
 )
+from vibe.domain.errors import UpstreamError
 from vibe.domain.ports import ModelClient
 
 __all__ = ["PROVIDER", "ClaudeModel", "ClaudeOptions", "request_params"]
@@ -77,7 +77,7 @@ log = logging.getLogger("vibe.claude")
 
 
 class ClaudeOptions(msgspec.Struct, frozen=True, kw_only=True):
-    """What every call sends besides the conversation (CONTRACT §5, README "Configuration")."""
+    """What every call sends besides the conversation (README "Configuration")."""
 
     max_output_tokens: int | None = None  # None: what the model allows for one streamed turn
     effort: str = "medium"

@@ -20,7 +20,7 @@ import msgspec
 from vibe.adapters.claude import PROVIDER, ClaudeOptions, request_params
 from vibe.adapters.claude_models import traits_of
 from vibe.adapters.claude_turn import TurnReader
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Message,
     ModelRequest,
     OpaqueBlock,
@@ -33,7 +33,7 @@ from vibe.domain.model import (
 )
 from vibe.domain.usage import Usage
 
-__all__ = ["Check", "DoctorReport", "diagnose"]
+__all__ = ["Check", "diagnose"]
 
 ASK = (
     "This is a health check of the tools. Write hello.html with write_file: a short HTML page with a "

@@ -5,7 +5,8 @@ take neither (https://platform.claude.com/docs/en/build-with-claude/thinking). O
 takes ``thinking: {"type": "between_tools"}``
 (https://platform.claude.com/docs/en/models/sonnet-5-5/whats-new-sonnet-5-5). The output limit of one
 streamed turn is the model's maximum where vibe knows it (Sonnet 5.5: 128K,
-https://platform.claude.com/docs/en/models/sonnet-5-5/overview) and CONTRACT §5's floor otherwise.
+https://platform.claude.com/docs/en/models/sonnet-5-5/overview) and the documented floor (README
+"Configuration") otherwise.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 
 import msgspec
 
-__all__ = ["DEFAULT_MAX_OUTPUT_TOKENS", "ModelTraits", "traits_of"]
+__all__ = ["ModelTraits", "traits_of"]
 
 DEFAULT_MAX_OUTPUT_TOKENS = 32_000
 _VERSION = re.compile(r"^claude-(?:(\d+)-(?:(\d)-)?[a-z]+|[a-z]+-(\d+)(?:-(\d))?)(?:-|$)")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     ContentBlock,
     Message,

@@ -19,13 +19,13 @@ from vibe.domain.ports import (
     CancelBus,
     CircuitStore,
     Clock,
+    Denylist,
     DenylistForgotten,
-    EventLog,
     JobHandler,
     JobQueue,
+    LiveEvents,
     Quota,
     RateLimiter,
-    TokenBlacklist,
     TraceCarrier,
     WindowCount,
 )
@@ -33,9 +33,9 @@ from vibe.domain.ports import (
 __all__ = [
     "InMemoryCache",
     "InMemoryCircuitStore",
-    "InMemoryEventLog",
+    "InMemoryDenylist",
+    "InMemoryLiveEvents",
     "InMemoryRateLimiter",
-    "InMemoryTokenBlacklist",
     "InlineJobQueue",
 ]
 
@@ -106,7 +106,7 @@ class InMemoryRateLimiter(RateLimiter):
             self._windows = {k: w for k, w in self._windows.items() if w.ends > now}
 
 
-class InMemoryTokenBlacklist(TokenBlacklist):
+class InMemoryDenylist(Denylist):
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._until: dict[str, float] = {}
@@ -167,7 +167,7 @@ class _LiveSession:
         self.signal = asyncio.Event()
 
 
-class InMemoryEventLog(EventLog):
+class InMemoryLiveEvents(LiveEvents):
     """Every event of the sessions published in this process, kept a while after they finish.
 
     Readers wait on one asyncio.Event per session, replaced on every publish, so a thousand streams on

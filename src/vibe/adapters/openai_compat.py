@@ -38,8 +38,7 @@ import openai
 
 from vibe.adapters.backoff import Backoff
 from vibe.adapters.openai_turn import ChunkReader
-from vibe.domain.errors import UpstreamError
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     CallRetry,
     Message,
     ModelChunk,
@@ -49,9 +48,10 @@ from vibe.domain.model import (
     ToolUseBlock,
     estimate_input_tokens,
 )
+from vibe.domain.errors import UpstreamError
 from vibe.domain.ports import DEFAULT_OUTPUT_LIMIT, ModelClient
 
-__all__ = ["OpenAICompatModel", "OpenAIOptions", "chat_params", "output_limit_of"]
+__all__ = ["OpenAICompatModel", "OpenAIOptions"]
 
 log = logging.getLogger("vibe.openai")
 _REASONING = re.compile(r"^(?:.*/)?(?:gpt-5|o[134](?:-|$)|gpt-oss)")
@@ -69,7 +69,7 @@ NO_TOOLS_NOTE = (
 
 
 class OpenAIOptions(msgspec.Struct, frozen=True, kw_only=True):
-    max_output_tokens: int | None = None  # None: what vibe knows of the model, else CONTRACT §5's floor
+    max_output_tokens: int | None = None  # None: what vibe knows of the model, else the documented floor
     effort: str = "medium"
     openai_hosted: bool = True  # api.openai.com: max_completion_tokens instead of max_tokens
 

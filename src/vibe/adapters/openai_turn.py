@@ -28,7 +28,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     ModelChunk,
     TextDelta,

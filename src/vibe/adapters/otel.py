@@ -39,7 +39,7 @@ from vibe.domain.errors import UpstreamError, VibeError
 from vibe.domain.ports import Attributes as SpanAttributes
 from vibe.domain.ports import Span, TraceCarrier, Tracer
 
-__all__ = ["OtelTracer", "current_trace_id", "install", "remember_trace_id"]
+__all__ = ["current_trace_id", "install", "remember_trace_id"]
 
 VERSION = importlib.metadata.version("vibe")
 
@@ -102,6 +102,9 @@ class OtelTracer(Tracer):
 
     def current_trace_id(self) -> str | None:
         return current_trace_id()
+
+    def remember_trace_id(self) -> None:
+        remember_trace_id()
 
 
 def current_trace_id() -> str | None:

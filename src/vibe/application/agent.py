@@ -20,15 +20,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from vibe.application.closing import closing
 from vibe.application.fences import fenced_files
 from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
 from vibe.application.tracing import NO_TRACER
 from vibe.application.turn import Turn
 from vibe.application.workspace import ToolRefused, Workspace
+from vibe.domain.closing import closing
+from vibe.domain.conversation import Message, ModelRequest, TextBlock
 from vibe.domain.errors import UpstreamError
 from vibe.domain.events import Event, FileDelta, FileEnd, FileStart
-from vibe.domain.model import Message, ModelRequest, TextBlock
 from vibe.domain.ports import Attribute, ModelClient, Tracer
 
 __all__ = ["AgentReport", "request_for", "run_agent"]

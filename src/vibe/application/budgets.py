@@ -21,7 +21,7 @@ from vibe.domain.ports import Clock, Page, SpendSort, UnitOfWork, UnitOfWorkFact
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
 
-__all__ = ["BUDGET_EXCEEDED", "Budgets", "Overview"]
+__all__ = ["Budgets"]
 
 BUDGET_EXCEEDED = "budget_exceeded"
 

@@ -1,6 +1,6 @@
 """Files written as fenced code blocks, for models that answer in prose instead of calling tools.
 
-CONTRACT §3: a fenced ``html`` block in an answer without tool calls becomes ``index.html``. Models
+The model protocol: a fenced ``html`` block in an answer without tool calls becomes ``index.html``. Models
 that do not call tools well (small local ones, or any model on a server that takes no tools) write
 the whole site that way, so every block is taken: a block is named by a path in its info string
 (```` ```css style.css ````, ```` ```html title="about.html" ````) or on the line just before it

@@ -20,6 +20,7 @@ from vibe.application.projects import Projects
 from vibe.application.runner import Runner
 from vibe.application.session_events import follow
 from vibe.application.tracing import NO_TRACER, QUEUE
+from vibe.domain.conversation import TokenEstimate
 from vibe.domain.errors import (
     InvalidStateError,
     NotFoundError,
@@ -28,13 +29,12 @@ from vibe.domain.errors import (
 )
 from vibe.domain.events import Status, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus, Prompt
-from vibe.domain.model import TokenEstimate
 from vibe.domain.ports import (
     Clock,
-    EventLog,
     GenerationTotals,
     IdFactory,
     JobQueue,
+    LiveEvents,
     Page,
     TraceCarrier,
     Tracer,
@@ -62,7 +62,7 @@ class Generations:
         runner: Runner,
         outcomes: Outcomes,
         queue: JobQueue,
-        live: EventLog,
+        live: LiveEvents,
         clock: Clock,
         ids: IdFactory,
         config: GenerationsConfig,
@@ -172,6 +172,19 @@ class Generations:
         """Check access now, then follow: replay after ``after``, then live, until the last event."""
         await self.get(actor, generation_id)
         return follow(self._uow, self._live, generation_id, max(0, after), self._config.heartbeat_seconds)
+
+    async def finished_events(
+        self, actor: User, generation_id: str, after: int = 0, names: frozenset[str] = frozenset()
+    ) -> list[StoredEvent]:
+        """A finished session's events after ``after`` (only those named in ``names``, when given): what
+        its stream replays, for a page that shows past sessions. A running one is followed instead."""
+        if not (await self.get(actor, generation_id)).finished:
+            raise InvalidStateError(f"The session is still running; follow /api/stream/{generation_id}.")
+        return [
+            event
+            async for event in await self.events(actor, generation_id, after)
+            if event is not None and (not names or event.name in names)
+        ]
 
     # --- cancelling -------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from vibe.application.site_check import check_site
 from vibe.application.tracing import COMMIT, NO_TRACER
 from vibe.domain.events import Done, ErrorEvent, Status, StoredEvent
 from vibe.domain.generations import Generation
-from vibe.domain.ports import Attribute, Clock, EventLog, Tracer, UnitOfWork, UnitOfWorkFactory
+from vibe.domain.ports import Attribute, Clock, LiveEvents, Tracer, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.projects import Version
 
 __all__ = ["Outcomes"]
@@ -27,7 +27,7 @@ class Outcomes:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        live: EventLog,
+        live: LiveEvents,
         projects: Projects,
         clock: Clock,
         tracer: Tracer = NO_TRACER,

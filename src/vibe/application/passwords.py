@@ -9,7 +9,7 @@ from vibe.domain.errors import AuthenticationError, InvalidInputError, Permissio
 from vibe.domain.ports import PasswordHasher, RateLimiter
 from vibe.domain.users import MAX_PASSWORD_CHARS, User, check_password_policy
 
-__all__ = ["BAD_LOGIN", "Passwords"]
+__all__ = ["Passwords"]
 
 BAD_LOGIN = "Invalid email or password."
 

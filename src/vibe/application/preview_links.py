@@ -17,7 +17,7 @@ from vibe.domain.ports import Clock, LinkSigner
 from vibe.domain.projects import FileEntry
 from vibe.domain.users import User
 
-__all__ = ["PreviewLink", "PreviewLinks"]
+__all__ = ["PreviewLinks"]
 
 
 class PreviewLink(msgspec.Struct, frozen=True, kw_only=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from vibe.domain.model import Message, TextBlock, ToolSpec
+from vibe.domain.conversation import Message, TextBlock, ToolSpec
 from vibe.domain.project_context import parse_project_context, render_changes, render_project_context
 from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES
 

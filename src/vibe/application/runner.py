@@ -21,13 +21,14 @@ import msgspec
 
 from vibe.application.agent import AgentReport, request_for, run_agent
 from vibe.application.budgets import Budgets
-from vibe.application.closing import closing
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects, Snapshot
 from vibe.application.prompting import first_message
 from vibe.application.session_events import Fenced, SessionWriter
 from vibe.application.tracing import CLAIM, NO_TRACER, RUN
 from vibe.application.workspace import Workspace
+from vibe.domain.closing import closing
+from vibe.domain.conversation import TokenEstimate
 from vibe.domain.errors import UpstreamError, VibeError
 from vibe.domain.events import Event, Restart, Status
 from vibe.domain.generations import (
@@ -37,11 +38,10 @@ from vibe.domain.generations import (
     Generation,
     GenerationStatus,
 )
-from vibe.domain.model import TokenEstimate
 from vibe.domain.ports import (
     Attribute,
     Clock,
-    EventLog,
+    LiveEvents,
     ModelClient,
     TraceCarrier,
     Tracer,
@@ -73,7 +73,7 @@ class Runner:
         uow: UnitOfWorkFactory,
         projects: Projects,
         outcomes: Outcomes,
-        live: EventLog,
+        live: LiveEvents,
         model: ModelClient,
         clock: Clock,
         *,

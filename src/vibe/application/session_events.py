@@ -20,10 +20,10 @@ from datetime import datetime
 
 from vibe.domain.budgets import month_start
 from vibe.domain.events import Event, StoredEvent, UsageEvent
-from vibe.domain.ports import Clock, EventLog, UnitOfWork, UnitOfWorkFactory
+from vibe.domain.ports import Clock, LiveEvents, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.usage import Usage
 
-__all__ = ["Fenced", "SessionWriter", "follow", "store_events"]
+__all__ = ["Fenced", "SessionWriter", "follow"]
 
 FLUSH_SECONDS = 0.03
 FLUSH_EVENTS = 128
@@ -43,7 +43,7 @@ class SessionWriter:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        live: EventLog,
+        live: LiveEvents,
         generation_id: str,
         attempt: int,
         *,
@@ -146,7 +146,7 @@ def _usage(event: UsageEvent) -> Usage:
 
 
 async def follow(
-    uow: UnitOfWorkFactory, live: EventLog, generation_id: str, after: int, heartbeat: float
+    uow: UnitOfWorkFactory, live: LiveEvents, generation_id: str, after: int, heartbeat: float
 ) -> AsyncIterator[StoredEvent | None]:
     """Every event after ``after``, then the live ones as they come, until the last; ``None`` marks a
     quiet ``heartbeat`` (the caller sends a comment line)."""

@@ -9,7 +9,7 @@ import re
 
 from vibe.domain.contrast import contrast
 
-__all__ = ["SMALL_SCREEN_PX", "body_contrast", "too_wide", "without_blocks"]
+__all__ = ["SMALL_SCREEN_PX", "body_contrast", "too_wide"]
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")

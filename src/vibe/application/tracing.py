@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 
 from vibe.domain.ports import Attributes, Span, TraceCarrier, Tracer
 
-__all__ = ["CLAIM", "COMMIT", "NO_TRACER", "QUEUE", "RUN", "NoTracer"]
+__all__ = ["CLAIM", "COMMIT", "NO_TRACER", "QUEUE", "RUN"]
 
 QUEUE = "vibe.generation.queue"  # storing the session and handing it to the job queue
 RUN = "vibe.generation.run"  # a worker's run of a session, child of the queueing (across processes)
@@ -52,6 +52,9 @@ class NoTracer(Tracer):
         return {}
 
     def current_trace_id(self) -> str | None:
+        return None
+
+    def remember_trace_id(self) -> None:
         return None
 
 

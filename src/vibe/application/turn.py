@@ -23,8 +23,7 @@ from typing import Any
 from vibe.application.tool_stream import ToolInputStream
 from vibe.application.tracing import NO_TRACER
 from vibe.application.workspace import ToolRefused, Workspace
-from vibe.domain.events import Event, FileDelta, FileEdit, FileEnd, FileStart, Text, UsageEvent
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     INVALID_JSON_KEY,
     Billed,
     CallRetry,
@@ -41,6 +40,7 @@ from vibe.domain.model import (
     ToolUseBlock,
     parse_tool_input,
 )
+from vibe.domain.events import Event, FileDelta, FileEdit, FileEnd, FileStart, Text, UsageEvent
 from vibe.domain.ports import Attribute, Tracer
 from vibe.domain.projects import MAX_FILE_BYTES
 from vibe.domain.usage import Usage

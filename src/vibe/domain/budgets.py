@@ -1,8 +1,8 @@
 """Monthly token budgets: what counts against a budget, the month it counts in, and what is left.
 
-What counts (CONTRACT §5: "input plus output tokens") is every token a model call was billed for:
-input at the full rate, input written to and read from the prompt cache, and output. Cache reads
-count in full, on purpose: a budget is a number of tokens, the same on every provider and model,
+What counts (README "Configuration": "input of every kind plus output") is every token a model call
+was billed for: input at the full rate, input written to and read from the prompt cache, and output.
+Cache reads count in full, on purpose: a budget is a number of tokens, the same on every provider and model,
 while the discount for a cache hit is a price that differs by provider (a tenth of the input rate on
 Claude, a half or a quarter elsewhere, nothing on a local server). Counting every token also keeps
 the budget predictable for the person who spends it: the estimate shown before a run ("≈ 12k tokens

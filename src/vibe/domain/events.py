@@ -1,4 +1,4 @@
-"""The events of a generation stream (CONTRACT §2), one frozen Struct each, named by a ClassVar.
+"""The events of a generation stream (docs/api.md), one frozen Struct each, named by a ClassVar.
 
 The name lives in a ClassVar rather than a msgspec tag so it never leaks into the ``data:`` JSON.
 ``encode`` gives the SSE pair; ``decode`` reads a stored pair back into its Struct.

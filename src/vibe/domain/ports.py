@@ -16,9 +16,9 @@ import msgspec
 
 from vibe.domain.auth import AccessClaims, RefreshToken, TokenFamily
 from vibe.domain.circuit import Circuit
+from vibe.domain.conversation import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
 from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
-from vibe.domain.model import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
 from vibe.domain.projects import FileEntry, Project, Version
 from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
@@ -32,23 +32,25 @@ __all__ = [
     "Circuit",
     "CircuitStore",
     "Clock",
+    "Denylist",
     "DenylistForgotten",
-    "EventLog",
-    "EventRepository",
+    "EventStore",
     "GenerationRepository",
     "GenerationTotals",
     "IdFactory",
     "JobHandler",
     "JobQueue",
     "LinkSigner",
+    "LiveEvents",
     "ModelClient",
     "Page",
     "PasswordHasher",
     "ProjectRepository",
     "Quota",
     "RateLimiter",
+    "ReadinessProbe",
+    "SecretStore",
     "Span",
-    "TokenBlacklist",
     "TokenRepository",
     "TokenService",
     "TraceCarrier",
@@ -255,7 +257,7 @@ class GenerationRepository(Protocol):
         ...
 
 
-class EventRepository(Protocol):
+class EventStore(Protocol):
     """The durable, append-only record of every session's events."""
 
     async def append(
@@ -315,7 +317,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     projects: ProjectRepository
     generations: GenerationRepository
-    events: EventRepository
+    events: EventStore
     budgets: BudgetRepository
 
     async def commit(self) -> None: ...
@@ -375,7 +377,7 @@ class DenylistForgotten(Exception):
     """The denylist lost what it held (a new process, a restarted Redis): restore it before trusting it."""
 
 
-class TokenBlacklist(Protocol):
+class Denylist(Protocol):
     async def deny(self, key: str, ttl_seconds: int) -> None: ...
 
     async def is_denied(self, *keys: str) -> bool:
@@ -394,7 +396,7 @@ class Cache(Protocol):
     async def delete(self, *keys: str) -> None: ...
 
 
-class EventLog(Protocol):
+class LiveEvents(Protocol):
     """The live side of session events: fan-out to streams, fed after the durable write."""
 
     async def publish(self, generation_id: str, events: Sequence[StoredEvent]) -> None: ...
@@ -459,7 +461,7 @@ class ModelClient(Protocol):
         return TokenEstimate(input_tokens=estimate_input_tokens(request), exact=False)
 
 
-DEFAULT_OUTPUT_LIMIT = 32_000  # CONTRACT §5's floor for VIBE_MAX_OUTPUT_TOKENS
+DEFAULT_OUTPUT_LIMIT = 32_000  # the documented floor of VIBE_MAX_OUTPUT_TOKENS (README)
 
 # --- observability and resilience -----------------------------------------------------------------
 
@@ -475,6 +477,22 @@ class Span(Protocol):
     def fail(self, code: str) -> None:
         """Mark the step failed, with a short machine-readable reason (an error code)."""
         ...
+
+
+class ReadinessProbe(Protocol):
+    """Something the app needs answering before it takes traffic (the database, Redis)."""
+
+    name: str
+
+    async def ping(self) -> None:
+        """Return once it answers; raise when it does not."""
+        ...
+
+
+class SecretStore(Protocol):
+    """Where the key that signs access tokens and preview links comes from."""
+
+    def jwt_secret(self) -> str: ...
 
 
 class Tracer(Protocol):
@@ -497,6 +515,10 @@ class Tracer(Protocol):
 
     def current_trace_id(self) -> str | None:
         """The current trace's id (32 hex digits), for log lines; None when nothing traces."""
+        ...
+
+    def remember_trace_id(self) -> None:
+        """Keep the current trace's id for this task's later log lines (a request's access line)."""
         ...
 
 

@@ -1,4 +1,4 @@
-"""The ``vibe`` command: serve, db, and the commands later issues add (worker, users, generate)."""
+"""The ``vibe`` command: serve, worker, db upgrade, users create-admin, generate and doctor."""
 
 from __future__ import annotations
 
@@ -48,7 +48,6 @@ def serve(host: str, port: int, workers: int) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="vibe-metrics-")
     import uvicorn
 
-    from vibe.adapters.sql.migrate import upgrade
     from vibe.bootstrap import jwt_secret_for
 
     settings = load_settings()
@@ -59,7 +58,7 @@ def serve(host: str, port: int, workers: int) -> None:
         )
     jwt_secret_for(settings)  # create the embedded secret once, before any worker starts
     if settings.is_sqlite:
-        _run_migrations(upgrade, settings.database_url)
+        _run_migrations(settings)
     uvicorn.run(
         "vibe.entrypoints.http.asgi:app",
         factory=True,
@@ -74,9 +73,11 @@ def serve(host: str, port: int, workers: int) -> None:
     )
 
 
-def _run_migrations(upgrade: Callable[[str], None], url: str) -> None:
+def _run_migrations(settings: Settings) -> None:
+    from vibe.bootstrap import migrate_database
+
     try:
-        upgrade(url)
+        migrate_database(settings)
     except Exception as error:
         raise click.ClickException(f"database migration failed: {error}") from None
 
@@ -109,10 +110,8 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the database migrations (``serve`` does this itself on the embedded SQLite default)."""
-    from vibe.adapters.sql.migrate import upgrade
-
     settings = load_settings()
-    _run_migrations(upgrade, settings.database_url)
+    _run_migrations(settings)
     click.echo("database is up to date")
 
 

@@ -7,7 +7,7 @@ import msgspec
 
 from vibe.config import Settings
 
-__all__ = ["DoctorOutput", "run_doctor"]
+__all__ = ["run_doctor"]
 
 
 class DoctorOutput(msgspec.Struct, frozen=True):
@@ -21,19 +21,9 @@ async def run_doctor(settings: Settings) -> DoctorOutput:
             "vibe doctor checks the Claude API and needs ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL if you "
             "use a gateway); no call was made."
         )
-    import anthropic
+    from vibe.bootstrap import diagnose_model
 
-    from vibe.adapters.claude import ClaudeOptions
-    from vibe.adapters.claude_doctor import diagnose
-    from vibe.application.prompting import SYSTEM_PROMPT, TOOLS
-
-    options = ClaudeOptions(
-        max_output_tokens=settings.max_output_tokens, effort=settings.effort, thinking=settings.thinking
-    )
-    async with anthropic.AsyncAnthropic(
-        api_key=settings.anthropic_api_key, base_url=settings.anthropic_base_url, max_retries=2
-    ) as client:
-        report = await diagnose(client, settings.model, options, SYSTEM_PROMPT, TOOLS)
+    report = await diagnose_model(settings)
     lines = [f"model: {settings.model} (answered as {report.model})"]
     lines += [f"{'ok ' if c.ok else 'BAD'} {c.name}: {c.detail}" for c in report.checks]
     u = report.usage

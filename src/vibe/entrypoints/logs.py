@@ -38,7 +38,7 @@ def configure_logging(level: str, *, tracing: bool = False) -> None:
     handler.addFilter(_RequestIdFilter())
     ids = "%(request_id)s"
     if tracing:  # OpenTelemetry is there (vibe[otel]): this is the only place logging imports it
-        from vibe.adapters.otel import current_trace_id
+        from vibe.bootstrap import current_trace_id
 
         handler.addFilter(_TraceIdFilter(current_trace_id))
         ids += " trace=%(trace_id)s"

@@ -15,7 +15,6 @@ import signal
 import socket
 from typing import Any
 
-from vibe.adapters.redis.queue import RedisWorker
 from vibe.bootstrap import connect
 from vibe.config import Settings
 
@@ -35,19 +34,5 @@ async def run_worker(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     async with connect(settings, **overrides) as app:
-        worker = RedisWorker(
-            app.container.redis(),
-            app.generations.run,
-            app.container.cancel_bus(),
-            consumer=f"{socket.gethostname()}-{os.getpid()}",
-            concurrency=concurrency,
-            touch_seconds=settings.generation_lease_seconds / 6,
-            idle_ms=int(settings.generation_lease_seconds * 1000),
-        )
-        requeue = asyncio.create_task(app.requeue_stale_forever())
         log.info("worker %s-%d ready (concurrency %d)", socket.gethostname(), os.getpid(), concurrency)
-        try:
-            await worker.run(stop)
-        finally:
-            requeue.cancel()
-            await asyncio.gather(requeue, return_exceptions=True)
+        await app.run_worker(concurrency, stop, consumer=f"{socket.gethostname()}-{os.getpid()}")

@@ -21,7 +21,7 @@ from vibe.domain.errors import ConflictError
 from vibe.domain.events import Event, StoredEvent, encode
 from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus
 from vibe.domain.ports import (
-    EventRepository,
+    EventStore,
     GenerationRepository,
     GenerationTotals,
     Page,
@@ -333,7 +333,7 @@ class _Generations(GenerationRepository):
         return sorted(found, key=lambda g: g.created_at)
 
 
-class _Events(EventRepository):
+class _Events(EventStore):
     def __init__(self, s: _State) -> None:
         self.s = s
 

@@ -7,8 +7,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
 
-from vibe.domain.errors import UpstreamError
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     ModelChunk,
     ModelRequest,
     TextDelta,
@@ -18,6 +17,7 @@ from vibe.domain.model import (
     ToolCallStart,
     TurnEnd,
 )
+from vibe.domain.errors import UpstreamError
 from vibe.domain.ports import ModelClient
 from vibe.domain.usage import Usage
 

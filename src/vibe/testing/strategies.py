@@ -44,8 +44,8 @@ import msgspec  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from vibe.domain import events as ev  # noqa: E402
+from vibe.domain.conversation import ModelChunk  # noqa: E402
 from vibe.domain.generations import MAX_PROMPT_CHARS  # noqa: E402
-from vibe.domain.model import ModelChunk  # noqa: E402
 from vibe.domain.projects import CONTENT_TYPES, MAX_PATH_CHARS, Project, Visibility  # noqa: E402
 from vibe.domain.usage import Usage  # noqa: E402
 from vibe.domain.users import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Email, Role, User, is_blank  # noqa: E402

@@ -12,7 +12,7 @@ import msgspec
 from vibe.adapters.offline import words
 from vibe.domain.titles import SCAN_CHARS, Language, clean_text, language_of, title_of
 
-__all__ = ["Brief", "Change", "Style", "read_brief", "read_change", "read_style"]
+__all__ = ["Brief", "Change", "Style", "read_brief", "read_change"]
 
 SUBJECT_KINDS = {
     "bakery": "restaurant", "cafe": "restaurant", "pizzeria": "restaurant", "sushi": "restaurant",

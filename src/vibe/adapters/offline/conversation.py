@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import msgspec
 
-from vibe.domain.model import Message, ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
+from vibe.domain.conversation import Message, ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
 from vibe.domain.project_context import parse_project_context, render_project_context
 
 __all__ = ["Outcome", "Reading", "read_request"]

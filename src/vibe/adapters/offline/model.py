@@ -14,7 +14,7 @@ from functools import lru_cache
 from vibe.adapters.offline.conversation import read_request
 from vibe.adapters.offline.plans import followup_plan, new_site_plan
 from vibe.adapters.offline.replies import Plan, report
-from vibe.domain.model import (
+from vibe.domain.conversation import (
     Billed,
     ModelChunk,
     ModelRequest,

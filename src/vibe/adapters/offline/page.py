@@ -12,7 +12,7 @@ import msgspec
 
 from vibe.adapters.offline.brief import Brief, Change, Style
 
-__all__ = ["ORDER", "Page", "Tokens", "embed", "extract", "plan_page", "plan_tokens", "restyle", "revise"]
+__all__ = ["Page", "Tokens", "embed", "extract", "plan_page", "plan_tokens", "restyle", "revise"]
 
 KIND_SECTIONS: dict[str, tuple[str, ...]] = {
     "restaurant": ("about", "menu", "gallery", "testimonials", "hours", "location", "contact"),

@@ -15,7 +15,7 @@ from vibe.adapters.offline.content import money, page_content
 from vibe.adapters.offline.page import Page, Tokens, embed
 from vibe.adapters.offline.palette import variables
 
-__all__ = ["SITE_FILES", "render_css", "render_index", "render_js", "render_sections", "render_site"]
+__all__ = ["SITE_FILES", "render_css", "render_index", "render_sections", "render_site"]
 
 SITE_FILES = ("index.html", "style.css", "app.js")
 # The section a hero's button leads to: the first of these that the page has.

@@ -15,10 +15,9 @@ from redis.asyncio import Redis
 
 from vibe.adapters.memory import InMemoryCache
 from vibe.adapters.redis.errors import REDIS_DOWN
-from vibe.adapters.redis.shared_state import RedisCache
 from vibe.domain.ports import Cache
 
-__all__ = ["INVALIDATIONS", "TieredCache"]
+__all__ = ["TieredCache"]
 
 log = logging.getLogger("vibe.cache")
 INVALIDATIONS = "vibe:cache:invalidate"
@@ -78,3 +77,22 @@ class TieredCache(Cache):
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
+
+
+class RedisCache(Cache):
+    """Bytes with a TTL. Failures raise (the tiered cache above decides what they mean)."""
+
+    def __init__(self, redis: Redis, prefix: str = "vibe:cache:") -> None:
+        self._redis = redis
+        self._prefix = prefix
+
+    async def get(self, key: str) -> bytes | None:
+        value = await self._redis.get(self._prefix + key)
+        return value if value is None else bytes(value, "utf-8") if isinstance(value, str) else value
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        await self._redis.set(self._prefix + key, value, px=max(1, int(ttl_seconds * 1000)))
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self._redis.delete(*(self._prefix + key for key in keys))

@@ -18,7 +18,7 @@ from vibe.domain.circuit import Circuit
 from vibe.domain.errors import UnavailableError
 from vibe.domain.ports import CircuitStore
 
-__all__ = ["CIRCUIT_KEY", "RedisCircuitStore"]
+__all__ = ["RedisCircuitStore"]
 
 CIRCUIT_KEY = "vibe:model-circuit"
 _MAX_RACES = 100

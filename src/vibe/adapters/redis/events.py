@@ -26,9 +26,9 @@ from redis.exceptions import ResponseError
 
 from vibe.adapters.redis.errors import REDIS_DOWN
 from vibe.domain.events import StoredEvent
-from vibe.domain.ports import EventLog
+from vibe.domain.ports import LiveEvents
 
-__all__ = ["RedisEventLog"]
+__all__ = ["RedisLiveEvents"]
 
 log = logging.getLogger("vibe.redis")
 _IDLE_TTL = 24 * 3600  # a stream nobody finishes still goes away
@@ -79,7 +79,7 @@ class _Watch:
         wake.set()
 
 
-class RedisEventLog(EventLog):
+class RedisLiveEvents(LiveEvents):
     def __init__(
         self, redis: Redis, *, prefix: str = "vibe:events:", retention_seconds: int = 600, block_ms: int = 200
     ) -> None:

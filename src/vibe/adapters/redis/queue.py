@@ -23,7 +23,7 @@ from redis.exceptions import ResponseError
 from vibe.adapters.redis.errors import REDIS_DOWN, fail_closed
 from vibe.domain.ports import CancelBus, JobHandler, JobQueue, TraceCarrier
 
-__all__ = ["CANCEL_CHANNEL", "GROUP", "STREAM", "RedisCancelBus", "RedisJobQueue", "RedisWorker"]
+__all__ = ["GROUP", "STREAM", "RedisCancelBus", "RedisJobQueue", "RedisWorker"]
 
 log = logging.getLogger("vibe.worker")
 STREAM = "vibe:jobs"

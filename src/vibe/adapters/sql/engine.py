@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["READONLY", "create_engine"]
+__all__ = ["READONLY", "create_engine", "sqlite_file"]
 
 READONLY = "vibe_readonly"  # execution option: a transaction that only reads (plain BEGIN on SQLite)
 
@@ -61,3 +61,11 @@ def _sqlite_engine(url: str, **kwargs: Any) -> AsyncEngine:
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from vibe.adapters.sql.tables import metadata
 from vibe.domain.errors import ConflictError, UnavailableError
 
-__all__ = ["constraint_name", "translate"]
+__all__ = ["translate"]
 
 _MYSQL_KEY = re.compile(r"for key '(?:[^'.]+\.)?([^']+)'")
 _SQLITE_COLUMNS = re.compile(r"UNIQUE constraint failed: (.+)$")

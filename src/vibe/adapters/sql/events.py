@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from vibe.adapters.sql.tables import generation_events, generations
 from vibe.domain.events import Event, StoredEvent, encode
 from vibe.domain.generations import UNFINISHED
-from vibe.domain.ports import EventRepository
+from vibe.domain.ports import EventStore
 
-__all__ = ["SqlEventRepository"]
+__all__ = ["SqlEventStore"]
 
 _UNFINISHED = [s.value for s in UNFINISHED]
 
 
-class SqlEventRepository(EventRepository):
+class SqlEventStore(EventStore):
     def __init__(self, connection: AsyncConnection) -> None:
         self._c = connection
 

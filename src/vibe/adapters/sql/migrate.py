@@ -7,7 +7,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["alembic_config", "upgrade", "upgrade_engine"]
+__all__ = ["upgrade", "upgrade_engine"]
 
 
 def alembic_config(url: str | None = None) -> Config:

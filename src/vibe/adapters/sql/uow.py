@@ -12,14 +12,14 @@ from sqlalchemy.pool import StaticPool
 from vibe.adapters.sql.budgets import SqlBudgetRepository
 from vibe.adapters.sql.engine import READONLY
 from vibe.adapters.sql.errors import translate
-from vibe.adapters.sql.events import SqlEventRepository
+from vibe.adapters.sql.events import SqlEventStore
 from vibe.adapters.sql.generations import SqlGenerationRepository
 from vibe.adapters.sql.projects import SqlProjectRepository
 from vibe.adapters.sql.tokens import SqlTokenRepository
 from vibe.adapters.sql.users import SqlUserRepository
 from vibe.domain.ports import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+__all__ = ["SqlUnitOfWorkFactory"]
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -57,7 +57,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.tokens = SqlTokenRepository(connection)
         self.projects = SqlProjectRepository(connection)
         self.generations = SqlGenerationRepository(connection, dialect)
-        self.events = SqlEventRepository(connection)
+        self.events = SqlEventStore(connection)
         self.budgets = SqlBudgetRepository(connection, dialect)
         return self
 

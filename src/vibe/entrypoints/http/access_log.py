@@ -22,16 +22,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-__all__ = [
-    "ACCESS_LOG",
-    "ACCESS_LOGGER",
-    "FLUSH_SECONDS",
-    "AccessLog",
-    "Line",
-    "StreamSink",
-    "message",
-    "redact",
-]
+__all__ = ["ACCESS_LOG", "FLUSH_SECONDS", "AccessLog", "Line", "StreamSink", "message", "redact"]
 
 ACCESS_LOGGER = "vibe.access"
 # Lines are handed to the sink in batches this far apart: waking the writer thread (and taking the

@@ -1,17 +1,16 @@
-"""Accounts and auth (CONTRACT §2): registration, tokens, and the users API. Handlers stay thin."""
+"""Accounts and auth (docs/api.md): registration, tokens, and the users API. Handlers stay thin."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Router, delete, get, patch, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
 
-from vibe.bootstrap import Vibe
-from vibe.domain.auth import Principal, TokenPair
+from vibe.domain.auth import TokenPair
 from vibe.domain.users import Role
-from vibe.entrypoints.http.deps import client_address, principal
+from vibe.entrypoints.http.deps import App, Limit, Me, Offset, client_address, principal
 from vibe.entrypoints.http.openapi import BEARER, problems
 from vibe.entrypoints.http.schemas import (
     LoginIn,
@@ -25,11 +24,6 @@ from vibe.entrypoints.http.schemas import (
 )
 
 __all__ = ["router"]
-
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
-Me = NamedDependency[Principal]
-App = NamedDependency[Vibe]
 
 
 def _tokens(pair: TokenPair) -> TokenOut:

@@ -14,12 +14,12 @@ from vibe.bootstrap import Vibe
 from vibe.entrypoints.http import (
     accounts,
     budgets,
+    cookie_auth,
     generations,
     health,
     metrics,
     preview,
     projects,
-    sessions,
     web,
 )
 from vibe.entrypoints.http.access_log import ACCESS_LOG
@@ -47,7 +47,7 @@ def create_app(vibe: Vibe) -> Litestar:
                 health.readyz,
                 accounts.router,
                 budgets.router,
-                sessions.router,
+                cookie_auth.router,
                 projects.router,
                 preview.router,
                 generations.router,

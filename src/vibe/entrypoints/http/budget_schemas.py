@@ -1,4 +1,4 @@
-"""Request and response bodies of budgets, spend and estimates (CONTRACT §5 "Other models and budgets")."""
+"""Request and response bodies of budgets, spend and estimates (docs/api.md, "Budgets")."""
 
 from __future__ import annotations
 
@@ -12,16 +12,7 @@ from vibe.domain.budgets import MAX_BUDGET_TOKENS, BudgetStatus, counted_tokens
 from vibe.domain.ports import UserSpend
 from vibe.entrypoints.http.schemas import UserOut, user_out
 
-__all__ = [
-    "BudgetIn",
-    "EstimateIn",
-    "EstimateOut",
-    "SpendPage",
-    "UsageOut",
-    "UserUsageOut",
-    "usage_out",
-    "user_usage_out",
-]
+__all__ = ["BudgetIn", "EstimateIn", "EstimateOut", "SpendPage", "UsageOut", "usage_out", "user_usage_out"]
 
 
 class BudgetIn(msgspec.Struct):

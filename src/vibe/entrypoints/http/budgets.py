@@ -1,4 +1,4 @@
-"""Budgets and spend (CONTRACT §5): a user's month, an administrator setting one user's budget, and
+"""Budgets and spend (docs/api.md, "Budgets"): a user's month, an administrator setting one user's budget, and
 everyone's month for administrators. Handlers stay thin."""
 
 from __future__ import annotations
@@ -6,21 +6,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Router, get, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from vibe.bootstrap import Vibe
-from vibe.domain.auth import Principal
 from vibe.entrypoints.http.budget_schemas import BudgetIn, SpendPage, UsageOut, usage_out, user_usage_out
-from vibe.entrypoints.http.deps import principal
+from vibe.entrypoints.http.deps import App, Limit, Me, Offset, principal
 from vibe.entrypoints.http.openapi import BEARER, problems
 
 __all__ = ["router"]
 
-App = NamedDependency[Vibe]
-Me = NamedDependency[Principal]
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
 Sort = Literal["email", "spent", "budget", "remaining"]
 
 

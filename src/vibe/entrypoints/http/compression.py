@@ -18,7 +18,7 @@ from typing import Any
 Message = MutableMapping[str, Any]  # raw ASGI: Litestar's TypedDicts are too narrow for this code
 Send = Callable[[Message], Awaitable[None]]
 
-__all__ = ["MINIMUM_SIZE", "NO_GZIP", "GzipResponse", "Message", "Send", "compressible"]
+__all__ = ["NO_GZIP", "GzipResponse", "Message", "Send", "compressible"]
 
 NO_GZIP = "no_gzip"  # route opt: never compress (event streams, zips)
 MINIMUM_SIZE = 1024

@@ -1,4 +1,5 @@
-"""Dependencies of the HTTP handlers: who is calling, and from which address.
+"""Dependencies of the HTTP handlers: who is calling, and from which address, and the aliases every
+handler module declares its parameters with (``App``, ``Me``, ``Reader``, ``Viewer``, ``Limit``, ...).
 
 A caller authenticates with ``Authorization: Bearer <access token>`` or, in the web UI, with the
 HttpOnly session cookie. A state-changing request that arrives by cookie must come from the app's own
@@ -8,24 +9,44 @@ origin (checked on ``Origin``, falling back to ``Sec-Fetch-Site``), so another s
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from litestar import Request
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
+from vibe.application.preview_links import PreviewLinks
 from vibe.bootstrap import Vibe
 from vibe.domain.auth import Principal
 from vibe.domain.errors import AuthenticationError, PermissionDeniedError
+from vibe.domain.users import User
 
 __all__ = [
     "ACCESS_COOKIE",
     "REFRESH_COOKIE",
+    "App",
+    "Limit",
+    "Links",
+    "Me",
+    "Offset",
+    "Reader",
+    "Viewer",
     "client_address",
-    "optional_principal",
+    "current_reader",
+    "current_viewer",
+    "preview_links",
     "principal",
     "same_origin",
 ]
+
+App = NamedDependency[Vibe]
+Me = NamedDependency[Principal]
+Reader = NamedDependency[User | None]  # the caller or nobody; bad credentials are a 401
+Viewer = NamedDependency[User | None]  # the caller or nobody; bad credentials count as nobody
+Links = NamedDependency[PreviewLinks]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
 
 ACCESS_COOKIE = "vibe_access"
 REFRESH_COOKIE = "vibe_refresh"
@@ -61,7 +82,7 @@ def same_origin(request: AnyRequest) -> bool:
     return request.headers.get("sec-fetch-site") in ("same-origin", "none")
 
 
-async def optional_principal(request: AnyRequest, vibe: NamedDependency[Vibe]) -> Principal | None:
+async def optional_principal(request: AnyRequest, vibe: App) -> Principal | None:
     """The caller, or None for an anonymous request; bad credentials are still an error."""
     found = _credentials(request)
     if found is None:
@@ -72,11 +93,31 @@ async def optional_principal(request: AnyRequest, vibe: NamedDependency[Vibe]) -
     return await vibe.accounts.authenticate(token)
 
 
-async def principal(request: AnyRequest, vibe: NamedDependency[Vibe]) -> Principal:
+async def principal(request: AnyRequest, vibe: App) -> Principal:
     caller = await optional_principal(request, vibe)
     if caller is None:
         raise AuthenticationError("Sign in first: send 'Authorization: Bearer <access token>'.")
     return caller
+
+
+async def current_reader(request: AnyRequest, vibe: App) -> User | None:
+    """The caller, or None when anonymous (bad credentials are still a 401)."""
+    caller = await optional_principal(request, vibe)
+    return caller.user if caller else None
+
+
+async def current_viewer(request: AnyRequest, vibe: App) -> User | None:
+    """The signed-in owner or nobody. Stale or bad credentials count as nobody: a page load cannot
+    answer a 401 by refreshing, and a public page must not vanish behind an expired cookie."""
+    try:
+        caller = await optional_principal(request, vibe)
+    except AuthenticationError:
+        return None
+    return caller.user if caller else None
+
+
+def preview_links(vibe: App) -> PreviewLinks:
+    return vibe.preview_links
 
 
 def client_address(request: AnyRequest, vibe: Vibe) -> str:

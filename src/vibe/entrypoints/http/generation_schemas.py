@@ -1,4 +1,4 @@
-"""Request and response bodies of the generation API (CONTRACT §2 "Generations")."""
+"""Request and response bodies of the generation API (docs/api.md, "Generations")."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ __all__ = [
     "GenerateOut",
     "SessionOut",
     "SessionPage",
-    "TokenUsage",
     "session_out",
 ]
 

@@ -1,4 +1,4 @@
-"""Generations (CONTRACT §2, the agent server's paths): start, stream, list, read and cancel sessions,
+"""Generations (docs/api.md, "Generations"): start, stream, list, read and cancel sessions,
 and read a finished session's events as JSON (for the web UI's conversation).
 
 The stream handler checks access before answering 200, then follows the session's event log; the
@@ -13,17 +13,14 @@ from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import Request, Router, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from vibe.bootstrap import Vibe
-from vibe.domain.auth import Principal
-from vibe.domain.errors import InvalidStateError
 from vibe.domain.events import StoredEvent
 from vibe.domain.generations import GenerationStatus
 from vibe.entrypoints.http.budget_schemas import EstimateIn, EstimateOut
-from vibe.entrypoints.http.deps import principal
+from vibe.entrypoints.http.deps import App, Limit, Me, Offset, principal
 from vibe.entrypoints.http.generation_schemas import (
     EventList,
     EventName,
@@ -41,10 +38,6 @@ from vibe.entrypoints.http.problems import BadRequest
 
 __all__ = ["router"]
 
-App = NamedDependency[Vibe]
-Me = NamedDependency[Principal]
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
 MAX_EVENT_ID = 2**53
 MAX_EVENT_ID_DIGITS = len(str(MAX_EVENT_ID))
 
@@ -153,15 +146,11 @@ async def session_events(
 ) -> EventList:
     """The same events the stream replays (same access rule), for a page that shows past sessions;
     a session still running is followed on its stream instead."""
-    if not (await vibe.generations.get(principal.user, session_id)).finished:
-        raise InvalidStateError(f"The session is still running; follow /api/stream/{session_id}.")
-    wanted = frozenset(name or ())
-    events = await vibe.generations.events(principal.user, session_id, after)
+    events = await vibe.generations.finished_events(principal.user, session_id, after, frozenset(name or ()))
     return EventList(
         items=[
             EventOut(id=event.seq, event=cast("EventName", event.name), data=msgspec.json.decode(event.data))
-            async for event in events
-            if event is not None and (not wanted or event.name in wanted)
+            for event in events
         ]
     )
 

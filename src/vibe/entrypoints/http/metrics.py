@@ -21,7 +21,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from vibe.bootstrap import Vibe
 from vibe.domain.circuit import Circuit
-from vibe.domain.model import OFFLINE_MODEL
+from vibe.domain.conversation import OFFLINE_MODEL
 from vibe.domain.ports import GenerationTotals
 from vibe.domain.usage import Usage
 from vibe.entrypoints.http.request_metrics import REQUEST_METRICS

@@ -30,13 +30,7 @@ from vibe.entrypoints.http.access_log import AccessLog
 from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
 from vibe.entrypoints.http.request_metrics import RequestMetrics
 
-__all__ = [
-    "NO_GZIP",
-    "REQUEST_ID_HEADER",
-    "RequestContextMiddleware",
-    "current_request_id",
-    "new_request_id",
-]
+__all__ = ["NO_GZIP", "RequestContextMiddleware", "current_request_id", "new_request_id"]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")

@@ -34,7 +34,6 @@ __all__ = [
     "OPTIONAL_BEARER",
     "SCHEMA_PATH",
     "ZIP",
-    "StreamEvent",
     "problems",
     "schema_router",
 ]
@@ -103,7 +102,7 @@ class StreamEvent(msgspec.Struct):
         "done",
         "error",
     ]
-    data: Annotated[str, Meta(description="The event's data: one line of JSON (CONTRACT §2)")]
+    data: Annotated[str, Meta(description="The event's data: one line of JSON (docs/api.md)")]
 
 
 EVENT_STREAM = ResponseSpec(

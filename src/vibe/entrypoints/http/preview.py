@@ -1,89 +1,22 @@
-"""Serving generated files (CONTRACT §2 "Preview and sharing"): the preview and the capability links.
+"""Serving generated files (docs/api.md, "Preview and sharing"): the preview and the capability links.
 
 Generated code is hostile. Every response here, and the API's raw-file route, goes out through
-``untrusted_file``: a ``sandbox`` CSP without ``allow-same-origin`` gives the page an opaque origin,
-so it can read neither the app's cookies nor its storage, and its requests to the API carry no
-session. The middleware withholds CORS on these paths (``UNTRUSTED_PATHS`` in app.py), no handler
-here sets a cookie, and a request to install one of these files as a service worker is refused.
+``untrusted_file`` (``untrusted.py``). The middleware withholds CORS on these paths
+(``UNTRUSTED_PATHS`` in app.py), no handler here sets a cookie, and a request to install one of these
+files as a service worker is refused.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from litestar import Response, Router, get
+from litestar.di import Provide
+from litestar.params import FromPath
 
-from litestar import Request, Response, Router, get
-from litestar.connection import ASGIConnection
-from litestar.di import NamedDependency, Provide
-from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromPath, QueryParameter
-
-from vibe.application.preview_links import PreviewLinks
-from vibe.bootstrap import Vibe
-from vibe.domain.errors import AuthenticationError, PermissionDeniedError
-from vibe.domain.projects import FileEntry
-from vibe.domain.users import User
-from vibe.entrypoints.http.deps import optional_principal
+from vibe.entrypoints.http.deps import App, Links, Viewer, current_viewer, preview_links
 from vibe.entrypoints.http.openapi import FILE, OPTIONAL_BEARER, problems
+from vibe.entrypoints.http.untrusted import VersionQuery, file_path, refuse_service_workers, untrusted_file
 
-__all__ = [
-    "UNTRUSTED_HEADERS",
-    "VersionQuery",
-    "file_path",
-    "preview_links",
-    "refuse_service_workers",
-    "router",
-    "untrusted_file",
-]
-
-UNTRUSTED_HEADERS = {
-    "Content-Security-Policy": "sandbox allow-scripts allow-forms allow-modals allow-popups",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "private, no-cache",
-}
-VersionQuery = Annotated[
-    int | None,
-    # schema_extra: Litestar drops `ge` from the documented schema of an optional int
-    QueryParameter(
-        ge=0, schema_extra={"minimum": 0}, description="A version number; the current one when absent."
-    ),
-]
-App = NamedDependency[Vibe]
-Links = NamedDependency[PreviewLinks]
-Viewer = NamedDependency[User | None]
-
-
-def untrusted_file(entry: FileEntry, data: bytes) -> Response[bytes]:
-    """The file's bytes with its exact content type (Litestar would append a second charset to a
-    ``text/*`` media type, so the header is set whole) and the sandbox headers."""
-    headers = {"Content-Type": entry.content_type, **UNTRUSTED_HEADERS}
-    return Response(data, media_type=entry.content_type, headers=headers)
-
-
-def file_path(path: str) -> str:
-    """The project path of a ``{path:path}`` parameter (Litestar keeps its leading slash and drops a
-    trailing one); none at all means ``index.html``."""
-    return path.removeprefix("/") or "index.html"
-
-
-def refuse_service_workers(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: a generated file must never become a service worker of the app's origin."""
-    if connection.headers.get("service-worker", "").strip().lower() == "script":
-        raise PermissionDeniedError("Generated files cannot be installed as service workers.")
-
-
-def preview_links(vibe: App) -> PreviewLinks:
-    return vibe.container.preview_links()
-
-
-async def current_viewer(request: Request[Any, Any, Any], vibe: App) -> User | None:
-    """The signed-in owner or nobody. Stale or bad credentials count as nobody: a page load cannot
-    answer a 401 by refreshing, and a public page must not vanish behind an expired cookie."""
-    try:
-        caller = await optional_principal(request, vibe)
-    except AuthenticationError:
-        return None
-    return caller.user if caller else None
+__all__ = ["router"]
 
 
 @get(

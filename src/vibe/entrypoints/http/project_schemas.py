@@ -11,7 +11,6 @@ from msgspec import Meta
 from vibe.domain.projects import FileEntry, Project, Version
 
 __all__ = [
-    "FileOut",
     "PreviewLinkIn",
     "PreviewLinkOut",
     "ProjectDetailOut",

@@ -1,4 +1,4 @@
-"""Projects (CONTRACT §2 "Projects"): CRUD, versions, restore, raw files, the archive, preview links.
+"""Projects (docs/api.md, "Projects"): CRUD, versions, restore, raw files, the archive, preview links.
 
 Handlers stay thin; every access rule lives in the ``Projects`` service. Read routes take an optional
 caller (anyone may read a public project); write routes need one.
@@ -8,29 +8,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Any
 
-from litestar import Request, Response, Router, delete, get, patch, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar import Response, Router, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from zipstream import ZIP_DEFLATED, ZipStream
 
-from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Snapshot
-from vibe.bootstrap import Vibe
-from vibe.domain.auth import Principal
 from vibe.domain.projects import Visibility
-from vibe.domain.users import User
-from vibe.entrypoints.http.deps import optional_principal, principal
+from vibe.entrypoints.http.deps import (
+    App,
+    Limit,
+    Links,
+    Me,
+    Offset,
+    Reader,
+    current_reader,
+    preview_links,
+    principal,
+)
 from vibe.entrypoints.http.middleware import NO_GZIP
 from vibe.entrypoints.http.openapi import BEARER, FILE, OPTIONAL_BEARER, ZIP, problems
-from vibe.entrypoints.http.preview import (
-    VersionQuery,
-    preview_links,
-    refuse_service_workers,
-    untrusted_file,
-)
 from vibe.entrypoints.http.project_schemas import (
     PreviewLinkIn,
     PreviewLinkOut,
@@ -45,21 +44,9 @@ from vibe.entrypoints.http.project_schemas import (
     project_out,
     version_out,
 )
+from vibe.entrypoints.http.untrusted import VersionQuery, refuse_service_workers, untrusted_file
 
-__all__ = ["router", "zip_response"]
-
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
-Me = NamedDependency[Principal]
-Reader = NamedDependency[User | None]
-App = NamedDependency[Vibe]
-Links = NamedDependency[PreviewLinks]
-
-
-async def current_reader(request: Request[Any, Any, Any], vibe: App) -> User | None:
-    """The caller, or None when anonymous (bad credentials are still a 401)."""
-    caller = await optional_principal(request, vibe)
-    return caller.user if caller else None
+__all__ = ["router"]
 
 
 def slug(name: str) -> str:

@@ -17,7 +17,7 @@ from vibe.entrypoints.http.access_log import ACCESS_LOG
 from vibe.entrypoints.http.middleware import new_request_id
 from vibe.entrypoints.http.problems import PROBLEM_JSON, problem_body
 
-__all__ = ["PROTOCOL", "VibeHttpToolsProtocol"]
+__all__ = ["VibeHttpToolsProtocol"]
 
 PROTOCOL = "vibe.entrypoints.http.protocol:VibeHttpToolsProtocol"  # for uvicorn.run(http=...)
 _BODY = problem_body(400)

@@ -12,7 +12,6 @@ from vibe.domain.circuit import Circuit
 from vibe.domain.users import User
 
 __all__ = [
-    "CircuitOut",
     "LoginIn",
     "Message",
     "Readiness",

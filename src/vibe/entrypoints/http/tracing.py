@@ -47,9 +47,7 @@ def http_tracing(vibe: Vibe) -> tuple[list[Any], list[Any]]:
     from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
     from opentelemetry import trace
 
-    from vibe.adapters.otel import remember_trace_id
-
-    vibe.container.tracer()  # the SDK is set up before the middleware asks for its tracer
+    tracer = vibe.tracer  # the SDK is set up before the middleware asks for its tracer
 
     def _method_only(scope: Scope) -> tuple[str, dict[str, Any]]:
         return str(scope.get("method", "HTTP")), {}
@@ -63,7 +61,7 @@ def http_tracing(vibe: Vibe) -> tuple[list[Any], list[Any]]:
             span.update_name(f"{scope.get('method', '')} {route}")
             span.set_attribute("http.route", str(route))
         span.set_attribute("vibe.request_id", str(scope.get("state", {}).get("request_id", "")))
-        remember_trace_id()
+        tracer.remember_trace_id()
 
     config = OpenTelemetryConfig(exclude_spans=["receive", "send"], scope_span_details_extractor=_method_only)
     return [OpenTelemetryPlugin(config)], [name_span]
@@ -73,6 +71,4 @@ def served_trace_id(vibe: Vibe) -> Callable[[], str | None] | None:
     """With tracing on, what names the trace a request just served in its access log line."""
     if not vibe.settings.tracing:
         return None
-    from vibe.adapters.otel import current_trace_id
-
-    return current_trace_id
+    return vibe.tracer.current_trace_id

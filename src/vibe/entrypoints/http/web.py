@@ -24,7 +24,7 @@ from litestar.params import FromPath
 
 from vibe.domain.errors import NotFoundError
 
-__all__ = ["APP_PAGE_HEADERS", "CONTENT_SECURITY_POLICY", "Asset", "Bundle", "bundle", "router"]
+__all__ = ["bundle", "router"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

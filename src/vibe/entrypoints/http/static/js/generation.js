@@ -98,7 +98,7 @@ export class Generation {
         if (this.prose[this.prose.length - 1].trim()) this.prose.push("");
         return this.emit("usage");
       case "restart":
-        // The run starts over: what the dead attempt wrote is dropped (CONTRACT §5); what it was
+        // The run starts over: what the dead attempt wrote is dropped (docs/api.md); what it was
         // billed stays counted.
         this.restarts = data.attempt - 1;
         this.files.clear();

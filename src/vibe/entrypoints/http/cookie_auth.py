@@ -1,4 +1,4 @@
-"""Cookie sessions for the web UI: sign in, refresh and sign out with HttpOnly cookies.
+"""Cookie sign-in for the web UI: sign in, refresh and sign out with HttpOnly cookies.
 
 ``vibe_access`` (HttpOnly, SameSite=Lax, Path=/, 15 minutes) is accepted by the API and the preview in
 place of a bearer token; ``vibe_refresh`` (HttpOnly, SameSite=Strict, 30 days) is only ever sent to
@@ -16,14 +16,13 @@ from typing import Any
 
 from litestar import Request, Response, Router, delete, post
 from litestar.datastructures import Cookie
-from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
 from vibe.bootstrap import Vibe
 from vibe.domain.auth import ACCESS_TOKEN_TTL, FAMILY_TTL, Principal, TokenPair
 from vibe.domain.errors import AuthenticationError, PermissionDeniedError
-from vibe.entrypoints.http.deps import ACCESS_COOKIE, REFRESH_COOKIE, client_address, same_origin
+from vibe.entrypoints.http.deps import ACCESS_COOKIE, REFRESH_COOKIE, App, client_address, same_origin
 from vibe.entrypoints.http.openapi import problems
 from vibe.entrypoints.http.problems import problem_response
 from vibe.entrypoints.http.schemas import LoginIn, UserOut, user_out
@@ -31,7 +30,6 @@ from vibe.entrypoints.http.schemas import LoginIn, UserOut, user_out
 __all__ = ["router"]
 
 REFRESH_PATH = "/api/v1/auth/session"
-App = NamedDependency[Vibe]
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -106,7 +104,7 @@ async def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair) -> Response
     summary="Sign in with cookies (web UI)",
     responses=problems(401, 403, 413, 422, 429),
 )
-async def start_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest) -> Response[UserOut]:
+async def sign_in_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest) -> Response[UserOut]:
     _check_origin(request, strict=False)
     pair = await vibe.accounts.login(data.email, data.password, client=client_address(request, vibe))
     return await _started(request, vibe, pair)
@@ -118,7 +116,7 @@ async def start_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest)
     summary="Rotate the session cookies",
     responses={200: ResponseSpec(UserOut, description="Signed in again"), **problems(401, 403)},
 )
-async def refresh_session(vibe: App, request: AnyRequest) -> Response[Any]:
+async def refresh_sign_in_session(vibe: App, request: AnyRequest) -> Response[Any]:
     _check_origin(request, strict=True)
     try:
         return await _started(
@@ -138,7 +136,7 @@ async def refresh_session(vibe: App, request: AnyRequest) -> Response[Any]:
     summary="Sign out: end the login and forget the cookies",
     responses={204: ResponseSpec(None, description="Signed out"), **problems(403)},
 )
-async def end_session(vibe: App, request: AnyRequest) -> Response[None]:
+async def sign_out_session(vibe: App, request: AnyRequest) -> Response[None]:
     _check_origin(request, strict=True)
     principal = await _signed_in(request, vibe)
     if principal is not None:
@@ -147,5 +145,7 @@ async def end_session(vibe: App, request: AnyRequest) -> Response[None]:
 
 
 router = Router(
-    path="/api/v1", route_handlers=[start_session, refresh_session, end_session], tags=["accounts"]
+    path="/api/v1",
+    route_handlers=[sign_in_session, refresh_sign_in_session, sign_out_session],
+    tags=["accounts"],
 )

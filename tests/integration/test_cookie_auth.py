@@ -1,12 +1,13 @@
-"""Cookie sessions for the web UI (CONTRACT §2: "the web UI may use cookies instead"): signing in,
-refreshing and signing out with HttpOnly cookies, and the rule that a state-changing call carried by
-a cookie must come from the app's own origin."""
+"""Cookie sign-in for the web UI (docs/api.md: the web UI uses cookies instead of a bearer token):
+signing in, refreshing and signing out with HttpOnly cookies, and the rule that a state-changing call
+carried by a cookie must come from the app's own origin."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from http.cookiejar import DefaultCookiePolicy
 from http.cookies import SimpleCookie
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -80,7 +81,7 @@ async def test_signing_in_sets_two_httponly_cookies_and_returns_the_user(client:
 
 async def test_cookies_are_secure_over_https(app: Litestar, client: Client) -> None:
     await signed_up(client, "ada@example.com")
-    transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 40000))
+    transport = httpx.ASGITransport(app=cast("Any", app), client=("198.51.100.9", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver.local") as https:
         cookies = set_cookies(await start(https))
     assert cookies["vibe_access"]["secure"] is True
@@ -91,7 +92,9 @@ async def test_a_trusted_proxy_may_say_the_request_was_https(app: Litestar, clie
     await signed_up(client, "ada@example.com")
     proxied = set_cookies(await start(client, **{"X-Forwarded-Proto": "https"}))
     assert proxied["vibe_access"]["secure"] is True
-    transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 40000))  # not a trusted proxy
+    transport = httpx.ASGITransport(
+        app=cast("Any", app), client=("198.51.100.9", 40000)
+    )  # not a trusted proxy
     async with httpx.AsyncClient(transport=transport, base_url=SELF) as direct:
         untrusted = set_cookies(await start(direct, **{"X-Forwarded-Proto": "https"}))
     assert "secure" not in untrusted["vibe_access"]

@@ -43,7 +43,6 @@ __all__ = [
     "estimate_text_tokens",
     "parse_tool_input",
     "request_chars",
-    "request_texts",
 ]
 
 OFFLINE_MODEL = "offline"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vibe.adapters.links import LINK_TTL, HmacLinkSigner
+from vibe.adapters.link_signer import LINK_TTL, HmacLinkSigner
 from vibe.domain.errors import NotFoundError
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"

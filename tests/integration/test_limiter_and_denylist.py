@@ -9,14 +9,15 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from vibe.adapters.memory import InMemoryEventLog, InMemoryRateLimiter, InMemoryTokenBlacklist
+from vibe.adapters.memory import InMemoryDenylist, InMemoryLiveEvents, InMemoryRateLimiter
 from vibe.adapters.redis.client import redis_client
-from vibe.adapters.redis.events import RedisEventLog
-from vibe.adapters.redis.shared_state import RedisRateLimiter, RedisTokenBlacklist
+from vibe.adapters.redis.denylist import RedisDenylist
+from vibe.adapters.redis.events import RedisLiveEvents
+from vibe.adapters.redis.limiter import RedisRateLimiter
 from vibe.adapters.system import SystemClock
 from vibe.domain.errors import UnavailableError
 from vibe.domain.events import StoredEvent
-from vibe.domain.ports import DenylistForgotten, EventLog, Quota, RateLimiter, TokenBlacklist
+from vibe.domain.ports import Denylist, DenylistForgotten, LiveEvents, Quota, RateLimiter
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
@@ -43,21 +44,21 @@ async def limiter(backend: str | None) -> AsyncIterator[RateLimiter]:
 
 
 @pytest.fixture
-async def denylist(backend: str | None) -> AsyncIterator[TokenBlacklist]:
+async def denylist(backend: str | None) -> AsyncIterator[Denylist]:
     if backend is None:
-        yield InMemoryTokenBlacklist(SystemClock())
+        yield InMemoryDenylist(SystemClock())
         return
     async with redis_client(backend) as client:
-        yield RedisTokenBlacklist(client)
+        yield RedisDenylist(client)
 
 
 @pytest.fixture
-async def live(backend: str | None) -> AsyncIterator[EventLog]:
+async def live(backend: str | None) -> AsyncIterator[LiveEvents]:
     if backend is None:
-        yield InMemoryEventLog()
+        yield InMemoryLiveEvents()
         return
     async with redis_client(backend) as client:
-        log = RedisEventLog(client, block_ms=50)
+        log = RedisLiveEvents(client, block_ms=50)
         yield log
         await log.aclose()
 
@@ -134,7 +135,7 @@ async def test_takes_from_several_processes_admit_exactly_the_limit(redis_test_u
         await client.aclose()
 
 
-async def test_denied_keys_are_denied_until_they_expire(denylist: TokenBlacklist) -> None:
+async def test_denied_keys_are_denied_until_they_expire(denylist: Denylist) -> None:
     await denylist.mark_restored()
     assert not await denylist.is_denied("jti:a")
     await denylist.deny("jti:a", 900)
@@ -144,7 +145,7 @@ async def test_denied_keys_are_denied_until_they_expire(denylist: TokenBlacklist
     assert not await denylist.is_denied()
 
 
-async def test_a_denylist_that_lost_its_state_says_so(denylist: TokenBlacklist) -> None:
+async def test_a_denylist_that_lost_its_state_says_so(denylist: Denylist) -> None:
     with pytest.raises(DenylistForgotten):
         await denylist.is_denied("jti:a")  # a new process, or a new Redis, knows no revocations yet
     await denylist.mark_restored()
@@ -152,7 +153,7 @@ async def test_a_denylist_that_lost_its_state_says_so(denylist: TokenBlacklist) 
 
 
 async def test_a_restarted_redis_is_noticed(redis: Redis) -> None:
-    denylist = RedisTokenBlacklist(redis)
+    denylist = RedisDenylist(redis)
     await denylist.mark_restored()
     await denylist.deny("fam:1", 900)
     assert await denylist.is_denied("fam:1")
@@ -164,7 +165,7 @@ async def test_a_restarted_redis_is_noticed(redis: Redis) -> None:
 async def test_entries_without_the_marker_are_not_trusted(redis: Redis) -> None:
     # A restore under way writes the entries before the marker: until the marker is there, neither
     # a present nor an absent entry is an answer.
-    denylist = RedisTokenBlacklist(redis)
+    denylist = RedisDenylist(redis)
     await denylist.deny("fam:1", 900)
     for keys in (("fam:1",), ("fam:2",), ("jti:x", "fam:1"), ()):
         with pytest.raises(DenylistForgotten):
@@ -175,14 +176,14 @@ async def test_entries_without_the_marker_are_not_trusted(redis: Redis) -> None:
 
 
 async def test_redis_denylist_entries_carry_their_ttl(redis: Redis) -> None:
-    await RedisTokenBlacklist(redis).deny("fam:1", 900)
+    await RedisDenylist(redis).deny("fam:1", 900)
     assert 890 < await redis.ttl("vibe:deny:fam:1") <= 900
 
 
 async def test_security_state_fails_closed_when_redis_is_down() -> None:
     redis = Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2)
     with pytest.raises(UnavailableError):
-        await RedisTokenBlacklist(redis).is_denied("jti:a")
+        await RedisDenylist(redis).is_denied("jti:a")
     with pytest.raises(UnavailableError):
         await RedisRateLimiter(redis).take([Quota("k", 1, 60)])
     await redis.aclose()
@@ -195,7 +196,7 @@ def _events(first: int, last: int, terminal: bool = False) -> list[StoredEvent]:
     return events
 
 
-async def test_the_live_log_replays_and_follows(live: EventLog) -> None:
+async def test_the_live_log_replays_and_follows(live: LiveEvents) -> None:
     assert await live.read("g1", 0) is None  # never published here
     await live.publish("g1", _events(1, 3))
     assert [e.seq for e in await live.read("g1", 0) or []] == [1, 2, 3]
@@ -219,7 +220,7 @@ async def test_the_live_log_replays_and_follows(live: EventLog) -> None:
     assert asyncio.get_running_loop().time() - started < 1
 
 
-async def test_a_thousand_waiting_readers_all_wake(live: EventLog) -> None:
+async def test_a_thousand_waiting_readers_all_wake(live: LiveEvents) -> None:
     await live.publish("many", _events(1, 1))
     readers = [asyncio.create_task(live.read("many", 1, timeout=10)) for _ in range(1000)]
     await asyncio.sleep(0.1)
@@ -229,12 +230,12 @@ async def test_a_thousand_waiting_readers_all_wake(live: EventLog) -> None:
 
 
 async def test_the_redis_live_log_falls_back_to_sql_when_redis_is_down() -> None:
-    log = RedisEventLog(Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2))
+    log = RedisLiveEvents(Redis.from_url(DEAD_REDIS, socket_connect_timeout=0.2))
     await log.publish("g", _events(1, 2))  # logged, not raised: the durable log has them
     assert await log.read("g", 0, timeout=1) is None
 
 
-async def test_a_reader_ahead_of_the_live_log_waits_for_an_event_it_has_not_seen(live: EventLog) -> None:
+async def test_a_reader_ahead_of_the_live_log_waits_for_an_event_it_has_not_seen(live: LiveEvents) -> None:
     """A follower that read further in the durable log than the live log holds yet is not woken
     empty-handed by the publishes that only catch the live log up (it would poll and sleep)."""
     await live.publish("s", _events(1, 2))

@@ -1,0 +1,35 @@
+"""ARCHITECTURE.md stays true: every module path it names exists, and every name it gives a port or
+an adapter is one the code defines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import vibe.adapters.memory
+import vibe.adapters.redis.events
+import vibe.adapters.sql.events
+import vibe.domain.ports
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+
+
+def test_every_module_path_it_names_exists() -> None:
+    paths = set(re.findall(r"`(vibe/[\w/.]+)`", TEXT))
+    assert len(paths) > 20
+    missing = sorted(p for p in paths if not (ROOT / "src" / p).exists())
+    assert not missing, f"ARCHITECTURE.md names modules that do not exist: {missing}"
+
+
+def test_every_link_it_gives_leads_to_a_file() -> None:
+    links = set(re.findall(r"\]\(([\w/.]+)\)", TEXT))
+    assert links
+    assert all((ROOT / link).exists() for link in links), links
+
+
+def test_the_names_of_ports_and_adapters_are_the_codes() -> None:
+    modules = (vibe.domain.ports, vibe.adapters.memory, vibe.adapters.redis.events, vibe.adapters.sql.events)
+    named = {"LiveEvents", "EventStore", "Denylist", "RedisLiveEvents", "SqlEventStore"}
+    assert named <= set(re.findall(r"`(\w+)`", TEXT))
+    assert all(any(hasattr(module, name) for module in modules) for name in named)
