@@ -27,19 +27,20 @@ from vibe.domain.model import (
     request_chars,
 )
 from vibe.domain.ports import ModelClient
+from vibe.domain.projects import FileEntry
 from vibe.domain.usage import Usage
 
 __all__ = ["OfflineModel", "answer"]
 
 
 @lru_cache(maxsize=64)
-def _plan_of(prompt: str, files: tuple[tuple[str, str], ...]) -> Plan:
-    return followup_plan(prompt, dict(files)) if files else new_site_plan(prompt)
+def _plan_of(prompt: str, files: tuple[tuple[str, str], ...], assets: tuple[FileEntry, ...]) -> Plan:
+    return followup_plan(prompt, dict(files), assets) if files else new_site_plan(prompt, assets)
 
 
-def _plan(prompt: str, files: dict[str, str]) -> Plan:
+def _plan(prompt: str, files: dict[str, str], assets: tuple[FileEntry, ...] = ()) -> Plan:
     """The turn's plan; the turn that reports on its calls plans the same again, from the cache."""
-    return _plan_of(prompt, tuple(sorted(files.items())))
+    return _plan_of(prompt, tuple(sorted(files.items())), assets)
 
 
 def _sizes(text: str, low: int, high: int) -> Iterator[int]:
@@ -72,7 +73,7 @@ def _tokens(chars: int) -> int:
 def answer(request: ModelRequest) -> list[ModelChunk]:
     """Every chunk of the answer to ``request``, ending with its TurnEnd: a pure function."""
     reading = read_request(request)
-    plan = _plan(reading.prompt, reading.files)
+    plan = _plan(reading.prompt, reading.files, reading.assets)
     reporting = reading.outcomes is not None
     text = report(plan, reading.outcomes) if reading.outcomes is not None else plan.intro
     calls = () if reporting else plan.calls

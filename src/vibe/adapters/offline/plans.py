@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 import msgspec
 
@@ -16,6 +17,7 @@ from vibe.adapters.offline.content import copy_deck
 from vibe.adapters.offline.edits import file_calls
 from vibe.adapters.offline.page import Page, Tokens, extract, plan_page, plan_tokens, restyle, revise
 from vibe.adapters.offline.palette import variables
+from vibe.adapters.offline.pictures import with_pictures
 from vibe.adapters.offline.render import render_css, render_index, render_sections, render_site
 from vibe.adapters.offline.replies import (
     Plan,
@@ -26,6 +28,7 @@ from vibe.adapters.offline.replies import (
     style_changes,
     style_words,
 )
+from vibe.domain.projects import FileEntry
 from vibe.domain.titles import language_of, title_case
 
 __all__ = ["followup_plan", "new_site_plan"]
@@ -41,9 +44,9 @@ _HELP = {
 }
 
 
-def new_site_plan(prompt: str) -> Plan:
+def new_site_plan(prompt: str, assets: Sequence[FileEntry] = ()) -> Plan:
     brief = read_brief(prompt)
-    page, tokens = plan_page(brief), plan_tokens(brief)
+    page, tokens = with_pictures(plan_page(brief), assets), plan_tokens(brief)
     if brief.asked_game and brief.game:
         page = msgspec.structs.replace(page, title=copy_deck(brief.lang)["game"]["names"][brief.game])
     files = render_site(page, tokens)
@@ -95,10 +98,10 @@ def _our_site(files: dict[str, str]) -> tuple[Page | None, Tokens | None]:
     return ours_page, ours_css
 
 
-def followup_plan(prompt: str, files: dict[str, str]) -> Plan:
+def followup_plan(prompt: str, files: dict[str, str], assets: Sequence[FileEntry] = ()) -> Plan:
     """Edits for a change to ``files``; a project without an index.html gets a whole new site."""
     if "index.html" not in files:
-        return new_site_plan(prompt)
+        return new_site_plan(prompt, assets)
     lang = language_of(prompt)
     change = read_change(prompt)
     page, tokens = _our_site(files)
@@ -108,6 +111,10 @@ def followup_plan(prompt: str, files: dict[str, str]) -> Plan:
     already: list[str] = []
     if page is not None:
         revised = revise(page, change, topic)
+        if page.kind != "game" and (pictured := with_pictures(revised, assets)) != revised:
+            if (pictured.logo, pictured.photos) != (page.logo, page.photos):
+                did.append("placed the uploaded images" if lang == "en" else "放入了上传的图片")
+            revised = pictured
         if page.kind == "game":
             if change.add or change.remove or topic:
                 already.append(
