@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from vibe.domain.model import Message, TextBlock, ToolSpec
+from vibe.domain.model import ContentBlock, ImageBlock, Message, TextBlock, ToolSpec
 from vibe.domain.project_context import (
     parse_project_context,
     render_assets,
@@ -14,6 +14,7 @@ from vibe.domain.project_context import (
     render_project_context,
 )
 from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES, FileEntry
+from vibe.domain.reference_images import REFERENCE_NOTE, ReferenceImage
 
 __all__ = [
     "SYSTEM_PROMPT",
@@ -111,19 +112,24 @@ def first_message(
     files: Mapping[str, str],
     base: Mapping[str, str] | None = None,
     assets: Sequence[FileEntry] = (),
+    images: Sequence[ReferenceImage] = (),
 ) -> Message:
     """The user turn that starts a generation on a project holding ``files``.
 
     A follow-up shows the files as a listing of ``base`` (default: the files themselves) plus the
     changes since it. The listing is a prompt-cache breakpoint: a follow-up that shows the same base
     as the one before it reads the whole site from the cache and pays only for what changed. Uploaded
-    ``assets`` (images, fonts) are listed by path, type, size and pixel size, never their bytes.
+    ``assets`` (images, fonts) are listed by path, type, size and pixel size, never their bytes;
+    reference ``images`` come first, as image blocks, after the cached listing.
     """
-    listed = [TextBlock(text=render_assets(assets))] if assets else []
+    listed: list[ContentBlock] = [TextBlock(text=render_assets(assets))] if assets else []
+    if images:  # pictures first, then the text about them (the vision guide's advice)
+        pictures = [ImageBlock(media_type=i.media_type, data=i.data) for i in images]
+        listed = [*pictures, TextBlock(text=REFERENCE_NOTE), *listed]
     if not files:
         return Message(role="user", content=(*listed, TextBlock(text=prompt)))
     shown = files if base is None else base
-    blocks = [TextBlock(text=render_project_context(shown), cache=True)]
+    blocks: list[ContentBlock] = [TextBlock(text=render_project_context(shown), cache=True)]
     if shown != files:
         blocks.append(TextBlock(text=render_changes(shown, files)))
     blocks += listed

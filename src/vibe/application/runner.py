@@ -197,11 +197,13 @@ class Runner:
         snapshot = await self._projects.owner_snapshot(generation.project_id)
         generation, base = await self._context(generation, snapshot)
         workspace = Workspace(snapshot.files)
+        async with self._uow(readonly=True) as uow:  # sent again by a retry or a takeover
+            images = await uow.generations.images(generation.id)
         report = AgentReport()
         agent = run_agent(
             self._model,
             workspace,
-            first_message(generation.prompt, snapshot.files, base, snapshot.assets),
+            first_message(generation.prompt, snapshot.files, base, snapshot.assets, images),
             max_turns=self._max_turns,
             report=report,
             before_call=self._budget_check(generation, writer),
