@@ -84,6 +84,7 @@ async def test_every_asset_type_round_trips_byte_for_byte(client: Client, vibe: 
             assert served.headers["content-type"] == media_type
             assert served.headers["x-content-type-options"] == "nosniff"
             assert served.headers["content-security-policy"] == CSP
+            assert "content-encoding" not in served.headers  # compressed formats are not gzipped
             etag = served.headers["etag"]
             again = await client.get(url, headers=ada["headers"] | {"If-None-Match": etag})
             assert again.status_code == 304
