@@ -175,8 +175,15 @@ _TOKENS_LINE = re.compile(r"\A/\* vibe-tokens (\{.*?\}) \*/")
 
 
 def embed(model: Page | Tokens) -> str:
-    """The model as JSON that is safe inside a <script> block or a CSS comment."""
-    text = msgspec.json.encode(model).decode()
+    """The model as JSON that is safe inside a <script> block or a CSS comment. A page without
+    uploaded pictures reads exactly as before pictures existed, so sites made then stay ours."""
+    data = msgspec.to_builtins(model)
+    if isinstance(model, Page):
+        if model.logo is None:
+            del data["logo"]
+        if not model.photos:
+            del data["photos"]
+    text = msgspec.json.encode(data).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("*/", "*\\/")
 
 
