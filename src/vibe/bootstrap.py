@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
@@ -28,6 +28,7 @@ from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
 from vibe.application.preview_links import PreviewLinks
+from vibe.application.project_files import ProjectFiles
 from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
@@ -35,6 +36,7 @@ from vibe.domain.circuit import Circuit
 from vibe.domain.errors import UnavailableError
 from vibe.domain.events import Event, decode
 from vibe.domain.ports import Tracer
+from vibe.domain.reference_images import ReferenceImage
 from vibe.domain.users import User
 
 if TYPE_CHECKING:
@@ -68,6 +70,11 @@ class Vibe:
         return self.container.projects()
 
     @property
+    def project_files(self) -> ProjectFiles:
+        """Uploads, direct edits and deletions of single files, and serving files by ETag."""
+        return self.container.project_files()
+
+    @property
     def budgets(self) -> Budgets:
         """Each user's spend this month against their budget."""
         return self.container.budgets()
@@ -87,9 +94,16 @@ class Vibe:
         """Spans of vibe's own steps; the no-op tracer unless the OTEL_ variables ask for tracing."""
         return self.container.tracer()
 
-    async def generate(self, actor: User, prompt: str, project_id: str | None = None) -> AsyncIterator[Event]:
-        """Start a generation and yield its stream events (docs/api.md) until ``done`` or ``error``."""
-        generation = await self.generations.start(actor, prompt, project_id)
+    async def generate(
+        self,
+        actor: User,
+        prompt: str,
+        project_id: str | None = None,
+        images: Sequence[ReferenceImage] = (),
+    ) -> AsyncIterator[Event]:
+        """Start a generation and yield its stream events (docs/api.md) until ``done`` or ``error``;
+        ``images``: reference pictures (``vibe.domain.reference_images.parse_reference_images``)."""
+        generation = await self.generations.start(actor, prompt, project_id, images)
         async for stored in await self.generations.events(actor, generation.id):
             if stored is not None:
                 yield decode(stored.name, stored.data)

@@ -25,6 +25,7 @@ from vibe.adapters.memory import (
     InMemoryLiveEvents,
     InMemoryRateLimiter,
 )
+from vibe.adapters.model_images import accepts_images
 from vibe.adapters.redis import wiring as redis_wiring
 from vibe.adapters.runner_lock import RunnerLock
 from vibe.adapters.secret_file import FileSecretStore
@@ -39,6 +40,7 @@ from vibe.application.fair_queue import FairQueue
 from vibe.application.generations import Generations, GenerationsConfig
 from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
+from vibe.application.project_files import ProjectFiles
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
 from vibe.application.throttles import Throttles
@@ -149,6 +151,7 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
     return GenerationsConfig(
         max_concurrent=settings.max_concurrent_generations,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
+        accepts_images=accepts_images(settings.llm, settings.model, settings.model_images),
     )
 
 
@@ -273,6 +276,14 @@ class Container(containers.DeclarativeContainer):
         hash_queue=hash_queue,
     )
     projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
+    project_files = providers.Singleton(
+        ProjectFiles,
+        uow=uow,
+        clock=clock,
+        projects=projects,
+        max_asset_bytes=settings.provided.max_asset_bytes,
+        max_project_bytes=settings.provided.max_project_bytes,
+    )
 
     llm = providers.Selector(
         settings.provided.llm,

@@ -9,7 +9,7 @@ cancelled run, or one whose lease another worker took over, changes nothing more
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
 import msgspec
@@ -22,6 +22,7 @@ from vibe.application.session_events import follow
 from vibe.application.tracing import NO_TRACER, QUEUE
 from vibe.domain.conversation import TokenEstimate
 from vibe.domain.errors import (
+    InvalidInputError,
     InvalidStateError,
     NotFoundError,
     PermissionDeniedError,
@@ -42,6 +43,7 @@ from vibe.domain.ports import (
     UnitOfWorkFactory,
 )
 from vibe.domain.projects import Project, ProjectName
+from vibe.domain.reference_images import ReferenceImage
 from vibe.domain.users import User
 
 __all__ = ["Generations", "GenerationsConfig"]
@@ -52,6 +54,7 @@ log = logging.getLogger("vibe.generations")
 class GenerationsConfig(msgspec.Struct, frozen=True, kw_only=True):
     max_concurrent: int = 2
     heartbeat_seconds: float = 15.0
+    accepts_images: bool = True  # the configured model sees reference images
 
 
 class Generations:
@@ -83,9 +86,22 @@ class Generations:
 
     # --- starting ---------------------------------------------------------------------------------
 
-    async def start(self, actor: User, prompt: str, project_id: str | None = None) -> Generation:
-        """Queue a generation; without ``project_id`` a new project named from the prompt is made."""
+    async def start(
+        self,
+        actor: User,
+        prompt: str,
+        project_id: str | None = None,
+        images: Sequence[ReferenceImage] = (),
+    ) -> Generation:
+        """Queue a generation; without ``project_id`` a new project named from the prompt is made.
+        Reference ``images`` (already checked: ``parse_reference_images``) are kept with it."""
         text = Prompt.parse(prompt)
+        if images and not self._config.accepts_images:
+            raise InvalidInputError(
+                "The configured model does not accept images: send the prompt without reference images, "
+                "or choose a model that sees images (VIBE_MODEL_IMAGES=1 if it does).",
+                field="images",
+            )
         queued: list[Generation] = []
         stored: list[StoredEvent] = []
 
@@ -94,6 +110,8 @@ class Generations:
                 await self._budgets.refuse(uow, actor.id)  # before anything is spent
             generation = self._new(actor, project.id, text)
             stored.extend(await self._add_within_limit(uow, generation))
+            if images:
+                await uow.generations.add_images(generation.id, images)
             queued.append(generation)
 
         with self._tracer.span(QUEUE, {"vibe.project.new": project_id is None}) as span:

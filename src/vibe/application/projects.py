@@ -42,6 +42,13 @@ class Snapshot(msgspec.Struct, frozen=True):
     project: Project
     version: int
     files: dict[str, str]
+    assets: list[FileEntry] = msgspec.field(default_factory=list)  # binary files, without their bytes
+
+
+async def _snapshot(uow: UnitOfWork, project: Project, number: int) -> Snapshot:
+    files = await uow.projects.read_all(project.id, number)
+    assets = [f for f in await uow.projects.files(project.id, number) if f.is_asset]
+    return Snapshot(project, number, files, assets)
 
 
 class Projects:
@@ -79,6 +86,10 @@ class Projects:
         if project is None or not project.readable_by(actor.id if actor else None):
             raise NotFoundError("No such project.")
         return project
+
+    async def writable(self, actor: User, project_id: str) -> Project:
+        """The project, when ``actor`` may change it (for services that write beside this one)."""
+        return await self._writable(actor, project_id)
 
     async def _writable(self, actor: User, project_id: str) -> Project:
         project = await self._readable(actor, project_id)
@@ -205,7 +216,7 @@ class Projects:
     async def _read_file(self, project: Project, path: str, version: int | None) -> tuple[FileEntry, bytes]:
         number = project.check_version(version)
         async with self._uow(readonly=True) as uow:
-            found = await uow.projects.read_file(project.id, number, ProjectPath.parse(path))
+            found = await uow.projects.read_file(project.id, number, ProjectPath.parse_any(path))
         if found is None:
             raise NotFoundError(f"No file '{path}' in version {number}.")
         return found
@@ -215,7 +226,7 @@ class Projects:
         project = await self._readable(actor, project_id)
         number = project.check_version(version)
         async with self._uow(readonly=True) as uow:
-            return Snapshot(project, number, await uow.projects.read_all(project.id, number))
+            return await _snapshot(uow, project, number)
 
     async def owner_snapshot(self, project_id: str, version: int | None = None) -> Snapshot:
         """``snapshot`` with the owner's rights, for work the owner started and was checked for (a
@@ -225,15 +236,21 @@ class Projects:
             if project is None:
                 raise NotFoundError("No such project.")
             number = project.check_version(version)
-            return Snapshot(project, number, await uow.projects.read_all(project.id, number))
+            return await _snapshot(uow, project, number)
 
     async def restore(self, actor: User, project_id: str, number: int) -> Version:
         """A new version whose files equal version ``number``'s."""
         project = await self._writable(actor, project_id)
         project.check_version(number)
-        async with self._uow(readonly=True) as uow:
-            files = await uow.projects.read_all(project.id, number)
-        return await self.commit(project.id, files, f"Restored version {number}")
+        async with self._uow() as uow:
+            version = await uow.projects.copy_version(
+                project.id, project.id, number, f"Restored version {number}", self._clock.now()
+            )
+            if version is None:
+                raise NotFoundError("No such project.")
+            await uow.commit()
+        await self.forget(project.id, project.owner_id)
+        return version
 
     async def commit(
         self,
@@ -249,13 +266,14 @@ class Projects:
         ``together`` runs in the same transaction once the version exists: what it writes commits
         with the version or not at all (the generation engine ends its session there), and it may
         raise to abandon both. Paths and sizes are checked here, so no caller can store what the
-        rules refuse."""
+        rules refuse. The binary assets of the version it follows are kept (``files`` is text: what
+        the model works on), so an upload made while a generation ran is not lost."""
         checked = {ProjectPath.parse(path): content for path, content in files.items()}
         check_file_set(checked)
         text = summary.strip()[:2000] or "Updated"
         async with self._uow() as uow:
             version = await uow.projects.add_version(
-                project_id, checked, text, generation_id, self._clock.now()
+                project_id, checked, text, generation_id, self._clock.now(), keep_assets=True
             )
             if version is None:
                 raise NotFoundError("No such project.")

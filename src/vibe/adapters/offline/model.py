@@ -13,9 +13,11 @@ from functools import lru_cache
 
 from vibe.adapters.offline.conversation import read_request
 from vibe.adapters.offline.plans import followup_plan, new_site_plan
+from vibe.adapters.offline.reference import read_references
 from vibe.adapters.offline.replies import Plan, report
 from vibe.domain.conversation import (
     Billed,
+    ImageBlock,
     ModelChunk,
     ModelRequest,
     TextDelta,
@@ -27,19 +29,33 @@ from vibe.domain.conversation import (
     request_chars,
 )
 from vibe.domain.ports import ModelClient
+from vibe.domain.projects import FileEntry
 from vibe.domain.usage import Usage
 
 __all__ = ["OfflineModel", "answer"]
 
 
 @lru_cache(maxsize=64)
-def _plan_of(prompt: str, files: tuple[tuple[str, str], ...]) -> Plan:
-    return followup_plan(prompt, dict(files)) if files else new_site_plan(prompt)
+def _plan_of(
+    prompt: str,
+    files: tuple[tuple[str, str], ...],
+    assets: tuple[FileEntry, ...],
+    images: tuple[ImageBlock, ...],
+) -> Plan:
+    reference = read_references(images) if images else None
+    if files:
+        return followup_plan(prompt, dict(files), assets, reference, len(images))
+    return new_site_plan(prompt, assets, reference, len(images))
 
 
-def _plan(prompt: str, files: dict[str, str]) -> Plan:
+def _plan(
+    prompt: str,
+    files: dict[str, str],
+    assets: tuple[FileEntry, ...] = (),
+    images: tuple[ImageBlock, ...] = (),
+) -> Plan:
     """The turn's plan; the turn that reports on its calls plans the same again, from the cache."""
-    return _plan_of(prompt, tuple(sorted(files.items())))
+    return _plan_of(prompt, tuple(sorted(files.items())), assets, images)
 
 
 def _sizes(text: str, low: int, high: int) -> Iterator[int]:
@@ -72,7 +88,7 @@ def _tokens(chars: int) -> int:
 def answer(request: ModelRequest) -> list[ModelChunk]:
     """Every chunk of the answer to ``request``, ending with its TurnEnd: a pure function."""
     reading = read_request(request)
-    plan = _plan(reading.prompt, reading.files)
+    plan = _plan(reading.prompt, reading.files, reading.assets, reading.images)
     reporting = reading.outcomes is not None
     text = report(plan, reading.outcomes) if reading.outcomes is not None else plan.intro
     calls = () if reporting else plan.calls

@@ -16,6 +16,7 @@ __all__ = [
     "EventOut",
     "GenerateIn",
     "GenerateOut",
+    "ImageIn",
     "SessionOut",
     "SessionPage",
     "session_out",
@@ -27,9 +28,17 @@ EventName = Literal[
 ]
 
 
+class ImageIn(msgspec.Struct):
+    """A reference image: base64 PNG, JPEG, GIF or WebP, at most 5 MiB decoded."""
+
+    media_type: Annotated[str, Meta(max_length=64, examples=["image/png"])]
+    data: Annotated[str, Meta(max_length=7_000_000, description="The image's bytes, base64-encoded.")]
+
+
 class GenerateIn(msgspec.Struct):
     prompt: Annotated[str, Meta(max_length=100_000, examples=["A landing page for my bakery in Paris"])]
     project_id: Annotated[str, Meta(max_length=64)] | None = None
+    images: Annotated[list[ImageIn], Meta(max_length=4)] | None = None
 
 
 class GenerateOut(msgspec.Struct):

@@ -8,13 +8,15 @@ files as a service worker is refused.
 
 from __future__ import annotations
 
-from litestar import Response, Router, get
+from typing import Any
+
+from litestar import Request, Response, Router, get
 from litestar.di import Provide
 from litestar.params import FromPath
 
 from vibe.entrypoints.http.deps import App, Links, Viewer, current_viewer, preview_links
 from vibe.entrypoints.http.openapi import FILE, OPTIONAL_BEARER, problems
-from vibe.entrypoints.http.untrusted import VersionQuery, file_path, refuse_service_workers, untrusted_file
+from vibe.entrypoints.http.untrusted import VersionQuery, file_path, refuse_service_workers, revalidated
 
 __all__ = ["router"]
 
@@ -27,12 +29,15 @@ __all__ = ["router"]
 )
 async def preview(
     project_id: FromPath[str],
+    request: Request[Any, Any, Any],
     vibe: App,
     viewer: Viewer,
     path: FromPath[str] = "/",
     version: VersionQuery = None,
 ) -> Response[bytes]:
-    return untrusted_file(*await vibe.projects.read_file(viewer, project_id, file_path(path), version))
+    etag = request.headers.get("if-none-match")
+    entry, data = await vibe.project_files.read(viewer, project_id, file_path(path), version, etag)
+    return revalidated(request, entry, data)
 
 
 @get(
@@ -40,8 +45,11 @@ async def preview(
     summary="A file of the version a preview link names",
     responses={200: FILE, **problems(403, 404)},
 )
-async def shared(token: FromPath[str], links: Links, path: FromPath[str] = "/") -> Response[bytes]:
-    return untrusted_file(*await links.read_file(token, file_path(path)))
+async def shared(
+    token: FromPath[str], request: Request[Any, Any, Any], links: Links, path: FromPath[str] = "/"
+) -> Response[bytes]:
+    entry, data = await links.read_file(token, file_path(path))
+    return revalidated(request, entry, data)
 
 
 router = Router(

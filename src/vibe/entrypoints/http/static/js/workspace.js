@@ -5,6 +5,7 @@
  */
 
 import { api } from "./api.js";
+import { createAssets, isAsset } from "./assets.js";
 import { createCodeView } from "./code-view.js";
 import { refreshUsage, watchEstimate } from "./budget.js";
 import { createComposer } from "./composer.js";
@@ -16,6 +17,7 @@ import { createHistory } from "./history.js";
 import { onLanguageChange, setPlainText, setText, t } from "./i18n.js";
 import { createPanes } from "./panes.js";
 import { createPreview } from "./preview.js";
+import { createReferenceImages } from "./reference-images.js";
 import { deleteProject, projectPath, renameProject, restoreVersion } from "./project-actions.js";
 import { navigate, setPath } from "./router.js";
 import { FINISHED, fetchProse, proseOfGeneration, stubSession } from "./sessions.js";
@@ -52,6 +54,36 @@ export function createWorkspace() {
   const code = createCodeView();
   const composer = createComposer({ onSubmit: submit, onStop: stop });
   const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
+  const references = createReferenceImages();
+  const assets = createAssets({
+    project: () => state.project,
+    ensureProject: async () => {
+      try {
+        const made = await api.post("/api/v1/projects", { name: t("workspace.newProjectTitle") });
+        navigate(`/app/p/${encodeURIComponent(made.id)}`);
+        return made.id;
+      } catch (error) {
+        toastError(error);
+        return null;
+      }
+    },
+    onChanged: async (projectId) => {
+      if (state.projectId !== projectId) return;
+      await fetchProject(projectId).catch(toastError);
+      state.selected = state.project?.current_version || null;
+      drawProject({ keepStage: true });
+      panes.showStage("assets");
+      void loadProjects();
+    },
+    insert: (path) => {
+      const box = /** @type {HTMLTextAreaElement} */ (byId("prompt"));
+      const mention = t("assets.mention", { path });
+      box.value = box.value.trim() ? `${box.value.trimEnd()} ${mention}` : mention;
+      box.dispatchEvent(new Event("input"));
+      panes.setPane("chat");
+      box.focus();
+    },
+  });
   const history = createHistory({
     onPreview: (version) => {
       selectVersion(version);
@@ -206,7 +238,13 @@ export function createWorkspace() {
     const projectId = state.projectId;
     let started;
     try {
-      started = await api.post("/api/generate", projectId ? { prompt, project_id: projectId } : { prompt });
+      const images = references.images();
+      started = await api.post("/api/generate", {
+        prompt,
+        ...(projectId ? { project_id: projectId } : {}),
+        ...(images.length ? { images } : {}),
+      });
+      references.clear();
     } catch (error) {
       toastError(error);
       return false;
@@ -274,7 +312,7 @@ export function createWorkspace() {
    * @param {number} version
    */
   function filesOf(version) {
-    const current = state.project?.files?.map((f) => f.path) ?? [];
+    const current = state.project?.files?.map((f) => f.path).filter((p) => !isAsset(p)) ?? [];
     if (version === state.project?.current_version) return current;
     const made = state.versions.find((v) => v.number === version);
     const prose = made?.generation_id ? state.prose.get(made.generation_id) : undefined;
@@ -351,9 +389,13 @@ export function createWorkspace() {
     drawHeader();
     drawConversation();
     drawVersions();
+    assets.render(project?.files ?? []);
     composer.setBusy(Boolean(live));
     composer.setMode(project && project.current_version > 0 ? "follow-ups" : "starters");
-    if (project && state.selected) void preview.show(project.id, state.selected);
+    // A version of uploaded assets alone has no page to show yet.
+    const page =
+      state.selected !== project?.current_version || project?.files?.some((f) => f.path === "index.html");
+    if (project && state.selected && page) void preview.show(project.id, state.selected);
     else preview.clear(live ? "building" : state.sessions.at(-1)?.status === "failed" ? "failed" : "empty");
     if (live) {
       if (code.following !== live) code.follow(live);
