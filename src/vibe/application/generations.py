@@ -9,7 +9,7 @@ cancelled run, or one whose lease another worker took over, changes nothing more
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
 import msgspec
@@ -18,9 +18,11 @@ from vibe.application.budgets import Budgets
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
+from vibe.application.scoping import locate
 from vibe.application.session_events import follow
 from vibe.application.tracing import NO_TRACER, QUEUE
 from vibe.domain.errors import (
+    InvalidInputError,
     InvalidStateError,
     NotFoundError,
     PermissionDeniedError,
@@ -42,6 +44,7 @@ from vibe.domain.ports import (
     UnitOfWorkFactory,
 )
 from vibe.domain.projects import Project, ProjectName
+from vibe.domain.selection import ElementLocator, Selected, parse_selection
 from vibe.domain.users import User
 
 __all__ = ["Generations", "GenerationsConfig"]
@@ -68,7 +71,9 @@ class Generations:
         config: GenerationsConfig,
         budgets: Budgets | None = None,
         tracer: Tracer = NO_TRACER,
+        elements: ElementLocator | None = None,
     ) -> None:
+        self._elements = elements
         self._budgets = budgets
         self._uow = uow
         self._projects = projects
@@ -83,16 +88,24 @@ class Generations:
 
     # --- starting ---------------------------------------------------------------------------------
 
-    async def start(self, actor: User, prompt: str, project_id: str | None = None) -> Generation:
-        """Queue a generation; without ``project_id`` a new project named from the prompt is made."""
+    async def start(
+        self,
+        actor: User,
+        prompt: str,
+        project_id: str | None = None,
+        selection: Sequence[Selected] = (),
+    ) -> Generation:
+        """Queue a generation; without ``project_id`` a new project named from the prompt is made.
+        ``selection`` scopes it to elements of the project's current version (each must match there)."""
         text = Prompt.parse(prompt)
+        picks = await self._checked_selection(actor, project_id, selection)
         queued: list[Generation] = []
         stored: list[StoredEvent] = []
 
         async def queue_on(uow: UnitOfWork, project: Project) -> None:
             if self._budgets is not None:
                 await self._budgets.refuse(uow, actor.id)  # before anything is spent
-            generation = self._new(actor, project.id, text)
+            generation = msgspec.structs.replace(self._new(actor, project.id, text), selection=picks)
             stored.extend(await self._add_within_limit(uow, generation))
             queued.append(generation)
 
@@ -110,6 +123,21 @@ class Generations:
             await self._live.publish(queued[0].id, stored)
             await self._queue.enqueue(queued[0].id, self._tracer.carrier())
         return queued[0]
+
+    async def _checked_selection(
+        self, actor: User, project_id: str | None, selection: Sequence[Selected]
+    ) -> tuple[Selected, ...]:
+        picks = parse_selection(selection)
+        if not picks:
+            return ()
+        if project_id is None or self._elements is None:
+            raise InvalidInputError(
+                "A selection needs the project_id of the page it was picked on.", field="selection"
+            )
+        await self._writable(actor, project_id)
+        snapshot = await self._projects.owner_snapshot(project_id)
+        locate(self._elements, snapshot.files, picks)
+        return picks
 
     def _new(self, actor: User, project_id: str, prompt: str) -> Generation:
         return Generation(

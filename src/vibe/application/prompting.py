@@ -4,11 +4,13 @@ generation (the project's files in the shared format of ``vibe.domain.project_co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from vibe.application.scoping import scoped_instructions
 from vibe.domain.model import Message, TextBlock, ToolSpec
 from vibe.domain.project_context import parse_project_context, render_changes, render_project_context
 from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES
+from vibe.domain.selection import Picked
 
 __all__ = [
     "SYSTEM_PROMPT",
@@ -101,7 +103,12 @@ continuing exactly where it stopped.
 end with a one-sentence summary of the result and call no more tools."""
 
 
-def first_message(prompt: str, files: Mapping[str, str], base: Mapping[str, str] | None = None) -> Message:
+def first_message(
+    prompt: str,
+    files: Mapping[str, str],
+    base: Mapping[str, str] | None = None,
+    picked: Sequence[Picked] = (),
+) -> Message:
     """The user turn that starts a generation on a project holding ``files``.
 
     A follow-up shows the files as a listing of ``base`` (default: the files themselves) plus the
@@ -114,7 +121,8 @@ def first_message(prompt: str, files: Mapping[str, str], base: Mapping[str, str]
     blocks = [TextBlock(text=render_project_context(shown), cache=True)]
     if shown != files:
         blocks.append(TextBlock(text=render_changes(shown, files)))
-    blocks.append(TextBlock(text=followup_instructions(prompt)))
+    closing = scoped_instructions(prompt, picked) if picked else followup_instructions(prompt)
+    blocks.append(TextBlock(text=closing))
     return Message(role="user", content=tuple(blocks))
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from vibe.adapters.offline.conversation import read_request
 from vibe.adapters.offline.plans import followup_plan, new_site_plan
 from vibe.adapters.offline.replies import Plan, report
+from vibe.adapters.offline.scoped import scoped_plan
 from vibe.domain.model import (
     Billed,
     ModelChunk,
@@ -33,13 +34,17 @@ __all__ = ["OfflineModel", "answer"]
 
 
 @lru_cache(maxsize=64)
-def _plan_of(prompt: str, files: tuple[tuple[str, str], ...]) -> Plan:
+def _plan_of(
+    prompt: str, files: tuple[tuple[str, str], ...], selection: tuple[tuple[str, str], ...] = ()
+) -> Plan:
+    if files and selection:
+        return scoped_plan(prompt, dict(files), selection)
     return followup_plan(prompt, dict(files)) if files else new_site_plan(prompt)
 
 
-def _plan(prompt: str, files: dict[str, str]) -> Plan:
+def _plan(prompt: str, files: dict[str, str], selection: tuple[tuple[str, str], ...] = ()) -> Plan:
     """The turn's plan; the turn that reports on its calls plans the same again, from the cache."""
-    return _plan_of(prompt, tuple(sorted(files.items())))
+    return _plan_of(prompt, tuple(sorted(files.items())), selection)
 
 
 def _sizes(text: str, low: int, high: int) -> Iterator[int]:
@@ -72,7 +77,7 @@ def _tokens(chars: int) -> int:
 def answer(request: ModelRequest) -> list[ModelChunk]:
     """Every chunk of the answer to ``request``, ending with its TurnEnd: a pure function."""
     reading = read_request(request)
-    plan = _plan(reading.prompt, reading.files)
+    plan = _plan(reading.prompt, reading.files, reading.selection)
     reporting = reading.outcomes is not None
     text = report(plan, reading.outcomes) if reading.outcomes is not None else plan.intro
     calls = () if reporting else plan.calls

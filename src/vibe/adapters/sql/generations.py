@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from vibe.adapters.sql.tables import generations, users
 from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus
 from vibe.domain.ports import GenerationRepository, GenerationTotals, Page
+from vibe.domain.selection import Selected
 from vibe.domain.usage import Usage
 
 __all__ = ["SqlGenerationRepository"]
@@ -43,6 +45,7 @@ def _generation(row: RowMapping) -> Generation:
         attempt=row["attempt"],
         lease_until=row["lease_until"],
         context_version=row["context_version"],
+        selection=tuple(msgspec.convert(row["selection"] or [], list[Selected])),
     )
 
 
@@ -91,6 +94,7 @@ class SqlGenerationRepository(GenerationRepository):
             "user_id": generation.user_id,
             "project_id": generation.project_id,
             "prompt": generation.prompt,
+            "selection": msgspec.to_builtins(generation.selection) if generation.selection else None,
             "model": generation.model,
             "created_at": generation.created_at,
             "last_seq": 0,

@@ -56,7 +56,7 @@ MAX_EVENT_ID_DIGITS = len(str(MAX_EVENT_ID))
     responses=problems(401, 403, 404, 413, 422, 429),
 )
 async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> GenerateOut:
-    generation = await vibe.generations.start(principal.user, data.prompt, data.project_id)
+    generation = await vibe.generations.start(principal.user, data.prompt, data.project_id, data.picks())
     return GenerateOut(
         session_id=generation.id,
         project_id=generation.project_id,
