@@ -30,6 +30,7 @@ from vibe.adapters.sql.migrate import upgrade_engine
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
+from vibe.application.project_files import ProjectFiles
 from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
@@ -66,6 +67,11 @@ class Vibe:
     def projects(self) -> Projects:
         """Projects, their versions and files."""
         return self.container.projects()
+
+    @property
+    def project_files(self) -> ProjectFiles:
+        """Uploads, direct edits and deletions of single files, and serving files by ETag."""
+        return self.container.project_files()
 
     @property
     def budgets(self) -> Budgets:

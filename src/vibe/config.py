@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from vibe.domain.assets import DEFAULT_MAX_ASSET_BYTES, DEFAULT_MAX_PROJECT_BYTES
 from vibe.domain.budgets import MAX_BUDGET_TOKENS
 from vibe.domain.generations import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_TURNS
 
@@ -65,6 +66,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sse_heartbeat_seconds: float = 15.0
     offline_pace_seconds: float = 0.01
     max_body_bytes: int = 1024 * 1024
+    max_asset_bytes: int = DEFAULT_MAX_ASSET_BYTES  # one uploaded image or font (VIBE_MAX_ASSET_BYTES)
+    max_project_bytes: int = DEFAULT_MAX_PROJECT_BYTES  # all files of one version (VIBE_MAX_PROJECT_BYTES)
     agent_max_turns: int = DEFAULT_MAX_TURNS
     generation_lease_seconds: float = DEFAULT_LEASE_SECONDS
     log_level: str = "INFO"
@@ -138,6 +141,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             sse_heartbeat_seconds=_float(env, "VIBE_SSE_HEARTBEAT_SECONDS", 15.0, 0.01, 3600),
             offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.01, 0, 10),
             max_body_bytes=_int(env, "VIBE_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+            max_asset_bytes=_int(
+                env, "VIBE_MAX_ASSET_BYTES", DEFAULT_MAX_ASSET_BYTES, 1024, 64 * 1024 * 1024
+            ),
+            max_project_bytes=_int(
+                env, "VIBE_MAX_PROJECT_BYTES", DEFAULT_MAX_PROJECT_BYTES, 1024, 16 * 1024 * 1024 * 1024
+            ),
             agent_max_turns=_int(env, "VIBE_AGENT_MAX_TURNS", DEFAULT_MAX_TURNS, 1, 50),
             generation_lease_seconds=_float(
                 env, "VIBE_GENERATION_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 1, 3600

@@ -32,6 +32,7 @@ from vibe.application.fair_queue import FairQueue
 from vibe.application.generations import Generations, GenerationsConfig
 from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
+from vibe.application.project_files import ProjectFiles
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
 from vibe.application.throttles import Throttles
@@ -251,6 +252,14 @@ class Container(containers.DeclarativeContainer):
         hash_queue=hash_queue,
     )
     projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
+    project_files = providers.Singleton(
+        ProjectFiles,
+        uow=uow,
+        clock=clock,
+        projects=projects,
+        max_asset_bytes=settings.provided.max_asset_bytes,
+        max_project_bytes=settings.provided.max_project_bytes,
+    )
 
     llm = providers.Selector(
         settings.provided.llm,

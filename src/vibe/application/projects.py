@@ -80,6 +80,10 @@ class Projects:
             raise NotFoundError("No such project.")
         return project
 
+    async def writable(self, actor: User, project_id: str) -> Project:
+        """The project, when ``actor`` may change it (for services that write beside this one)."""
+        return await self._writable(actor, project_id)
+
     async def _writable(self, actor: User, project_id: str) -> Project:
         project = await self._readable(actor, project_id)
         if project.owner_id != actor.id:
@@ -205,7 +209,7 @@ class Projects:
     async def _read_file(self, project: Project, path: str, version: int | None) -> tuple[FileEntry, bytes]:
         number = project.check_version(version)
         async with self._uow(readonly=True) as uow:
-            found = await uow.projects.read_file(project.id, number, ProjectPath.parse(path))
+            found = await uow.projects.read_file(project.id, number, ProjectPath.parse_any(path))
         if found is None:
             raise NotFoundError(f"No file '{path}' in version {number}.")
         return found
@@ -231,9 +235,15 @@ class Projects:
         """A new version whose files equal version ``number``'s."""
         project = await self._writable(actor, project_id)
         project.check_version(number)
-        async with self._uow(readonly=True) as uow:
-            files = await uow.projects.read_all(project.id, number)
-        return await self.commit(project.id, files, f"Restored version {number}")
+        async with self._uow() as uow:
+            version = await uow.projects.copy_version(
+                project.id, project.id, number, f"Restored version {number}", self._clock.now()
+            )
+            if version is None:
+                raise NotFoundError("No such project.")
+            await uow.commit()
+        await self.forget(project.id, project.owner_id)
+        return version
 
     async def commit(
         self,
@@ -249,13 +259,14 @@ class Projects:
         ``together`` runs in the same transaction once the version exists: what it writes commits
         with the version or not at all (the generation engine ends its session there), and it may
         raise to abandon both. Paths and sizes are checked here, so no caller can store what the
-        rules refuse."""
+        rules refuse. The binary assets of the version it follows are kept (``files`` is text: what
+        the model works on), so an upload made while a generation ran is not lost."""
         checked = {ProjectPath.parse(path): content for path, content in files.items()}
         check_file_set(checked)
         text = summary.strip()[:2000] or "Updated"
         async with self._uow() as uow:
             version = await uow.projects.add_version(
-                project_id, checked, text, generation_id, self._clock.now()
+                project_id, checked, text, generation_id, self._clock.now(), keep_assets=True
             )
             if version is None:
                 raise NotFoundError("No such project.")

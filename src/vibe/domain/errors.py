@@ -9,7 +9,9 @@
     ├── RateLimitedError          too many attempts or running jobs; carries ``retry_after`` seconds
     ├── InvalidStateError         the thing is not in a state that allows this transition
     ├── UpstreamError             the model provider failed after retries
-    └── UnavailableError          a backing service (database, Redis) does not answer
+    ├── UnavailableError          a backing service (database, Redis) does not answer
+    ├── TooLargeError             an upload or a project would pass a size limit
+    └── UnsupportedMediaError     bytes that are not the format their name or media type says
 
 No HTTP lives here: the HTTP layer owns the mapping to status codes.
 """
@@ -24,7 +26,9 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "TooLargeError",
     "UnavailableError",
+    "UnsupportedMediaError",
     "UpstreamError",
     "VibeError",
 ]
@@ -96,3 +100,11 @@ class UpstreamError(VibeError):
 
 class UnavailableError(VibeError):
     default_detail = "A backing service is unavailable; try again shortly."
+
+
+class TooLargeError(VibeError):
+    default_detail = "This is larger than allowed."
+
+
+class UnsupportedMediaError(VibeError):
+    default_detail = "This media type is not supported."

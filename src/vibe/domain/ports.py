@@ -6,7 +6,7 @@ is written. Ports are coarse on purpose: one per role, not one per method.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
@@ -193,16 +193,56 @@ class ProjectRepository(Protocol):
         summary: str,
         generation_id: str | None,
         now: datetime,
+        *,
+        keep_assets: bool = False,
     ) -> Version | None:
         """Store ``files`` as the next version and make it current, numbered atomically after the
         current one (concurrent commits serialise on the project); None when there is no project.
-        Contents are stored once per SHA-256."""
+        Contents are stored once per SHA-256. ``keep_assets``: the binary assets of the version it
+        follows are kept too (but where ``files`` names the same path)."""
         ...
+
+    async def change_files(
+        self,
+        project_id: str,
+        put: Sequence[tuple[FileEntry, bytes]],
+        remove: Collection[str],
+        summary: str,
+        now: datetime,
+        base: int | None = None,
+    ) -> Version | None:
+        """The next version: the files of the one it follows, with ``put`` added or replaced and
+        ``remove`` left out, decided under the same lock as the number (so concurrent changes each
+        build on the one before and none is lost). ConflictError when ``base`` is given and the
+        current version is not ``base``; NotFoundError when a path of ``remove`` is not there."""
+        ...
+
+    async def copy_version(
+        self,
+        project_id: str,
+        source_project_id: str,
+        source_version: int,
+        summary: str,
+        now: datetime,
+        generation_id: str | None = None,
+    ) -> Version | None:
+        """The next version of ``project_id`` holds exactly the files (text and assets) of
+        ``source_version`` of ``source_project_id`` (the same project: a restore; another: a fork),
+        bytes copied within the database, never through Python."""
+        ...
+
+    async def file_entry(self, project_id: str, version: int, path: str) -> FileEntry | None:
+        """A file's metadata without its bytes (what an ETag check needs)."""
+        ...
+
+    async def read_blob(self, project_id: str, sha256: str) -> bytes | None: ...
 
     async def versions(self, project_id: str) -> list[Version]: ...
     async def files(self, project_id: str, version: int) -> list[FileEntry]: ...
     async def read_file(self, project_id: str, version: int, path: str) -> tuple[FileEntry, bytes] | None: ...
-    async def read_all(self, project_id: str, version: int) -> dict[str, str]: ...
+    async def read_all(self, project_id: str, version: int) -> dict[str, str]:
+        """The text files of a version with their contents (binary assets are left out)."""
+        ...
 
 
 class GenerationTotals(msgspec.Struct, frozen=True):

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import msgspec
 
+from vibe.domain.assets import ASSET_TYPES
 from vibe.domain.errors import InvalidInputError, NotFoundError
 from vibe.domain.titles import title_of
 
@@ -73,8 +74,9 @@ def sha256_hex(data: bytes) -> str:
 
 
 def content_type_for(path: str) -> str:
-    """The exact Content-Type of a path that ``ProjectPath.parse`` accepted."""
-    return CONTENT_TYPES[path.rsplit(".", 1)[-1].lower()]
+    """The exact Content-Type of a path that ``ProjectPath.parse`` (or ``parse_any``) accepted."""
+    ext = path.rsplit(".", 1)[-1].lower()
+    return CONTENT_TYPES.get(ext) or ASSET_TYPES[ext]
 
 
 class ProjectPath:
@@ -82,6 +84,16 @@ class ProjectPath:
 
     @staticmethod
     def parse(raw: str) -> str:
+        """A text file's path (what the model may write)."""
+        return ProjectPath._parse(raw, assets=False)
+
+    @staticmethod
+    def parse_any(raw: str) -> str:
+        """A path a project may hold: a text file or a binary asset (images, fonts)."""
+        return ProjectPath._parse(raw, assets=True)
+
+    @staticmethod
+    def _parse(raw: str, *, assets: bool) -> str:
         if not isinstance(raw, str) or not raw:
             raise InvalidInputError("A file path is required.", field="path")
         path = unicodedata.normalize("NFC", raw)
@@ -103,7 +115,13 @@ class ProjectPath:
         normalized = posixpath.join(*segments)
         name = segments[-1]
         ext = name.rsplit(".", 1)[-1].lower() if "." in name.strip(".") else ""
-        if ext not in CONTENT_TYPES:
+        if ext not in CONTENT_TYPES and not (assets and ext in ASSET_TYPES):
+            if ext in ASSET_TYPES:
+                raise InvalidInputError(
+                    f"'{name}' is a binary asset: it is uploaded (PUT .../files/{{path}}), "
+                    "never written as text.",
+                    field="path",
+                )
             known = ", ".join(sorted(CONTENT_TYPES))
             raise InvalidInputError(f"'{name}' is not a known text file type (known: {known}).", field="path")
         return normalized
@@ -203,3 +221,9 @@ class FileEntry(msgspec.Struct, frozen=True, kw_only=True):
     size: int
     content_type: str
     sha256: str
+    width: int | None = None  # pixels, for images
+    height: int | None = None
+
+    @property
+    def is_asset(self) -> bool:
+        return self.path.rsplit(".", 1)[-1].lower() in ASSET_TYPES

@@ -8,7 +8,7 @@ immutable values, so a copy is one shallow copy per table.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from types import TracebackType
@@ -17,7 +17,7 @@ from typing import Self, TypeVar
 import msgspec
 
 from vibe.domain.auth import RefreshToken, TokenFamily
-from vibe.domain.errors import ConflictError
+from vibe.domain.errors import ConflictError, NotFoundError
 from vibe.domain.events import Event, StoredEvent, encode
 from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus
 from vibe.domain.ports import (
@@ -201,13 +201,8 @@ class _Projects(ProjectRepository):
         mine = [p for p in self.s.projects.values() if p.owner_id == owner_id]
         return _page(sorted(mine, key=lambda p: (p.created_at, p.id), reverse=True), limit, offset)
 
-    async def add_version(
-        self,
-        project_id: str,
-        files: Mapping[str, str],
-        summary: str,
-        generation_id: str | None,
-        now: datetime,
+    def _next_version(
+        self, project_id: str, summary: str, generation_id: str | None, now: datetime
     ) -> Version | None:
         current = self.s.projects.get(project_id)
         if current is None:
@@ -216,14 +211,91 @@ class _Projects(ProjectRepository):
         self.s.projects[project_id] = msgspec.structs.replace(current, current_version=number, updated_at=now)
         version = Version(number=number, generation_id=generation_id, created_at=now, summary=summary)
         self.s.versions[(project_id, number)] = version
+        return version
+
+    def _put(self, project_id: str, number: int, entry: FileEntry, data: bytes) -> None:
+        self.s.blobs.setdefault((project_id, entry.sha256), data)
+        self.s.files[(project_id, number, entry.path)] = entry
+
+    def _entries(self, project_id: str, number: int) -> list[FileEntry]:
+        return [f for (p, n, _), f in self.s.files.items() if p == project_id and n == number]
+
+    async def add_version(
+        self,
+        project_id: str,
+        files: Mapping[str, str],
+        summary: str,
+        generation_id: str | None,
+        now: datetime,
+        *,
+        keep_assets: bool = False,
+    ) -> Version | None:
+        version = self._next_version(project_id, summary, generation_id, now)
+        if version is None:
+            return None
         for path, content in files.items():
             data = content.encode("utf-8")
-            digest = sha256_hex(data)
-            self.s.blobs.setdefault((project_id, digest), data)
-            self.s.files[(project_id, number, path)] = FileEntry(
-                path=path, size=len(data), content_type=content_type_for(path), sha256=digest
+            entry = FileEntry(
+                path=path, size=len(data), content_type=content_type_for(path), sha256=sha256_hex(data)
             )
+            self._put(project_id, version.number, entry, data)
+        if keep_assets:
+            for entry in self._entries(project_id, version.number - 1):
+                if entry.is_asset and entry.path not in files:
+                    self.s.files[(project_id, version.number, entry.path)] = entry
         return version
+
+    async def change_files(
+        self,
+        project_id: str,
+        put: Sequence[tuple[FileEntry, bytes]],
+        remove: Collection[str],
+        summary: str,
+        now: datetime,
+        base: int | None = None,
+    ) -> Version | None:
+        current = self.s.projects.get(project_id)
+        if current is None:
+            return None
+        previous = current.current_version
+        if base is not None and previous != base:
+            raise ConflictError(
+                f"The project is at version {previous} now, not {base}: reload and try again."
+            )
+        before = {e.path: e for e in self._entries(project_id, previous)}
+        if missing := sorted(set(remove) - set(before)):
+            raise NotFoundError(f"No file '{missing[0]}' in version {previous}.")
+        version = self._next_version(project_id, summary, None, now)
+        assert version is not None
+        changed = {e.path for e, _ in put} | set(remove)
+        for path, entry in before.items():
+            if path not in changed:
+                self.s.files[(project_id, version.number, path)] = entry
+        for entry, data in put:
+            self._put(project_id, version.number, entry, data)
+        return version
+
+    async def copy_version(
+        self,
+        project_id: str,
+        source_project_id: str,
+        source_version: int,
+        summary: str,
+        now: datetime,
+        generation_id: str | None = None,
+    ) -> Version | None:
+        version = self._next_version(project_id, summary, generation_id, now)
+        if version is None:
+            return None
+        for entry in self._entries(source_project_id, source_version):
+            self._put(project_id, version.number, entry, self.s.blobs[(source_project_id, entry.sha256)])
+        return version
+
+    async def file_entry(self, project_id: str, version: int, path: str) -> FileEntry | None:
+        return self.s.files.get((project_id, version, path))
+
+    async def read_blob(self, project_id: str, sha256: str) -> bytes | None:
+        return self.s.blobs.get((project_id, sha256))
 
     async def versions(self, project_id: str) -> list[Version]:
         found = [v for (p, _), v in self.s.versions.items() if p == project_id]
@@ -241,6 +313,7 @@ class _Projects(ProjectRepository):
         return {
             f.path: self.s.blobs[(project_id, f.sha256)].decode("utf-8")
             for f in await self.files(project_id, version)
+            if not f.is_asset
         }
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vibe.adapters.sql.tables import blobs, projects, version_files, versions
+from vibe.domain.assets import ASSET_TYPES
+from vibe.domain.errors import ConflictError, NotFoundError
 from vibe.domain.ports import Page, ProjectRepository
 from vibe.domain.projects import FileEntry, Project, Version, Visibility, content_type_for, sha256_hex
 
@@ -31,8 +34,21 @@ def _project(row: RowMapping) -> Project:
 
 def _entry(row: RowMapping) -> FileEntry:
     return FileEntry(
-        path=row["path"], size=row["size"], content_type=row["content_type"], sha256=row["sha256"]
+        path=row["path"],
+        size=row["size"],
+        content_type=row["content_type"],
+        sha256=row["sha256"],
+        width=row["width"],
+        height=row["height"],
     )
+
+
+_FILE_COLUMNS = ["project_id", "version", "path", "sha256", "size", "content_type", "width", "height"]
+
+
+def _copied_columns() -> list[Any]:
+    c = version_files.c
+    return [c.path, c.sha256, c.size, c.content_type, c.width, c.height]
 
 
 class SqlProjectRepository(ProjectRepository):
@@ -85,16 +101,12 @@ class SqlProjectRepository(ProjectRepository):
         rows = (await self._c.execute(query)).mappings().all()
         return Page(items=[_project(r) for r in rows], total=total)
 
-    async def add_version(
-        self,
-        project_id: str,
-        files: Mapping[str, str],
-        summary: str,
-        generation_id: str | None,
-        now: datetime,
+    async def _next_version(
+        self, project_id: str, summary: str, generation_id: str | None, now: datetime
     ) -> Version | None:
         # The increment takes the project's row lock (MySQL) or runs under the write lock (SQLite), so
-        # concurrent commits get consecutive numbers with no retry.
+        # concurrent commits get consecutive numbers with no retry. It comes first in the transaction:
+        # every read after it sees what the commits before it wrote.
         moved = await self._c.execute(
             update(projects)
             .where(projects.c.id == project_id)
@@ -118,33 +130,131 @@ class SqlProjectRepository(ProjectRepository):
                 created_at=now,
             )
         )
-        await self._store_files(project_id, version.number, files)
         return version
 
-    async def _store_files(self, project_id: str, number: int, files: Mapping[str, str]) -> None:
-        encoded = {path: content.encode("utf-8") for path, content in files.items()}
-        by_hash = {sha256_hex(data): data for data in encoded.values()}
+    async def add_version(
+        self,
+        project_id: str,
+        files: Mapping[str, str],
+        summary: str,
+        generation_id: str | None,
+        now: datetime,
+        *,
+        keep_assets: bool = False,
+    ) -> Version | None:
+        version = await self._next_version(project_id, summary, generation_id, now)
+        if version is None:
+            return None
+        stored = [
+            (FileEntry(path=p, size=len(d), content_type=content_type_for(p), sha256=sha256_hex(d)), d)
+            for p, d in ((path, content.encode("utf-8")) for path, content in files.items())
+        ]
+        await self._store_files(project_id, version.number, stored)
+        if keep_assets:
+            await self._carry(project_id, version.number, set(files), assets_only=True)
+        return version
+
+    async def change_files(
+        self,
+        project_id: str,
+        put: Sequence[tuple[FileEntry, bytes]],
+        remove: Collection[str],
+        summary: str,
+        now: datetime,
+        base: int | None = None,
+    ) -> Version | None:
+        version = await self._next_version(project_id, summary, None, now)
+        if version is None:
+            return None
+        previous = version.number - 1
+        if base is not None and previous != base:
+            raise ConflictError(
+                f"The project is at version {previous} now, not {base}: reload and try again."
+            )
+        if remove:
+            query = select(version_files.c.path).where(
+                version_files.c.project_id == project_id,
+                version_files.c.version == previous,
+                version_files.c.path.in_(list(remove)),
+            )
+            missing = set(remove) - set((await self._c.execute(query)).scalars())
+            if missing:
+                raise NotFoundError(f"No file '{sorted(missing)[0]}' in version {previous}.")
+        await self._carry(project_id, version.number, {e.path for e, _ in put} | set(remove))
+        await self._store_files(project_id, version.number, put)
+        return version
+
+    async def copy_version(
+        self,
+        project_id: str,
+        source_project_id: str,
+        source_version: int,
+        summary: str,
+        now: datetime,
+        generation_id: str | None = None,
+    ) -> Version | None:
+        version = await self._next_version(project_id, summary, generation_id, now)
+        if version is None:
+            return None
+        source = (version_files.c.project_id == source_project_id) & (
+            version_files.c.version == source_version
+        )
+        if source_project_id != project_id:
+            held = select(blobs.c.sha256).where(blobs.c.project_id == project_id)
+            wanted = select(version_files.c.sha256).where(source)
+            copied = select(literal(project_id), blobs.c.sha256, blobs.c.size, blobs.c.content).where(
+                blobs.c.project_id == source_project_id,
+                blobs.c.sha256.in_(wanted),
+                blobs.c.sha256.not_in(held),
+            )
+            await self._c.execute(
+                insert(blobs).from_select(["project_id", "sha256", "size", "content"], copied)
+            )
+        await self._c.execute(
+            insert(version_files).from_select(
+                _FILE_COLUMNS,
+                select(literal(project_id), literal(version.number), *_copied_columns()).where(source),
+            )
+        )
+        return version
+
+    async def _carry(
+        self, project_id: str, number: int, exclude: set[str], assets_only: bool = False
+    ) -> None:
+        """Copy the previous version's file rows (no bytes) into version ``number``, but ``exclude``."""
+        where = [version_files.c.project_id == project_id, version_files.c.version == number - 1]
+        if exclude:
+            where.append(version_files.c.path.not_in(sorted(exclude)))
+        if assets_only:
+            where.append(version_files.c.content_type.in_(sorted(set(ASSET_TYPES.values()))))
+        rows = select(literal(project_id), literal(number), *_copied_columns()).where(*where)
+        await self._c.execute(insert(version_files).from_select(_FILE_COLUMNS, rows))
+
+    async def _store_files(
+        self, project_id: str, number: int, files: Sequence[tuple[FileEntry, bytes]]
+    ) -> None:
+        by_hash = {entry.sha256: data for entry, data in files}
         if not by_hash:
             return
         known = select(blobs.c.sha256).where(blobs.c.project_id == project_id, blobs.c.sha256.in_(by_hash))
         stored = set((await self._c.execute(known)).scalars())
-        missing = [
-            {"project_id": project_id, "sha256": h, "size": len(d), "content": d}
-            for h, d in by_hash.items()
-            if h not in stored
-        ]
-        if missing:
-            await self._c.execute(insert(blobs), missing)
+        for h, d in by_hash.items():  # one at a time: a driver packet holds a few MiB at most
+            if h not in stored:
+                await self._c.execute(
+                    insert(blobs).values(project_id=project_id, sha256=h, size=len(d), content=d)
+                )
         rows = [
             {
                 "project_id": project_id,
                 "version": number,
-                "path": path,
-                "sha256": sha256_hex(data),
-                "size": len(data),
-                "content_type": content_type_for(path),
+                "path": entry.path,
+                "sha256": entry.sha256,
+                "size": entry.size,
+                "content_type": entry.content_type,
+                "width": entry.width,
+                "height": entry.height,
             }
-            for path, data in encoded.items()
+            for entry, _ in files
         ]
         await self._c.execute(insert(version_files), rows)
 
@@ -199,7 +309,25 @@ class SqlProjectRepository(ProjectRepository):
                 (blobs.c.project_id == version_files.c.project_id)
                 & (blobs.c.sha256 == version_files.c.sha256),
             )
-            .where(version_files.c.project_id == project_id, version_files.c.version == version)
+            .where(
+                version_files.c.project_id == project_id,
+                version_files.c.version == version,
+                version_files.c.content_type.not_in(sorted(set(ASSET_TYPES.values()))),
+            )
             .order_by(version_files.c.path)
         )
         return {r.path: bytes(r.content).decode("utf-8") for r in await self._c.execute(query)}
+
+    async def file_entry(self, project_id: str, version: int, path: str) -> FileEntry | None:
+        query = select(version_files).where(
+            version_files.c.project_id == project_id,
+            version_files.c.version == version,
+            version_files.c.path == path,
+        )
+        row = (await self._c.execute(query)).mappings().first()
+        return _entry(row) if row else None
+
+    async def read_blob(self, project_id: str, sha256: str) -> bytes | None:
+        query = select(blobs.c.content).where(blobs.c.project_id == project_id, blobs.c.sha256 == sha256)
+        content = (await self._c.execute(query)).scalar_one_or_none()
+        return None if content is None else bytes(content)

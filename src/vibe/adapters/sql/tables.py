@@ -36,6 +36,7 @@ __all__ = [
     "blobs",
     "budgets",
     "generation_events",
+    "generation_images",
     "generations",
     "metadata",
     "projects",
@@ -181,6 +182,8 @@ version_files = Table(
     Column("sha256", String(64), nullable=False),
     Column("size", Integer(), nullable=False),
     Column("content_type", String(64), nullable=False),
+    Column("width", Integer(), nullable=True),  # pixels, for images (assets), so listing needs no bytes
+    Column("height", Integer(), nullable=True),
     PrimaryKeyConstraint("project_id", "version", "path"),
     ForeignKeyConstraint(
         ["project_id", "version"],
@@ -237,6 +240,19 @@ generation_events = Table(
     Column("name", String(32), nullable=False),
     Column("data", LongBlob, nullable=False),
     PrimaryKeyConstraint("generation_id", "seq"),
+    **MYSQL,
+)
+
+# Reference images sent with a generation's prompt (CONTRACT §5 "Files you bring"): kept with the session
+# so a retry or a takeover sends them again; never part of the site.
+generation_images = Table(
+    "generation_images",
+    metadata,
+    Column("generation_id", ID, ForeignKey("generations.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer(), nullable=False),
+    Column("media_type", String(32), nullable=False),
+    Column("data", LongBlob, nullable=False),
+    PrimaryKeyConstraint("generation_id", "position"),
     **MYSQL,
 )
 

@@ -94,12 +94,20 @@ async def current_viewer(request: Request[Any, Any, Any], vibe: App) -> User | N
 )
 async def preview(
     project_id: FromPath[str],
+    request: Request[Any, Any, Any],
     vibe: App,
     viewer: Viewer,
     path: FromPath[str] = "/",
     version: VersionQuery = None,
 ) -> Response[bytes]:
-    return untrusted_file(*await vibe.projects.read_file(viewer, project_id, file_path(path), version))
+    etag = request.headers.get("if-none-match")
+    entry, data = await vibe.project_files.read(viewer, project_id, file_path(path), version, etag)
+    headers = {"ETag": f'"{entry.sha256}"'}
+    if data is None:
+        return Response(b"", status_code=304, headers={**UNTRUSTED_HEADERS, **headers})
+    response = untrusted_file(entry, data)
+    response.headers.update(headers)
+    return response
 
 
 @get(

@@ -26,7 +26,9 @@ from vibe.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
+    TooLargeError,
     UnavailableError,
+    UnsupportedMediaError,
     UpstreamError,
     VibeError,
 )
@@ -46,6 +48,8 @@ STATUS_OF: dict[type[VibeError], int] = {
     RateLimitedError: 429,
     UpstreamError: 502,
     UnavailableError: 503,
+    TooLargeError: 413,
+    UnsupportedMediaError: 415,
 }
 
 _DETAIL_OF_STATUS = {

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
-from zipstream import ZIP_DEFLATED, ZipStream
+from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
 
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Snapshot
 from vibe.bootstrap import Vibe
 from vibe.domain.auth import Principal
-from vibe.domain.projects import Visibility
+from vibe.domain.projects import FileEntry, Visibility
 from vibe.domain.users import User
 from vibe.entrypoints.http.deps import optional_principal, principal
 from vibe.entrypoints.http.middleware import NO_GZIP
@@ -29,8 +30,8 @@ from vibe.entrypoints.http.preview import (
     VersionQuery,
     preview_links,
     refuse_service_workers,
-    untrusted_file,
 )
+from vibe.entrypoints.http.project_files import delete_file, put_file, served_file
 from vibe.entrypoints.http.project_schemas import (
     PreviewLinkIn,
     PreviewLinkOut,
@@ -68,11 +69,14 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "project"
 
 
-def zip_response(snapshot: Snapshot) -> Stream:
-    """The version as a deflated zip, produced while it is sent (its size is not known up front)."""
+def zip_response(snapshot: Snapshot, assets: Sequence[tuple[FileEntry, bytes]] = ()) -> Stream:
+    """The version as a deflated zip, produced while it is sent (its size is not known up front).
+    Assets (already compressed formats) are stored as they are, byte for byte."""
     archive = ZipStream(compress_type=ZIP_DEFLATED)
     for path, content in snapshot.files.items():
         archive.add(content.encode("utf-8"), path)
+    for entry, data in assets:
+        archive.add(data, entry.path, compress_type=ZIP_STORED)
     filename = f"{slug(snapshot.project.name)}-v{snapshot.version}.zip"
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
@@ -148,10 +152,16 @@ async def delete_project(project_id: FromPath[str], vibe: App, principal: Me) ->
     security=OPTIONAL_BEARER,
 )
 async def read_file(
-    project_id: FromPath[str], path: FromPath[str], vibe: App, reader: Reader, version: VersionQuery = None
+    project_id: FromPath[str],
+    path: FromPath[str],
+    request: Request[Any, Any, Any],
+    vibe: App,
+    reader: Reader,
+    version: VersionQuery = None,
 ) -> Response[bytes]:
-    found = await vibe.projects.read_file(reader, project_id, path.removeprefix("/"), version)
-    return untrusted_file(*found)
+    etag = request.headers.get("if-none-match")
+    found = await vibe.project_files.read(reader, project_id, path.removeprefix("/"), version, etag)
+    return served_file(request, *found)
 
 
 @get(
@@ -187,7 +197,10 @@ async def restore_version(
 async def archive(
     project_id: FromPath[str], vibe: App, reader: Reader, version: VersionQuery = None
 ) -> Stream:
-    return zip_response(await vibe.projects.snapshot(reader, project_id, version))
+    snapshot = await vibe.projects.snapshot(reader, project_id, version)
+    return zip_response(
+        snapshot, await vibe.project_files.assets(reader, project_id, snapshot.version or None)
+    )
 
 
 @post(
@@ -213,6 +226,8 @@ router = Router(
         update_project,
         delete_project,
         read_file,
+        put_file,
+        delete_file,
         list_versions,
         restore_version,
         archive,

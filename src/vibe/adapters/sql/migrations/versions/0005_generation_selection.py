@@ -1,8 +1,8 @@
 """Generations remember the elements picked in the preview that scope them (CONTRACT §5 "Pointing at
 the page"): a JSON list of ``{path, selector, html}``, null for an unscoped generation.
 
-Revision ID: 0004_selection
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_selection"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
