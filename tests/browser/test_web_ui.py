@@ -207,7 +207,7 @@ def test_the_whole_journey(server: str, browser: Any) -> None:
     assert "offline model" in (offline.get_attribute("title") or "")
     frame = page.locator("#preview-frame")
     assert frame.get_attribute("sandbox") == "allow-scripts allow-forms allow-modals allow-popups"
-    assert re.match(r"^/s/[^/]+/$", frame.get_attribute("src") or "")
+    assert re.match(r"^/w/[^/]+/$", frame.get_attribute("src") or "")  # the workspace twin of a /s/ link
 
     # A follow-up makes version 2.
     shown_before = frame.get_attribute("src")

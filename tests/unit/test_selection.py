@@ -83,6 +83,9 @@ def test_every_element_of_a_generated_page_is_spanned(prompt: str) -> None:
         assert parsed.elements
         for tag in parsed.elements:
             span = parsed.span(tag)
+            if span.open_end == span.start:
+                assert tag.name == "tbody"  # put around rows as a browser does; not written
+                continue
             outer = source[span.start : span.end]
             assert outer.lower().startswith(f"<{tag.name}"), outer[:40]
             assert span.start < span.open_end <= span.close_start <= span.end

@@ -4,7 +4,8 @@ The stdlib ``html.parser`` tokenizer reads the source and records where each ele
 the tree it builds is made of Beautiful Soup tags, so soupsieve (Beautiful Soup's maintained CSS
 selector engine) matches selectors on it exactly as on any soup. The tree follows the source as
 written plus the few implicit ends a browser applies most often (``<p>`` before a block, ``<li>``,
-``<dt>``/``<dd>``, ``<option>``, table rows and cells), so a selector a browser computed on a
+``<dt>``/``<dd>``, ``<option>``, table rows and cells) and the ``<tbody>`` it puts around rows written
+straight in a ``<table>``, so a selector a browser computed on a
 generated page matches the same element here.
 """
 
@@ -68,6 +69,12 @@ class _Builder(HTMLParser):
         top = self.stack[-1].name
         if (name in _CLOSES_P and top == "p") or top in _CLOSES_SIBLING.get(name, ()):
             self._close_top(start)
+        if name == "tr" and self.stack[-1].name == "table":  # a browser puts rows in a <tbody>
+            body = self.soup.new_tag("tbody")
+            self.stack[-1].append(body)
+            self.order.append(body)
+            self.spans[id(body)] = [start, start, start, start]
+            self.stack.append(body)
         tag = self.soup.new_tag(name, attrs={key: value or "" for key, value in attrs})
         self.stack[-1].append(tag)
         self.order.append(tag)
@@ -142,8 +149,8 @@ class Parsed:
 
     def at(self, offset: int) -> Tag | None:
         """The innermost element whose start tag begins at ``offset`` (None: no element starts there)."""
-        index = bisect.bisect_left(self._starts, offset)
-        if index < len(self._starts) and self._starts[index] == offset:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0 and self._starts[index] == offset:
             return self.elements[index]
         return None
 

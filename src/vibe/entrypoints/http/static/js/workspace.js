@@ -14,7 +14,9 @@ import { ago } from "./format.js";
 import { Generation } from "./generation.js";
 import { createHistory } from "./history.js";
 import { onLanguageChange, setPlainText, setText, t } from "./i18n.js";
+import { NotInFile, saveTextEdit } from "./direct-edit.js";
 import { createPanes } from "./panes.js";
+import { createPicker } from "./picker-host.js";
 import { createPreview } from "./preview.js";
 import { deleteProject, projectPath, renameProject, restoreVersion } from "./project-actions.js";
 import { navigate, setPath } from "./router.js";
@@ -51,6 +53,7 @@ export function createWorkspace() {
   const preview = createPreview();
   const code = createCodeView();
   const composer = createComposer({ onSubmit: submit, onStop: stop });
+  const picker = createPicker({ onEdit: saveEdit });
   const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
   const history = createHistory({
     onPreview: (version) => {
@@ -206,7 +209,9 @@ export function createWorkspace() {
     const projectId = state.projectId;
     let started;
     try {
-      started = await api.post("/api/generate", projectId ? { prompt, project_id: projectId } : { prompt });
+      const selection = projectId ? picker.selection() : [];
+      const body = projectId ? { prompt, project_id: projectId } : { prompt };
+      started = await api.post("/api/generate", selection.length ? { ...body, selection } : body);
     } catch (error) {
       toastError(error);
       return false;
@@ -224,6 +229,8 @@ export function createWorkspace() {
       void loadProjects();
     }
     void refreshUsage();
+    picker.leave();
+    picker.clear();
     if (!state.sessions.some((s) => s.id === session.id)) state.sessions.push(session);
     if (!state.live.has(session.project_id)) follow(session);
     drawProject({ keepStage: true });
@@ -258,10 +265,66 @@ export function createWorkspace() {
     void loadProjects();
   }
 
+  /**
+   * Save a direct text edit the person confirmed (see picker-host.js), as a new version.
+   * @param {import("./picker-host.js").TextEdit} edit
+   */
+  async function saveEdit(edit) {
+    const project = state.project;
+    const shown = preview.shown;
+    if (!project || !shown || shown.projectId !== project.id) return false;
+    if (shown.version !== project.current_version) {
+      toast(t("picker.oldVersion"), { kind: "error" });
+      return false;
+    }
+    let made;
+    try {
+      made = await saveTextEdit(project.id, shown.version, edit);
+    } catch (error) {
+      if (error instanceof NotInFile) toast(t("picker.notInFile", { path: edit.path }), { kind: "error" });
+      else if (/** @type {any} */ (error)?.status === 409) toast(t("picker.stale"), { kind: "error" });
+      else toastError(error);
+      return false;
+    }
+    await afterHandEdit(project.id, made.number);
+    toast(t("picker.saved", { version: made.number }), { kind: "success" });
+    return true;
+  }
+
+  /**
+   * Show the version a hand edit (or its undo) made.
+   * @param {string} projectId
+   * @param {number} number
+   */
+  async function afterHandEdit(projectId, number) {
+    await fetchProject(projectId).catch(toastError);
+    if (state.projectId !== projectId) return;
+    state.selected = number;
+    drawProject({ keepStage: true });
+    void loadProjects();
+  }
+
+  /**
+   * Undo a hand edit: its previous version restored as a new version.
+   * @param {number} version
+   */
+  async function undo(version) {
+    const project = state.project;
+    if (!project) return;
+    try {
+      const made = await api.post(projectPath(project.id, `/versions/${version - 1}/restore`));
+      await afterHandEdit(project.id, made.number);
+      toast(t("edits.undone", { version: version - 1, made: made.number }), { kind: "success" });
+    } catch (error) {
+      toastError(error);
+    }
+  }
+
   /** @param {number} version */
   function selectVersion(version) {
     const project = state.project;
     if (!project || !version) return;
+    if (version !== state.selected) picker.clear();
     state.selected = version;
     void preview.show(project.id, version);
     if (!state.live.has(project.id)) code.showVersion(project.id, version, filesOf(version));
@@ -311,6 +374,9 @@ export function createWorkspace() {
         selectVersion(version);
         panes.showStage("preview");
       },
+      edits: state.versions.filter((v) => v.generation_id === null && v.number > 0),
+      current: project.current_version,
+      onUndo: (version) => void undo(version),
     });
   }
 
@@ -352,6 +418,10 @@ export function createWorkspace() {
     drawConversation();
     drawVersions();
     composer.setBusy(Boolean(live));
+    picker.setEnabled(
+      Boolean(project && !live && state.selected && state.selected === project.current_version),
+      `${project?.id ?? ""}:${state.selected ?? ""}`,
+    );
     composer.setMode(project && project.current_version > 0 ? "follow-ups" : "starters");
     if (project && state.selected) void preview.show(project.id, state.selected);
     else preview.clear(live ? "building" : state.sessions.at(-1)?.status === "failed" ? "failed" : "empty");
