@@ -224,3 +224,38 @@ async def test_the_scoped_prompt_quotes_the_picks_and_the_reply_tells_an_edit_ou
     ]
     newest = max(versions, key=lambda v: v["number"])
     assert "outside the selected elements" in newest["summary"]
+
+
+async def test_an_element_is_located_for_a_direct_edit(offline: httpx.AsyncClient) -> None:
+    headers, project = await a_site(offline)
+    page = (
+        "<!doctype html>\n<html><body>\n<h1>Caf\u00e9 \U0001f950 &amp; bread</h1>\n"
+        "<p>Hi <b>there</b></p>\n</body></html>\n"
+    )
+    put = await offline.put(
+        f"/api/v1/projects/{project}/files/index.html?base=1",
+        content=page.encode(),
+        headers=headers | {"Content-Type": "text/html; charset=utf-8"},
+    )
+    assert put.status_code == 201, put.text
+    url = f"/api/v1/projects/{project}/elements"
+    found = (await offline.get(url, params={"path": "index.html", "selector": "h1"}, headers=headers)).json()
+    assert found["text"] == "Caf\u00e9 \U0001f950 & bread"
+    assert found["text_only"] is True
+    units = page.encode("utf-16-le")  # offsets count UTF-16 code units, as JavaScript strings do
+    inner = units[found["open_end"] * 2 : found["close_start"] * 2].decode("utf-16-le")
+    assert inner == "Caf\u00e9 \U0001f950 &amp; bread"
+    mixed = (await offline.get(url, params={"path": "index.html", "selector": "p"}, headers=headers)).json()
+    assert mixed["text_only"] is False
+    assert mixed["text"] is None
+    old = await offline.get(
+        url, params={"path": "index.html", "selector": "h1", "version": 1}, headers=headers
+    )
+    assert old.json()["text"] != found["text"]
+
+    for params in ({"path": "index.html", "selector": "li"}, {"path": "index.html", "selector": "h1[["},
+                   {"path": "style.css", "selector": "h1"}, {"path": "index.html"}):  # fmt: skip
+        assert_problem(await offline.get(url, params=params, headers=headers), 422)
+    bob = await signed_up(offline, "bob@example.com")
+    params = {"path": "index.html", "selector": "h1"}
+    assert_problem(await offline.get(url, params=params, headers=bob["headers"]), 404)
