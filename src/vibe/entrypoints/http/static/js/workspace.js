@@ -51,7 +51,21 @@ export function createWorkspace() {
   const sidebar = createSidebar();
   const conversation = createConversation();
   const preview = createPreview();
-  const code = createCodeView();
+  const code = createCodeView({
+    onSaved: (made) => {
+      const project = state.project;
+      if (project) void afterHandEdit(project.id, made.number);
+    },
+    onEdit: () => {
+      const project = state.project;
+      if (project && state.selected && !state.live.has(project.id))
+        code.showVersion(project.id, state.selected, filesOf(state.selected), state.selected === project.current_version);
+    },
+    onReload: () => {
+      const project = state.project;
+      if (project) void afterHandEdit(project.id, 0);
+    },
+  });
   const composer = createComposer({ onSubmit: submit, onStop: stop });
   const picker = createPicker({ onEdit: saveEdit });
   const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
@@ -299,7 +313,7 @@ export function createWorkspace() {
   async function afterHandEdit(projectId, number) {
     await fetchProject(projectId).catch(toastError);
     if (state.projectId !== projectId) return;
-    state.selected = number;
+    state.selected = number || state.project?.current_version || null;
     drawProject({ keepStage: true });
     void loadProjects();
   }
@@ -327,7 +341,8 @@ export function createWorkspace() {
     if (version !== state.selected) picker.clear();
     state.selected = version;
     void preview.show(project.id, version);
-    if (!state.live.has(project.id)) code.showVersion(project.id, version, filesOf(version));
+    if (!state.live.has(project.id))
+      code.showVersion(project.id, version, filesOf(version), version === project.current_version);
     drawVersions();
     panes.setPane("stage");
   }
@@ -429,7 +444,12 @@ export function createWorkspace() {
       if (code.following !== live) code.follow(live);
     } else if (project && state.selected) {
       if (!(keepCode && code.following))
-        code.showVersion(project.id, state.selected, filesOf(state.selected));
+        code.showVersion(
+          project.id,
+          state.selected,
+          filesOf(state.selected),
+          state.selected === project.current_version,
+        );
     } else {
       code.clear();
     }
