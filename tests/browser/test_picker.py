@@ -295,3 +295,27 @@ def _span_of(old: str, marker: str, new: str) -> tuple[int, int]:
     assert element is not None
     span = parsed.span(element)
     return with_blanks(old, span.start, span.end)
+
+
+def test_pick_mode_works_by_keyboard(server: str, browser: Any) -> None:
+    context, page, _ = new_page(browser, server, viewport={"width": 1280, "height": 900})
+    register(page, f"keys{os.urandom(4).hex()}@example.com")
+    send(page, "A landing page for my bakery in Paris")
+    project_id(page)
+    frame = page.frame_locator("#preview-frame")
+    expect(frame.locator("h1")).to_have_text("Bakery in Paris")
+    toggle = page.get_by_role("button", name="Pick elements")
+    toggle.focus()
+    page.keyboard.press("Enter")  # the toggle, by keyboard: pick mode on, focus in the preview
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")  # the outline moves from element to element
+    page.keyboard.press("Enter")
+    expect(page.locator(".pick-chip")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+Enter")  # adds a second one
+    expect(page.locator(".pick-chip")).to_have_count(2)
+    page.keyboard.press("Escape")  # leaves pick mode; the picks stay in the composer
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(page.locator(".pick-chip")).to_have_count(2)
+    context.close()
