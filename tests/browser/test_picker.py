@@ -319,3 +319,48 @@ def test_pick_mode_works_by_keyboard(server: str, browser: Any) -> None:
     expect(toggle).to_have_attribute("aria-pressed", "false")
     expect(page.locator(".pick-chip")).to_have_count(2)
     context.close()
+
+
+def _png(colour: tuple[int, int, int]) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_picked_image_is_replaced_by_an_uploaded_picture(server: str, browser: Any) -> None:
+    context, page, _ = new_page(browser, server, viewport={"width": 1280, "height": 900})
+    register(page, f"img{os.urandom(4).hex()}@example.com")
+    project = api(page, "POST", "/api/v1/projects", data={"name": "Pictures"})["id"]
+    page_html = (
+        '<!doctype html>\n<html><body>\n<h1>Pictures</h1>\n<img src="old.png" alt="A picture">\n'
+        "</body></html>\n"
+    )
+    base = f"/api/v1/projects/{project}/files"
+    api(page, "PUT", f"{base}/old.png", data=_png((200, 0, 0)), headers={"Content-Type": "image/png"})
+    api(
+        page,
+        "PUT",
+        f"{base}/index.html?base=1",
+        data=page_html.encode(),
+        headers={"Content-Type": "text/html"},
+    )
+    page.goto(f"/app/p/{project}")
+    frame = page.frame_locator("#preview-frame")
+    expect(frame.locator("h1")).to_have_text("Pictures")
+    page.get_by_role("button", name="Pick elements").click()
+    frame.locator("img").dblclick()
+    expect(page.locator(".direct-edit")).to_contain_text("old.png")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Choose a picture…").click()
+    chooser.value.set_files({"name": "New Photo.png", "mimeType": "image/png", "buffer": _png((0, 0, 200))})
+    expect(page.locator("#version-select")).to_have_value("4")
+    expect(frame.locator("img")).to_have_attribute("src", "images/new-photo.png")
+    assert api(page, "GET", f"{base}/index.html?version=4") == page_html.replace(
+        "old.png", "images/new-photo.png"
+    )
+    assert page.request.get(f"{base}/images/new-photo.png").body() == _png((0, 0, 200))
+    context.close()

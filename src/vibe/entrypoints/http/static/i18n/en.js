@@ -277,4 +277,8 @@ export default {
   "code.reload": "Reload",
   "code.overwrite": "Overwrite",
   "code.saved": "Saved {path} as version {version}.",
+  "picker.imageTitle": "Replace a picture",
+  "picker.imageSummary": "Replace the picture {src} in {path} with one of yours:",
+  "picker.imageChoose": "Choose a picture…",
+  "picker.imageNotInFile": "This picture cannot be replaced here: it is not an <img> with a src written in {path}, or the chosen file is not a PNG, JPEG, GIF, WebP or AVIF picture.",
 };

@@ -270,4 +270,8 @@ export default {
   "code.reload": "重新加载",
   "code.overwrite": "覆盖",
   "code.saved": "已将 {path} 保存为版本 {version}。",
+  "picker.imageTitle": "替换图片",
+  "picker.imageSummary": "用你自己的图片替换 {path} 中的 {src}：",
+  "picker.imageChoose": "选择图片…",
+  "picker.imageNotInFile": "无法在此替换这张图片：它不是 {path} 中写明 src 的 <img>，或所选文件不是 PNG、JPEG、GIF、WebP 或 AVIF 图片。",
 };

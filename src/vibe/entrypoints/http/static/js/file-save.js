@@ -37,21 +37,46 @@ export function mediaTypeOf(path) {
  * @returns {Promise<{number: number, generation_id: null, created_at: string, summary: string}>}
  */
 export async function putFile(projectId, path, text, base, retried = false) {
+  return putBody(projectId, path, text, mediaTypeOf(path), base, retried);
+}
+
+/**
+ * An uploaded file (a picture) as a new version.
+ * @param {string} projectId
+ * @param {string} path
+ * @param {File} file
+ * @param {number | null} base
+ * @returns {Promise<{number: number, generation_id: null, created_at: string, summary: string}>}
+ */
+export function putBytes(projectId, path, file, base) {
+  return putBody(projectId, path, file, file.type, base, false);
+}
+
+/**
+ * @param {string} projectId
+ * @param {string} path
+ * @param {BodyInit} body
+ * @param {string} type
+ * @param {number | null} base
+ * @param {boolean} retried
+ * @returns {Promise<any>}
+ */
+async function putBody(projectId, path, body, type, base, retried) {
   const query = base === null ? "" : `?base=${base}`;
   let response;
   try {
     response = await fetch(`${projectPath(projectId, `/files/${encodePath(path)}`)}${query}`, {
       method: "PUT",
-      body: text,
+      body,
       credentials: "same-origin",
-      headers: { "Content-Type": mediaTypeOf(path), Accept: "application/json" },
+      headers: { "Content-Type": type, Accept: "application/json" },
     });
   } catch {
     throw new ApiError(0, { detail: t("errors.network") });
   }
   if (response.status === 401 && !retried) {
     await api.get("/api/v1/users/me"); // renews the session (or signs out)
-    return putFile(projectId, path, text, base, true);
+    return putBody(projectId, path, body, type, base, true);
   }
   if (!response.ok) {
     let problem = {};

@@ -32,6 +32,7 @@ const TAG = /^[a-z][a-z0-9-]*$/i;
 /**
  * @typedef {{path: string, selector: string, tag: string, text: string, html: string | null}} Pick
  * @typedef {{path: string, selector: string, tag: string, before: string, after: string}} TextEdit
+ * @typedef {{path: string, selector: string, tag: string, src: string}} ImageSwap
  */
 
 /**
@@ -43,7 +44,7 @@ const str = (value, max) => typeof value === "string" && value.length <= max;
 /**
  * The message as the app understands it, or null when it is not exactly a picker message.
  * @param {unknown} data
- * @returns {({type: "ready"} | {type: "exit"} | ({type: "pick", add: boolean} & Pick) | ({type: "edit"} & TextEdit)) | null}
+ * @returns {({type: "ready"} | {type: "exit"} | ({type: "pick", add: boolean} & Pick) | ({type: "edit"} & TextEdit) | ({type: "image"} & ImageSwap)) | null}
  */
 export function readMessage(data) {
   if (!data || typeof data !== "object" || Array.isArray(data)) return null;
@@ -74,6 +75,9 @@ export function readMessage(data) {
     const html = /** @type {string | null} */ (m.html);
     return { type: "pick", add: m.add, path, selector, tag, text: /** @type {string} */ (m.text), html };
   }
+  if (m.type === "image" && keys === "path,selector,src,tag,type,vibe" && tag === "img" && str(m.src, LIMITS.path)) {
+    return { type: "image", path, selector, tag, src: /** @type {string} */ (m.src) };
+  }
   if (
     m.type === "edit" &&
     keys === "after,before,path,selector,tag,type,vibe" &&
@@ -93,10 +97,12 @@ export function readMessage(data) {
 }
 
 /**
- * @param {{onEdit: (edit: TextEdit) => Promise<boolean>, onChange?: () => void}} handlers
- *   `onEdit` saves a confirmed text edit; true when it was saved
+ * @param {{onEdit: (edit: TextEdit) => Promise<boolean>, onImage: (swap: ImageSwap, file: File) => Promise<boolean>,
+ *          onChange?: () => void}} handlers
+ *   `onEdit` saves a confirmed text edit, `onImage` an image replaced by a picture the person chose;
+ *   true when it was saved
  */
-export function createPicker({ onEdit, onChange }) {
+export function createPicker({ onEdit, onImage, onChange }) {
   const frame = /** @type {HTMLIFrameElement} */ (byId("preview-frame"));
   const toggle = /** @type {HTMLButtonElement} */ (byId("pick-toggle"));
   const chips = byId("picks");
@@ -106,6 +112,8 @@ export function createPicker({ onEdit, onChange }) {
   let picks = [];
   /** @type {TextEdit | null} */
   let pending = null;
+  /** @type {ImageSwap | null} */
+  let swapping = null;
   let saving = false;
   let showing = "";
 
@@ -181,6 +189,48 @@ export function createPicker({ onEdit, onChange }) {
         ),
       );
     }
+    if (swapping) {
+      const swap = swapping;
+      const input = h("input", {
+        type: "file",
+        accept: "image/png,image/jpeg,image/gif,image/webp,image/avif",
+        class: "visually-hidden",
+        id: "image-swap-file",
+        onchange: () => {
+          const file = /** @type {HTMLInputElement} */ (input).files?.[0];
+          if (file) void replace(swap, file);
+        },
+      });
+      cards.push(
+        h(
+          "div",
+          { class: "direct-edit", role: "group", "aria-label": t("picker.imageTitle") },
+          h("p", { text: t("picker.imageSummary", { path: swap.path, src: swap.src }) }),
+          h(
+            "div",
+            { class: "direct-edit-actions" },
+            input,
+            h("button", {
+              type: "button",
+              class: "btn btn-primary btn-sm",
+              id: "image-swap-choose",
+              text: t("picker.imageChoose"),
+              disabled: saving,
+              onclick: () => /** @type {HTMLInputElement} */ (input).click(), // the person's own click
+            }),
+            h("button", {
+              type: "button",
+              class: "btn btn-ghost btn-sm",
+              text: t("picker.discard"),
+              onclick: () => {
+                swapping = null;
+                draw();
+              },
+            }),
+          ),
+        ),
+      );
+    }
     chips.replaceChildren(...cards);
     chips.hidden = cards.length === 0;
   }
@@ -189,6 +239,18 @@ export function createPicker({ onEdit, onChange }) {
     draw();
     tellFrame();
     onChange?.();
+  }
+
+  /** @param {ImageSwap} swap @param {File} file */
+  async function replace(swap, file) {
+    if (saving) return;
+    saving = true;
+    try {
+      if (await onImage(swap, file)) swapping = null;
+    } finally {
+      saving = false;
+      draw();
+    }
   }
 
   async function save() {
@@ -232,6 +294,11 @@ export function createPicker({ onEdit, onChange }) {
       else if (picks.length >= MAX_PICKS) toast(t("picker.tooMany", { max: MAX_PICKS }), { kind: "error" });
       else picks.push(pick);
       changed();
+    } else if (message.type === "image") {
+      const { type, ...swap } = message;
+      swapping = swap;
+      draw();
+      byId("image-swap-choose").focus();
     } else if (message.type === "edit") {
       const { type, ...edit } = message;
       pending = edit;
@@ -250,6 +317,7 @@ export function createPicker({ onEdit, onChange }) {
     clear() {
       picks = [];
       pending = null;
+      swapping = null;
       changed();
     },
     /**
@@ -261,6 +329,7 @@ export function createPicker({ onEdit, onChange }) {
         showing = shown;
         picks = [];
         pending = null;
+        swapping = null;
         changed();
       }
       enabled = can;

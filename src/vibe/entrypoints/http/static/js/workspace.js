@@ -14,7 +14,7 @@ import { ago } from "./format.js";
 import { Generation } from "./generation.js";
 import { createHistory } from "./history.js";
 import { onLanguageChange, setPlainText, setText, t } from "./i18n.js";
-import { NotInFile, saveTextEdit } from "./direct-edit.js";
+import { NotInFile, replaceImage, saveTextEdit } from "./direct-edit.js";
 import { createPanes } from "./panes.js";
 import { createPicker } from "./picker-host.js";
 import { createPreview } from "./preview.js";
@@ -67,7 +67,7 @@ export function createWorkspace() {
     },
   });
   const composer = createComposer({ onSubmit: submit, onStop: stop });
-  const picker = createPicker({ onEdit: saveEdit });
+  const picker = createPicker({ onEdit: saveEdit, onImage: swapImage });
   const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
   const history = createHistory({
     onPreview: (version) => {
@@ -296,6 +296,33 @@ export function createWorkspace() {
       made = await saveTextEdit(project.id, shown.version, edit);
     } catch (error) {
       if (error instanceof NotInFile) toast(t("picker.notInFile", { path: edit.path }), { kind: "error" });
+      else if (/** @type {any} */ (error)?.status === 409) toast(t("picker.stale"), { kind: "error" });
+      else toastError(error);
+      return false;
+    }
+    await afterHandEdit(project.id, made.number);
+    toast(t("picker.saved", { version: made.number }), { kind: "success" });
+    return true;
+  }
+
+  /**
+   * Replace a picked image by a picture the person chose (see picker-host.js).
+   * @param {import("./picker-host.js").ImageSwap} swap
+   * @param {File} file
+   */
+  async function swapImage(swap, file) {
+    const project = state.project;
+    const shown = preview.shown;
+    if (!project || !shown || shown.projectId !== project.id) return false;
+    if (shown.version !== project.current_version) {
+      toast(t("picker.oldVersion"), { kind: "error" });
+      return false;
+    }
+    let made;
+    try {
+      made = await replaceImage(project.id, shown.version, swap, file);
+    } catch (error) {
+      if (error instanceof NotInFile) toast(t("picker.imageNotInFile", { path: swap.path }), { kind: "error" });
       else if (/** @type {any} */ (error)?.status === 409) toast(t("picker.stale"), { kind: "error" });
       else toastError(error);
       return false;

@@ -13,6 +13,7 @@
  *   frame -> app  {type: "ready", path}
  *                 {type: "pick", add, path, selector, tag, text, html}
  *                 {type: "edit", path, selector, tag, before, after}
+ *                 {type: "image", path, selector, tag, src}
  *                 {type: "exit"}
  */
 (() => {
@@ -243,7 +244,12 @@
       if (!on || editing) return;
       event.preventDefault();
       event.stopPropagation();
-      if (pickable(event.target)) startEdit(event.target);
+      const target = event.target;
+      if (target && target.localName === "img") {
+        const info = describe(target);
+        const src = (target.getAttribute("src") || "").slice(0, 1024);
+        post({ type: "image", path: info.path, selector: info.selector, tag: "img", src });
+      } else if (pickable(target)) startEdit(target);
     },
     true,
   );
