@@ -112,3 +112,16 @@ def test_blanks_around_an_element_belong_to_it() -> None:
     text = "<ul>\n  <li>a</li>\n</ul>"
     start = text.index("<li>")
     assert text[slice(*with_blanks(text, start, start + len("<li>a</li>")))] == "  <li>a</li>\n"
+
+
+@given(
+    st.text(alphabet="<>/=\"' abcdivph1!-&;#x\n[]", max_size=80),
+    st.text(alphabet="abcdiv h1>+~:()[]=\"'#.*-,|^$", min_size=1, max_size=40),
+)
+def test_the_locator_refuses_any_bad_selector_as_invalid_input(source: str, selector: str) -> None:
+    try:
+        spans = LOCATE.find(source, selector)
+    except InvalidInputError:
+        return
+    for span in spans:
+        assert 0 <= span.start <= span.open_end <= span.close_start <= span.end <= len(source)

@@ -12,6 +12,7 @@ generated page matches the same element here.
 from __future__ import annotations
 
 import bisect
+import contextlib
 from html.parser import HTMLParser
 
 import soupsieve
@@ -120,8 +121,11 @@ class Parsed:
 
     def __init__(self, source: str) -> None:
         builder = _Builder(source)
-        builder.feed(source)
-        builder.finish()
+        with contextlib.suppress(AssertionError):  # html.parser's rare give-up: keep what it read
+            builder.feed(source)
+            builder.finish()
+        while len(builder.stack) > 1:
+            builder._close_top(len(source))
         self.soup = builder.soup
         self._spans = builder.spans
         self.elements = builder.order
@@ -142,7 +146,14 @@ class Parsed:
     def select(self, selector: str) -> list[Tag]:
         try:
             return list(soupsieve.select(selector, self.soup))
-        except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as error:
+        # soupsieve refuses what it does not support (pseudo-elements...) with NotImplementedError
+        except (
+            soupsieve.SelectorSyntaxError,
+            ValueError,
+            TypeError,
+            NotImplementedError,
+            RecursionError,
+        ) as error:
             raise InvalidInputError(
                 f"'{selector[:200]}' is not a valid CSS selector.", field="selection"
             ) from error
