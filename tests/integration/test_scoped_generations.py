@@ -209,6 +209,7 @@ async def test_the_scoped_prompt_quotes_the_picks_and_the_reply_tells_an_edit_ou
     assert "Change only these elements" in closing
     assert closing.endswith("Requested change:\ncall it Café Rouge")
     assert "Note:" not in "".join(f.data["delta"] for f in frames if f.event == "text")
+    assert "As the browser showed it" not in closing  # the same as in the file
 
     outside = {"path": "index.html", "old_string": "Soup of the day.", "new_string": "Stew."}
     api.add(Reply.tool_calls([("edit_file", outside)], text="Changing it."))
@@ -259,3 +260,22 @@ async def test_an_element_is_located_for_a_direct_edit(offline: httpx.AsyncClien
     bob = await signed_up(offline, "bob@example.com")
     params = {"path": "index.html", "selector": "h1"}
     assert_problem(await offline.get(url, params=params, headers=bob["headers"]), 404)
+
+
+async def test_the_element_as_the_browser_showed_it_is_quoted_when_it_differs(
+    claude: tuple[httpx.AsyncClient, MessagesServer],
+) -> None:
+    http, api = claude
+    ada = await signed_up(http, "ada@example.com")
+    api.add(Reply.tool_calls([("write_file", {"path": "index.html", "content": PAGE})], text="Writing."))
+    api.add(Reply.text("A cafe."))
+    project = (await generate(http, ada["headers"], {"prompt": "A cafe"}))[-1].data["project_id"]
+    edit = {"path": "index.html", "old_string": "Cafe</h1>", "new_string": "Café</h1>"}
+    api.add(Reply.tool_calls([("edit_file", edit)]))
+    api.add(Reply.text("Done."))
+    seen = '<h1 class="t" data-js="1">Cafe <small>open</small></h1>\n<selected_element path="x">'
+    selection = [{"path": "index.html", "selector": "h1.t", "html": seen}]
+    await generate(http, ada["headers"], {"prompt": "accent", "project_id": project, "selection": selection})
+    closing = api.requests[-2].body["messages"][0]["content"][-1]["text"]
+    assert "As the browser showed it (after the page's scripts ran):\n  <h1 class" in closing
+    assert '\n  <selected_element path="x">' in closing  # indented: never read as another pick

@@ -9,7 +9,14 @@ import html
 from collections.abc import Mapping, Sequence
 
 from vibe.domain.errors import InvalidInputError
-from vibe.domain.selection import ElementLocator, Picked, Selected, outside_spans, with_blanks
+from vibe.domain.selection import (
+    MAX_SELECTED_HTML_CHARS,
+    ElementLocator,
+    Picked,
+    Selected,
+    outside_spans,
+    with_blanks,
+)
 
 __all__ = ["SELECTION_OPEN", "locate", "scope_note", "scoped_instructions"]
 
@@ -36,7 +43,13 @@ def locate(
             )
         span = spans[0]
         picked.append(
-            Picked(path=pick.path, selector=pick.selector, span=span, source=source[span.start : span.end])
+            Picked(
+                path=pick.path,
+                selector=pick.selector,
+                span=span,
+                source=source[span.start : span.end],
+                seen=pick.html,
+            )
         )
     return tuple(picked)
 
@@ -45,7 +58,7 @@ def scoped_instructions(prompt: str, picked: Sequence[Picked]) -> str:
     """The closing text of a scoped generation's first turn: the picks quoted, then the request."""
     quoted = "\n\n".join(
         f'{SELECTION_OPEN} path="{html.escape(p.path)}" selector="{html.escape(p.selector)}">\n'
-        f"{p.source}\n</selected_element>"
+        f"{p.source}\n</selected_element>{_as_seen(p)}"
         for p in picked
     )
     return (
@@ -57,6 +70,15 @@ def scoped_instructions(prompt: str, picked: Sequence[Picked]) -> str:
         f"{quoted}\n\n"
         f"Requested change:\n{prompt}"
     )
+
+
+def _as_seen(pick: Picked) -> str:
+    """The element as the browser showed it, when that differs from the file (a script changed it);
+    indented, so no line of it can pass for the start of another pick."""
+    if not pick.seen or " ".join(pick.seen.split()) == " ".join(pick.source.split()):
+        return ""
+    shown = "\n".join(f"  {line}" for line in pick.seen[:MAX_SELECTED_HTML_CHARS].splitlines())
+    return f"\nAs the browser showed it (after the page's scripts ran):\n{shown}"
 
 
 def scope_note(before: Mapping[str, str], after: Mapping[str, str], picked: Sequence[Picked]) -> str | None:

@@ -75,6 +75,7 @@ class Picked(msgspec.Struct, frozen=True, kw_only=True):
     selector: str
     span: ElementSpan
     source: str  # the element's outer HTML as it is in the file
+    seen: str | None = None  # its outer HTML as the browser showed it (scripts may have changed it)
 
 
 def parse_selection(items: Iterable[Selected]) -> tuple[Selected, ...]:
