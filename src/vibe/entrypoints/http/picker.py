@@ -2,7 +2,8 @@
 its HTML pages (CONTRACT §5 "Pointing at the page").
 
 Only the workspace's own frame loads this path; share links (``/s/...``), ``/preview/...`` and the raw
-file route serve the files exactly as stored. The picker (``static/picker/frame.js``) is inlined as
+file route serve the files exactly as stored. The picker (``picker_frame/frame.js``, not one of the
+app's static modules: it never runs in the app) is inlined as
 the first script of each HTML page; the response keeps the sandbox headers of every generated file,
 so the page, picker included, runs with an opaque origin. The app trusts nothing it says (see
 ``static/js/picker-host.js``).
@@ -34,7 +35,7 @@ _OPENING = re.compile(rb"<head\b[^>]*>|<html\b[^>]*>|<!doctype[^>]*>", re.IGNORE
 
 @cache
 def _script() -> bytes:
-    code = files("vibe.entrypoints.http").joinpath("static/picker/frame.js").read_text("utf-8")
+    code = files("vibe.entrypoints.http").joinpath("picker_frame/frame.js").read_text("utf-8")
     assert "</script" not in code.lower()
     return b'<script data-vibe="picker">' + code.encode() + b"</script>"
 

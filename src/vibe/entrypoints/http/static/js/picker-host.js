@@ -3,7 +3,7 @@
  * chips in the composer, and a direct text edit waiting for the person's confirmation.
  *
  * THREAT MODEL. The preview frame runs generated code: hostile by assumption. vibe injects its picker
- * script (static/picker/frame.js) into that page, but the page shares the script's realm, so it can
+ * script (entrypoints/http/picker_frame/frame.js) into that page, but the page shares the script's realm, so it can
  * send anything the picker could send, at any time. Therefore:
  *  - a message counts only when it comes from the preview iframe's own window (`event.source ===
  *    frame.contentWindow`) with an opaque origin ("null": the sandbox holds), and has exactly the
