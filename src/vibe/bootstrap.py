@@ -14,7 +14,7 @@ import contextlib
 import logging
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +37,7 @@ from vibe.container import Container
 from vibe.domain.circuit import Circuit
 from vibe.domain.errors import UnavailableError
 from vibe.domain.events import Event, decode
+from vibe.domain.reference_images import ReferenceImage
 from vibe.domain.users import User
 
 __all__ = ["Vibe", "connect", "jwt_secret_for"]
@@ -83,9 +84,16 @@ class Vibe:
         """Generation sessions: start, follow, cancel, list."""
         return self.container.generations()
 
-    async def generate(self, actor: User, prompt: str, project_id: str | None = None) -> AsyncIterator[Event]:
-        """Start a generation and yield its stream events (CONTRACT §2) until ``done`` or ``error``."""
-        generation = await self.generations.start(actor, prompt, project_id)
+    async def generate(
+        self,
+        actor: User,
+        prompt: str,
+        project_id: str | None = None,
+        images: Sequence[ReferenceImage] = (),
+    ) -> AsyncIterator[Event]:
+        """Start a generation and yield its stream events (CONTRACT §2) until ``done`` or ``error``;
+        ``images``: reference pictures (``vibe.domain.reference_images.parse_reference_images``)."""
+        generation = await self.generations.start(actor, prompt, project_id, images)
         async for stored in await self.generations.events(actor, generation.id):
             if stored is not None:
                 yield decode(stored.name, stored.data)

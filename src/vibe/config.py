@@ -68,6 +68,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_body_bytes: int = 1024 * 1024
     max_asset_bytes: int = DEFAULT_MAX_ASSET_BYTES  # one uploaded image or font (VIBE_MAX_ASSET_BYTES)
     max_project_bytes: int = DEFAULT_MAX_PROJECT_BYTES  # all files of one version (VIBE_MAX_PROJECT_BYTES)
+    model_images: bool | None = None  # VIBE_MODEL_IMAGES: the model sees images (None: known by name)
     agent_max_turns: int = DEFAULT_MAX_TURNS
     generation_lease_seconds: float = DEFAULT_LEASE_SECONDS
     log_level: str = "INFO"
@@ -147,6 +148,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             max_project_bytes=_int(
                 env, "VIBE_MAX_PROJECT_BYTES", DEFAULT_MAX_PROJECT_BYTES, 1024, 16 * 1024 * 1024 * 1024
             ),
+            model_images=_flag(env, "VIBE_MODEL_IMAGES"),
             agent_max_turns=_int(env, "VIBE_AGENT_MAX_TURNS", DEFAULT_MAX_TURNS, 1, 50),
             generation_lease_seconds=_float(
                 env, "VIBE_GENERATION_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, 1, 3600
@@ -299,6 +301,15 @@ def _int(env: Mapping[str, str], name: str, default: int | None, low: int, high:
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}; got {value}.")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    if name not in env:
+        return None
+    value = env[name].lower()
+    if value not in ("1", "0", "true", "false", "yes", "no"):
+        raise SettingsError(f"{name} must be 1 or 0; got {env[name]!r}.")
+    return value in ("1", "true", "yes")
 
 
 def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:

@@ -22,6 +22,7 @@ from vibe.adapters.memory import (
     InMemoryRateLimiter,
     InMemoryTokenBlacklist,
 )
+from vibe.adapters.model_images import accepts_images
 from vibe.adapters.security import Argon2Hasher, JwtTokenService
 from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
@@ -148,6 +149,7 @@ def _generations_config(settings: Settings) -> GenerationsConfig:
     return GenerationsConfig(
         max_concurrent=settings.max_concurrent_generations,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
+        accepts_images=accepts_images(settings.llm, settings.model, settings.model_images),
     )
 
 

@@ -84,6 +84,7 @@ async def test_every_asset_type_round_trips_byte_for_byte(client: Client, vibe: 
             assert served.headers["content-type"] == media_type
             assert served.headers["x-content-type-options"] == "nosniff"
             assert served.headers["content-security-policy"] == CSP
+            assert "content-encoding" not in served.headers  # compressed formats are not gzipped
             etag = served.headers["etag"]
             again = await client.get(url, headers=ada["headers"] | {"If-None-Match": etag})
             assert again.status_code == 304
@@ -192,3 +193,34 @@ async def test_ten_concurrent_uploads_each_make_a_version(client: Client) -> Non
     assert unzip_bytes(archive.content) == pictures
     versions = (await client.get(f"/api/v1/projects/{pid}/versions", headers=ada["headers"])).json()["items"]
     assert [v["number"] for v in versions] == list(range(10, 0, -1))
+
+
+async def test_byte_ranges_of_assets_and_etags_on_preview_links(client: Client) -> None:
+    ada = await signed_up(client, "ada@example.com")
+    pid = (await create(client, ada))["id"]
+    data = noise_png(60, 60)
+    assert (await upload(client, ada, pid, "big.png", data, "image/png")).status_code == 201
+    url = f"/api/v1/projects/{pid}/files/big.png"
+    whole = await client.get(url, headers=ada["headers"])
+    assert whole.headers["accept-ranges"] == "bytes"
+    part = await client.get(url, headers=ada["headers"] | {"Range": "bytes=10-19"})
+    assert part.status_code == 206
+    assert part.content == data[10:20]
+    assert part.headers["content-range"] == f"bytes 10-19/{len(data)}"
+    assert part.headers["content-security-policy"] == CSP
+    tail = await client.get(url, headers=ada["headers"] | {"Range": "bytes=-5"})
+    assert tail.content == data[-5:]
+    beyond = await client.get(url, headers=ada["headers"] | {"Range": f"bytes={len(data)}-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == f"bytes */{len(data)}"
+    several = await client.get(url, headers=ada["headers"] | {"Range": "bytes=0-1,5-6"})
+    assert (several.status_code, several.content) == (200, data)
+    stale = await client.get(url, headers=ada["headers"] | {"Range": "bytes=0-1", "If-Range": '"other"'})
+    assert (stale.status_code, stale.content) == (200, data)
+
+    link = (await client.post(f"/api/v1/projects/{pid}/preview-link", headers=ada["headers"])).json()["url"]
+    shared = await client.get(f"{link}big.png")
+    assert (shared.status_code, shared.content) == (200, data)
+    again = await client.get(f"{link}big.png", headers={"If-None-Match": shared.headers["etag"]})
+    assert again.status_code == 304
+    assert again.headers["content-security-policy"] == CSP

@@ -38,6 +38,7 @@ and stays billed.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -53,6 +54,7 @@ from vibe.domain.errors import UpstreamError
 from vibe.domain.model import (
     CallRetry,
     ContentBlock,
+    ImageBlock,
     ModelChunk,
     ModelRequest,
     OpaqueBlock,
@@ -266,5 +268,10 @@ def _block(block: ContentBlock) -> dict[str, Any]:
         }
     if isinstance(block, OpaqueBlock):
         return dict(block.data)  # exactly as the API returned it
+    if isinstance(block, ImageBlock):
+        # A base64 image source (https://docs.claude.com/en/docs/vision): the caller has checked its
+        # type, size and dimensions against the API's limits (domain.reference_images).
+        data = base64.b64encode(block.data).decode("ascii")
+        return {"type": "image", "source": {"type": "base64", "media_type": block.media_type, "data": data}}
     assert isinstance(block, ToolUseBlock)
     return {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}

@@ -25,6 +25,7 @@ with ``CallRetry``; what the failed call billed was already reported and stays b
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import random
@@ -41,6 +42,7 @@ from vibe.adapters.openai_turn import ChunkReader
 from vibe.domain.errors import UpstreamError
 from vibe.domain.model import (
     CallRetry,
+    ImageBlock,
     Message,
     ModelChunk,
     ModelRequest,
@@ -274,6 +276,17 @@ def _user(message: Message) -> list[dict[str, Any]]:
         if isinstance(block, ToolResultBlock)
     ]
     text = "\n\n".join(block.text for block in message.content if isinstance(block, TextBlock))
-    if text:
+    images = [block for block in message.content if isinstance(block, ImageBlock)]
+    if images:  # image parts first, then the text (only sent to a model that accepts images)
+        parts: list[dict[str, Any]] = [
+            {"type": "image_url", "image_url": {"url": f"data:{i.media_type};base64,{_b64(i.data)}"}}
+            for i in images
+        ]
+        turns.append({"role": "user", "content": [*parts, {"type": "text", "text": text or "."}]})
+    elif text:
         turns.append({"role": "user", "content": text})
     return turns
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

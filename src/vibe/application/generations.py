@@ -44,6 +44,7 @@ from vibe.domain.ports import (
     UnitOfWorkFactory,
 )
 from vibe.domain.projects import Project, ProjectName
+from vibe.domain.reference_images import ReferenceImage
 from vibe.domain.selection import ElementLocator, Selected, parse_selection
 from vibe.domain.users import User
 
@@ -55,6 +56,7 @@ log = logging.getLogger("vibe.generations")
 class GenerationsConfig(msgspec.Struct, frozen=True, kw_only=True):
     max_concurrent: int = 2
     heartbeat_seconds: float = 15.0
+    accepts_images: bool = True  # the configured model sees reference images
 
 
 class Generations:
@@ -93,11 +95,19 @@ class Generations:
         actor: User,
         prompt: str,
         project_id: str | None = None,
+        images: Sequence[ReferenceImage] = (),
         selection: Sequence[Selected] = (),
     ) -> Generation:
         """Queue a generation; without ``project_id`` a new project named from the prompt is made.
+        Reference ``images`` (already checked: ``parse_reference_images``) are kept with it.
         ``selection`` scopes it to elements of the project's current version (each must match there)."""
         text = Prompt.parse(prompt)
+        if images and not self._config.accepts_images:
+            raise InvalidInputError(
+                "The configured model does not accept images: send the prompt without reference images, "
+                "or choose a model that sees images (VIBE_MODEL_IMAGES=1 if it does).",
+                field="images",
+            )
         picks = await self._checked_selection(actor, project_id, selection)
         queued: list[Generation] = []
         stored: list[StoredEvent] = []
@@ -107,6 +117,8 @@ class Generations:
                 await self._budgets.refuse(uow, actor.id)  # before anything is spent
             generation = msgspec.structs.replace(self._new(actor, project.id, text), selection=picks)
             stored.extend(await self._add_within_limit(uow, generation))
+            if images:
+                await uow.generations.add_images(generation.id, images)
             queued.append(generation)
 
         with self._tracer.span(QUEUE, {"vibe.project.new": project_id is None}) as span:

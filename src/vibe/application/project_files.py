@@ -86,12 +86,14 @@ class ProjectFiles:
         base: int | None = None,
     ) -> Version:
         """A new version with this file added or replaced (text or asset)."""
+        await self._projects.writable(actor, project_id)  # a stranger learns nothing from the checks
         entry = self.entry_for(path, data, declared)
         verb = "Uploaded" if entry.is_asset else "Edited"
         return await self._change(actor, project_id, [(entry, data)], [], f"{verb} {entry.path}", base)
 
     async def delete(self, actor: User, project_id: str, path: str, base: int | None = None) -> Version:
         """A new version without this file."""
+        await self._projects.writable(actor, project_id)
         checked = ProjectPath.parse_any(path)
         return await self._change(actor, project_id, [], [checked], f"Deleted {checked}", base)
 

@@ -42,6 +42,13 @@ class Snapshot(msgspec.Struct, frozen=True):
     project: Project
     version: int
     files: dict[str, str]
+    assets: list[FileEntry] = msgspec.field(default_factory=list)  # binary files, without their bytes
+
+
+async def _snapshot(uow: UnitOfWork, project: Project, number: int) -> Snapshot:
+    files = await uow.projects.read_all(project.id, number)
+    assets = [f for f in await uow.projects.files(project.id, number) if f.is_asset]
+    return Snapshot(project, number, files, assets)
 
 
 class Projects:
@@ -219,7 +226,7 @@ class Projects:
         project = await self._readable(actor, project_id)
         number = project.check_version(version)
         async with self._uow(readonly=True) as uow:
-            return Snapshot(project, number, await uow.projects.read_all(project.id, number))
+            return await _snapshot(uow, project, number)
 
     async def owner_snapshot(self, project_id: str, version: int | None = None) -> Snapshot:
         """``snapshot`` with the owner's rights, for work the owner started and was checked for (a
@@ -229,7 +236,7 @@ class Projects:
             if project is None:
                 raise NotFoundError("No such project.")
             number = project.check_version(version)
-            return Snapshot(project, number, await uow.projects.read_all(project.id, number))
+            return await _snapshot(uow, project, number)
 
     async def restore(self, actor: User, project_id: str, number: int) -> Version:
         """A new version whose files equal version ``number``'s."""

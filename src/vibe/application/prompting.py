@@ -7,9 +7,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from vibe.application.scoping import scoped_instructions
-from vibe.domain.model import Message, TextBlock, ToolSpec
-from vibe.domain.project_context import parse_project_context, render_changes, render_project_context
-from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES
+from vibe.domain.model import ContentBlock, ImageBlock, Message, TextBlock, ToolSpec
+from vibe.domain.project_context import (
+    parse_project_context,
+    render_assets,
+    render_changes,
+    render_project_context,
+)
+from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES, FileEntry
+from vibe.domain.reference_images import REFERENCE_NOTE, ReferenceImage
 from vibe.domain.selection import Picked
 
 __all__ = [
@@ -89,8 +95,8 @@ How to work:
 - Write the site with the write_file tool: index.html first, then its stylesheet and script \
 (style.css, app.js), then any other files (SVG, JSON, Markdown...).
 - index.html links its own files with relative paths (href="style.css", src="app.js"). Use no CDN, no \
-external fonts or images: inline SVG or files you write yourself. Every local href and src must name a \
-file you wrote.
+external fonts or images: inline SVG, files you write yourself, or the uploaded images and fonts the \
+project lists as assets. Every local href and src must name a file you wrote or an uploaded asset.
 - Modern, accessible, responsive HTML and CSS; plain JavaScript, no build step.
 - Paths are relative, inside the project, without '..'. Known types only: \
 {", ".join(sorted(CONTENT_TYPES))}. At most {MAX_FILES} files of {MAX_FILE_BYTES // 1024} KiB each.
@@ -107,20 +113,29 @@ def first_message(
     prompt: str,
     files: Mapping[str, str],
     base: Mapping[str, str] | None = None,
+    assets: Sequence[FileEntry] = (),
+    images: Sequence[ReferenceImage] = (),
     picked: Sequence[Picked] = (),
 ) -> Message:
     """The user turn that starts a generation on a project holding ``files``.
 
     A follow-up shows the files as a listing of ``base`` (default: the files themselves) plus the
     changes since it. The listing is a prompt-cache breakpoint: a follow-up that shows the same base
-    as the one before it reads the whole site from the cache and pays only for what changed.
+    as the one before it reads the whole site from the cache and pays only for what changed. Uploaded
+    ``assets`` (images, fonts) are listed by path, type, size and pixel size, never their bytes;
+    reference ``images`` come first, as image blocks, after the cached listing.
     """
+    listed: list[ContentBlock] = [TextBlock(text=render_assets(assets))] if assets else []
+    if images:  # pictures first, then the text about them (the vision guide's advice)
+        pictures = [ImageBlock(media_type=i.media_type, data=i.data) for i in images]
+        listed = [*pictures, TextBlock(text=REFERENCE_NOTE), *listed]
     if not files:
-        return Message(role="user", content=(TextBlock(text=prompt),))
+        return Message(role="user", content=(*listed, TextBlock(text=prompt)))
     shown = files if base is None else base
-    blocks = [TextBlock(text=render_project_context(shown), cache=True)]
+    blocks: list[ContentBlock] = [TextBlock(text=render_project_context(shown), cache=True)]
     if shown != files:
         blocks.append(TextBlock(text=render_changes(shown, files)))
+    blocks += listed
     closing = scoped_instructions(prompt, picked) if picked else followup_instructions(prompt)
     blocks.append(TextBlock(text=closing))
     return Message(role="user", content=tuple(blocks))

@@ -49,6 +49,7 @@ from vibe.domain.ports import (
     UnitOfWorkFactory,
 )
 from vibe.domain.project_context import render_changes, render_project_context
+from vibe.domain.projects import FileEntry
 from vibe.domain.selection import ElementLocator, Picked
 
 __all__ = ["Claim", "Runner"]
@@ -206,11 +207,13 @@ class Runner:
             await self._outcomes.fail(generation, "selection_changed", error.detail)
             return "selection_changed"
         workspace = Workspace(snapshot.files)
+        async with self._uow(readonly=True) as uow:  # sent again by a retry or a takeover
+            images = await uow.generations.images(generation.id)
         report = AgentReport()
         agent = run_agent(
             self._model,
             workspace,
-            first_message(generation.prompt, snapshot.files, base, picked),
+            first_message(generation.prompt, snapshot.files, base, snapshot.assets, images, picked),
             max_turns=self._max_turns,
             report=report,
             before_call=self._budget_check(generation, writer),
@@ -286,11 +289,12 @@ class Runner:
         built by the code that builds it for a run; nothing is spent."""
         files: dict[str, str] = {}
         base: dict[str, str] | None = None
+        assets: list[FileEntry] = []
         if project_id is not None:
             snapshot = await self._projects.owner_snapshot(project_id)
-            files = snapshot.files
+            files, assets = snapshot.files, snapshot.assets
             _, base = await self._base(project_id, snapshot)
-        request = request_for([first_message(prompt, files, base)])
+        request = request_for([first_message(prompt, files, base, assets)])
         return await self._model.count_input(request), self._model.max_output_tokens
 
     async def _reusable_base(self, project_id: str, current: int) -> int:

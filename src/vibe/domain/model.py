@@ -24,6 +24,7 @@ __all__ = [
     "Billed",
     "CallRetry",
     "ContentBlock",
+    "ImageBlock",
     "Message",
     "ModelChunk",
     "ModelRequest",
@@ -84,6 +85,13 @@ class ToolResultBlock(msgspec.Struct, frozen=True, kw_only=True, tag="tool_resul
     cache: bool = False
 
 
+class ImageBlock(msgspec.Struct, frozen=True, kw_only=True, tag="image"):
+    """A picture the person sent with the prompt (a reference image): PNG, JPEG, GIF or WebP bytes."""
+
+    media_type: str
+    data: bytes
+
+
 class OpaqueBlock(msgspec.Struct, frozen=True, kw_only=True, tag="opaque"):
     """A block of the provider's own, kept exactly as it came (``data`` is its whole JSON object)."""
 
@@ -91,7 +99,7 @@ class OpaqueBlock(msgspec.Struct, frozen=True, kw_only=True, tag="opaque"):
     data: dict[str, Any]
 
 
-ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | OpaqueBlock
+ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | OpaqueBlock | ImageBlock
 
 
 class Message(msgspec.Struct, frozen=True, kw_only=True):

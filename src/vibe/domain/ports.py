@@ -20,6 +20,7 @@ from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.model import ModelChunk, ModelRequest, TokenEstimate, estimate_input_tokens
 from vibe.domain.projects import FileEntry, Project, Version
+from vibe.domain.reference_images import ReferenceImage
 from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
 
@@ -256,6 +257,12 @@ class GenerationRepository(Protocol):
         ...
 
     async def get(self, generation_id: str) -> Generation | None: ...
+
+    async def add_images(self, generation_id: str, images: Sequence[ReferenceImage]) -> None:
+        """Keep the reference images sent with a generation's prompt, in order."""
+        ...
+
+    async def images(self, generation_id: str) -> tuple[ReferenceImage, ...]: ...
 
     async def page(
         self,

@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-__all__ = ["parse_project_context", "render_changes", "render_project_context"]
+from vibe.domain.projects import FileEntry
+
+__all__ = [
+    "parse_assets",
+    "parse_project_context",
+    "render_assets",
+    "render_changes",
+    "render_project_context",
+]
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
 _ITEM = re.compile(r'<(file|patch) path="([^"]*)" chars="(\d+)">\n|<removed path="([^"]*)"/>\n')
@@ -71,6 +79,45 @@ def parse_project_context(text: str, base: Mapping[str, str] | None = None) -> d
         files[path] = body if kind == "file" else apply_patch(files.get(path, ""), body)
         position = end
     return files
+
+
+_ASSET = re.compile(r"^- (.+?) \(([a-z0-9.+/-]+), (\d+) bytes(?:, (\d+)x(\d+) px)?\)$", re.MULTILINE)
+
+
+def render_assets(assets: Sequence[FileEntry]) -> str:
+    """The project's binary files (uploaded images and fonts) by path, type, size and, for images,
+    pixel size: the model uses them by path and never sees their bytes. ``parse_assets`` reverses it."""
+    lines = [
+        "<project_assets>",
+        "Binary files the person uploaded into the project. Use them by their path where they belong "
+        '(the logo in the header, photos in the hero or a gallery: src="img/logo.png", '
+        "url(fonts/brand.woff2) in @font-face). They exist already: never write, edit or delete them, "
+        "and give every image a fitting alt text and its width and height.",
+    ]
+    for asset in sorted(assets, key=lambda a: a.path):
+        pixels = f", {asset.width}x{asset.height} px" if asset.width and asset.height else ""
+        lines.append(f"- {asset.path} ({asset.content_type}, {asset.size} bytes{pixels})")
+    lines.append("</project_assets>")
+    return "\n".join(lines)
+
+
+def parse_assets(text: str) -> list[FileEntry]:
+    """The assets a ``render_assets`` block in ``text`` lists (without hashes: the model has none)."""
+    start = text.find("<project_assets>")
+    end = text.find("</project_assets>", start)
+    if start < 0 or end < 0:
+        return []
+    return [
+        FileEntry(
+            path=m.group(1),
+            content_type=m.group(2),
+            size=int(m.group(3)),
+            sha256="",
+            width=int(m.group(4)) if m.group(4) else None,
+            height=int(m.group(5)) if m.group(5) else None,
+        )
+        for m in _ASSET.finditer(text, start, end)
+    ]
 
 
 def _item(kind: str, path: str, body: str) -> str:

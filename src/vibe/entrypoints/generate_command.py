@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -85,14 +86,17 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "site"
 
 
-def _write(files: dict[str, str], folder: Path) -> None:
+def _write(files: Mapping[str, str | bytes], folder: Path) -> None:
     root = folder.resolve()
     for path, content in files.items():
         target = (root / path).resolve()
         if os.path.commonpath([root, target]) != str(root):  # a symlink in DIR must not lead out of it
             raise click.ClickException(f"refusing to write {path} outside {root}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):  # an uploaded image or font
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
 
 
 async def run_generate(settings: Settings, prompt: str, output: Path | None, project_id: str | None) -> str:
@@ -118,8 +122,9 @@ async def run_generate(settings: Settings, prompt: str, output: Path | None, pro
             message = last.message if isinstance(last, ErrorEvent) else "the stream ended early"
             raise click.ClickException(f"generation failed: {message}")
         snapshot = await app.projects.owner_snapshot(last.project_id, last.version)
+        assets = await app.project_files.assets(actor, last.project_id, last.version)
     folder = output or Path(_slug(snapshot.project.name))
-    _write(snapshot.files, folder)
+    _write({**snapshot.files, **{entry.path: data for entry, data in assets}}, folder)
     if progress.prose.strip():
         console.print(f"[dim]{progress.prose.strip()[-600:]}[/]")
     return (

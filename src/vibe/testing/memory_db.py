@@ -32,6 +32,7 @@ from vibe.domain.ports import (
     UserRepository,
 )
 from vibe.domain.projects import FileEntry, Project, Version, content_type_for, sha256_hex
+from vibe.domain.reference_images import ReferenceImage
 from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
 from vibe.testing.memory_budgets import InMemoryBudgets
@@ -53,6 +54,7 @@ class _State:
     events: dict[tuple[str, int], StoredEvent] = field(default_factory=dict)
     spend: dict[tuple[str, datetime], Usage] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=dict)
+    images: dict[str, tuple[ReferenceImage, ...]] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return replace(self, **{f.name: dict(getattr(self, f.name)) for f in fields(self)})
@@ -81,6 +83,7 @@ def _drop_generations(s: _State, ids: set[str]) -> None:
     s.generations = {k: g for k, g in s.generations.items() if k not in ids}
     s.last_seq = {k: n for k, n in s.last_seq.items() if k not in ids}
     s.events = {k: e for k, e in s.events.items() if k[0] not in ids}
+    s.images = {k: i for k, i in s.images.items() if k not in ids}
 
 
 class _Users(UserRepository):
@@ -320,6 +323,12 @@ class _Projects(ProjectRepository):
 class _Generations(GenerationRepository):
     def __init__(self, s: _State) -> None:
         self.s = s
+
+    async def add_images(self, generation_id: str, images: Sequence[ReferenceImage]) -> None:
+        self.s.images[generation_id] = self.s.images.get(generation_id, ()) + tuple(images)
+
+    async def images(self, generation_id: str) -> tuple[ReferenceImage, ...]:
+        return self.s.images.get(generation_id, ())
 
     async def add_within_limit(self, generation: Generation, limit: int) -> bool:
         running = [

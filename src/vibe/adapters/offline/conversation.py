@@ -10,13 +10,17 @@ import re
 
 import msgspec
 
-from vibe.domain.model import Message, ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
-from vibe.domain.project_context import parse_project_context, render_project_context
+from vibe.domain.model import ImageBlock, Message, ModelRequest, TextBlock, ToolResultBlock, ToolUseBlock
+from vibe.domain.project_context import parse_assets, parse_project_context, render_project_context
+from vibe.domain.projects import FileEntry
+from vibe.domain.reference_images import REFERENCE_NOTE
 
 __all__ = ["Outcome", "Reading", "read_request"]
 
 _CONTEXT_START = "<project_files>"
 _CHANGES_START = "<project_changes>"
+_ASSETS_START = "<project_assets>"
+_SKIPPED = (_ASSETS_START, REFERENCE_NOTE)
 _REQUEST_MARK = "Requested change:\n"
 
 
@@ -32,6 +36,8 @@ class Reading(msgspec.Struct, frozen=True, kw_only=True):
     prompt: str
     files: dict[str, str]
     outcomes: tuple[Outcome, ...] | None  # None: a fresh turn; otherwise the results being reported
+    assets: tuple[FileEntry, ...] = ()  # the uploaded images and fonts the request lists
+    images: tuple[ImageBlock, ...] = ()  # reference pictures sent with the prompt
     selection: tuple[tuple[str, str], ...] = ()  # (path, selector) of elements picked in the preview
 
 
@@ -54,12 +60,19 @@ def _split_context(text: str) -> tuple[dict[str, str], str]:
     return files, text[len(rendered) :]
 
 
+def _assets(message: Message | None) -> tuple[FileEntry, ...]:
+    for block in message.content if message else ():
+        if isinstance(block, TextBlock) and block.text.startswith(_ASSETS_START):
+            return tuple(parse_assets(block.text))
+    return ()
+
+
 def _request_parts(message: Message | None) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
     prompt_parts: list[str] = []
     picked: list[tuple[str, str]] = []
     files: dict[str, str] = {}
     for block in message.content if message else ():
-        if not isinstance(block, TextBlock):
+        if not isinstance(block, TextBlock) or block.text.startswith(_SKIPPED):
             continue
         if block.text.startswith(_CHANGES_START):  # a follow-up's changes since the listing above
             files = parse_project_context(block.text, files)
@@ -105,4 +118,11 @@ def _outcomes(messages: tuple[Message, ...]) -> tuple[Outcome, ...] | None:
 def read_request(request: ModelRequest) -> Reading:
     first_user = next((m for m in request.messages if m.role == "user"), None)
     prompt, files, picked = _request_parts(first_user)
-    return Reading(prompt=prompt, files=files, outcomes=_outcomes(request.messages), selection=tuple(picked))
+    return Reading(
+        prompt=prompt,
+        files=files,
+        outcomes=_outcomes(request.messages),
+        assets=_assets(first_user),
+        images=tuple(b for b in first_user.content if isinstance(b, ImageBlock)) if first_user else (),
+        selection=tuple(picked),
+    )

@@ -12,7 +12,18 @@ import msgspec
 
 from vibe.adapters.offline.brief import Brief, Change, Style
 
-__all__ = ["ORDER", "Page", "Tokens", "embed", "extract", "plan_page", "plan_tokens", "restyle", "revise"]
+__all__ = [
+    "ORDER",
+    "Page",
+    "Pic",
+    "Tokens",
+    "embed",
+    "extract",
+    "plan_page",
+    "plan_tokens",
+    "restyle",
+    "revise",
+]
 
 KIND_SECTIONS: dict[str, tuple[str, ...]] = {
     "restaurant": ("about", "menu", "gallery", "testimonials", "hours", "location", "contact"),
@@ -50,6 +61,15 @@ _ACCENTS = {
 _Model = TypeVar("_Model", "Page", "Tokens")
 
 
+class Pic(msgspec.Struct, frozen=True, array_like=True):
+    """An uploaded image the page shows: its path, pixel size and alternative text."""
+
+    path: str
+    width: int
+    height: int
+    alt: str
+
+
 class Page(msgspec.Struct, frozen=True, kw_only=True):
     lang: str
     title: str
@@ -60,6 +80,8 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     sections: tuple[str, ...]
     topics: tuple[tuple[str, str], ...] = ()  # (fragment id, heading) of sections about anything else
     game: str | None = None
+    logo: Pic | None = None  # uploaded images, where images belong: the logo in the header,
+    photos: tuple[Pic, ...] = ()  # photos in the hero and the gallery
 
     @property
     def hero(self) -> bool:
@@ -153,8 +175,15 @@ _TOKENS_LINE = re.compile(r"\A/\* vibe-tokens (\{.*?\}) \*/")
 
 
 def embed(model: Page | Tokens) -> str:
-    """The model as JSON that is safe inside a <script> block or a CSS comment."""
-    text = msgspec.json.encode(model).decode()
+    """The model as JSON that is safe inside a <script> block or a CSS comment. A page without
+    uploaded pictures reads exactly as before pictures existed, so sites made then stay ours."""
+    data = msgspec.to_builtins(model)
+    if isinstance(model, Page):
+        if model.logo is None:
+            del data["logo"]
+        if not model.photos:
+            del data["photos"]
+    text = msgspec.json.encode(data).decode()
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("*/", "*\\/")
 
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 import msgspec
 
 from vibe.adapters.offline import words
-from vibe.adapters.offline.brief import Change, read_brief, read_change
+from vibe.adapters.offline.brief import Change, Style, read_brief, read_change
 from vibe.adapters.offline.content import copy_deck
 from vibe.adapters.offline.edits import file_calls
 from vibe.adapters.offline.page import Page, Tokens, extract, plan_page, plan_tokens, restyle, revise
 from vibe.adapters.offline.palette import variables
+from vibe.adapters.offline.pictures import with_pictures
+from vibe.adapters.offline.reference import Reference, as_style, reference_note
 from vibe.adapters.offline.render import render_css, render_index, render_sections, render_site
 from vibe.adapters.offline.replies import (
     Plan,
@@ -26,6 +29,7 @@ from vibe.adapters.offline.replies import (
     style_changes,
     style_words,
 )
+from vibe.domain.projects import FileEntry
 from vibe.domain.titles import language_of, title_case
 
 __all__ = ["followup_plan", "new_site_plan"]
@@ -41,17 +45,34 @@ _HELP = {
 }
 
 
-def new_site_plan(prompt: str) -> Plan:
+def new_site_plan(
+    prompt: str, assets: Sequence[FileEntry] = (), reference: Reference | None = None, pictures: int = 0
+) -> Plan:
     brief = read_brief(prompt)
-    page, tokens = plan_page(brief), plan_tokens(brief)
+    if reference is not None:  # the prompt's own style words win over the picture's colours
+        brief = msgspec.structs.replace(brief, style=_merged(brief.style, as_style(reference)))
+    page, tokens = with_pictures(plan_page(brief), assets), plan_tokens(brief)
     if brief.asked_game and brief.game:
         page = msgspec.structs.replace(page, title=copy_deck(brief.lang)["game"]["names"][brief.game])
     files = render_site(page, tokens)
     intro, done = new_site_words(brief, page, tokens, list(files))
+    if pictures:
+        intro += " " + reference_note(reference, pictures, brief.lang)
     calls = tuple(
         ToolCall("write_file", {"path": path, "content": content}) for path, content in files.items()
     )
     return Plan(lang=brief.lang, intro=intro, calls=calls, done=done)
+
+
+def _merged(said: Style, seen: Style) -> Style:
+    """Style words from the prompt, and from the picture where the prompt says nothing."""
+    return Style(
+        scheme=said.scheme or seen.scheme,
+        accent=said.accent or seen.accent,
+        buttons=said.buttons,
+        font=said.font,
+        mood=said.mood,
+    )
 
 
 def _topic(change: Change, lang: str) -> str | None:
@@ -95,12 +116,20 @@ def _our_site(files: dict[str, str]) -> tuple[Page | None, Tokens | None]:
     return ours_page, ours_css
 
 
-def followup_plan(prompt: str, files: dict[str, str]) -> Plan:
+def followup_plan(
+    prompt: str,
+    files: dict[str, str],
+    assets: Sequence[FileEntry] = (),
+    reference: Reference | None = None,
+    pictures: int = 0,
+) -> Plan:
     """Edits for a change to ``files``; a project without an index.html gets a whole new site."""
     if "index.html" not in files:
-        return new_site_plan(prompt)
+        return new_site_plan(prompt, assets, reference, pictures)
     lang = language_of(prompt)
     change = read_change(prompt)
+    if reference is not None:
+        change = msgspec.structs.replace(change, style=_merged(change.style, as_style(reference)))
     page, tokens = _our_site(files)
     topic = _topic(change, lang)
     new_files = dict(files)
@@ -108,6 +137,10 @@ def followup_plan(prompt: str, files: dict[str, str]) -> Plan:
     already: list[str] = []
     if page is not None:
         revised = revise(page, change, topic)
+        if page.kind != "game" and (pictured := with_pictures(revised, assets)) != revised:
+            if (pictured.logo, pictured.photos) != (page.logo, page.photos):
+                did.append("placed the uploaded images" if lang == "en" else "放入了上传的图片")
+            revised = pictured
         if page.kind == "game":
             if change.add or change.remove or topic:
                 already.append(
@@ -136,7 +169,11 @@ def followup_plan(prompt: str, files: dict[str, str]) -> Plan:
     did += style_note[0]
     already += style_note[1]
     calls = [call for path in new_files for call in file_calls(path, files.get(path), new_files[path])]
-    return _followup_words(lang, calls, did, already)
+    plan = _followup_words(lang, calls, did, already)
+    if pictures:
+        note = reference_note(reference, pictures, lang)
+        plan = msgspec.structs.replace(plan, intro=f"{plan.intro} {note}", done=f"{plan.done} {note}")
+    return plan
 
 
 def _restyle(

@@ -111,7 +111,14 @@ def _limits(brief: Brief, page: Page) -> list[str]:
             if en
             else f"离线模型没有{brief.asked_game}，所以做了最接近的{name}"
         )
-    if {"gallery", "products"} & set(page.sections):
+    if page.logo or page.photos:
+        used = [p.path for p in ((page.logo,) if page.logo else ()) + page.photos]
+        limits.append(
+            f"I used your uploaded images ({join(used, brief.lang)})"
+            if en
+            else f"使用了你上传的图片（{join(used, 'zh')}）"
+        )
+    if {"gallery", "products"} & set(page.sections) and not page.photos:
         limits.append(
             "I can't add real photos offline; the pictures are drawn placeholders"
             if en

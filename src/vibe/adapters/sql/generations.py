@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,10 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from vibe.adapters.sql.tables import generations, users
+from vibe.adapters.sql.tables import generation_images, generations, users
 from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus
 from vibe.domain.ports import GenerationRepository, GenerationTotals, Page
+from vibe.domain.reference_images import ReferenceImage
 from vibe.domain.selection import Selected
 from vibe.domain.usage import Usage
 
@@ -78,6 +80,20 @@ class SqlGenerationRepository(GenerationRepository):
     def __init__(self, connection: AsyncConnection, dialect: str) -> None:
         self._c = connection
         self._dialect = dialect
+
+    async def add_images(self, generation_id: str, images: Sequence[ReferenceImage]) -> None:
+        for position, image in enumerate(images):  # one at a time: each is up to 5 MiB
+            row = {"generation_id": generation_id, "position": position, "media_type": image.media_type}
+            await self._c.execute(insert(generation_images).values(**row, data=image.data))
+
+    async def images(self, generation_id: str) -> tuple[ReferenceImage, ...]:
+        query = (
+            select(generation_images.c.media_type, generation_images.c.data)
+            .where(generation_images.c.generation_id == generation_id)
+            .order_by(generation_images.c.position)
+        )
+        rows = await self._c.execute(query)
+        return tuple(ReferenceImage(media_type=r.media_type, data=bytes(r.data)) for r in rows)
 
     async def add_within_limit(self, generation: Generation, limit: int) -> bool:
         if self._dialect != "sqlite":  # SQLite's BEGIN IMMEDIATE already serialises this transaction

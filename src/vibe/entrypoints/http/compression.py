@@ -24,6 +24,16 @@ NO_GZIP = "no_gzip"  # route opt: never compress (event streams, zips)
 MINIMUM_SIZE = 1024
 LEVEL = 6
 _GZIP = 31  # zlib wbits: a gzip header and trailer
+_COMPRESSED = (
+    b"image/png",
+    b"image/jpeg",
+    b"image/gif",
+    b"image/webp",
+    b"image/avif",
+    b"image/x-icon",
+    b"font/",
+    b"application/zip",
+)
 
 
 def compressible(scope: Message, start: Message) -> bool:
@@ -31,9 +41,14 @@ def compressible(scope: Message, start: Message) -> bool:
     handler: Any = scope.get("route_handler")
     if handler is not None and handler.opt.get(NO_GZIP):
         return False
-    return start["status"] not in (204, 304) and not any(
-        name == b"content-encoding" for name, _ in start.get("headers", ())
-    )
+    if start["status"] in (204, 304):
+        return False
+    for name, value in start.get("headers", ()):
+        if name == b"content-encoding":
+            return False
+        if name == b"content-type" and value.startswith(_COMPRESSED):
+            return False  # images and fonts are compressed already: gzip would only spend CPU
+    return True
 
 
 class GzipResponse:

@@ -17,6 +17,7 @@ __all__ = [
     "EventOut",
     "GenerateIn",
     "GenerateOut",
+    "ImageIn",
     "SelectedIn",
     "SessionOut",
     "SessionPage",
@@ -30,6 +31,13 @@ EventName = Literal[
 ]
 
 
+class ImageIn(msgspec.Struct):
+    """A reference image: base64 PNG, JPEG, GIF or WebP, at most 5 MiB decoded."""
+
+    media_type: Annotated[str, Meta(max_length=64, examples=["image/png"])]
+    data: Annotated[str, Meta(max_length=7_000_000, description="The image's bytes, base64-encoded.")]
+
+
 class SelectedIn(msgspec.Struct):
     """An element picked in the preview (CONTRACT §5 "Pointing at the page")."""
 
@@ -41,6 +49,7 @@ class SelectedIn(msgspec.Struct):
 class GenerateIn(msgspec.Struct):
     prompt: Annotated[str, Meta(max_length=100_000, examples=["A landing page for my bakery in Paris"])]
     project_id: Annotated[str, Meta(max_length=64)] | None = None
+    images: Annotated[list[ImageIn], Meta(max_length=4)] | None = None
     selection: Annotated[list[SelectedIn], Meta(max_length=MAX_SELECTED)] = msgspec.field(
         default_factory=list
     )

@@ -22,6 +22,7 @@ from vibe.domain.auth import Principal
 from vibe.domain.errors import InvalidStateError
 from vibe.domain.events import StoredEvent
 from vibe.domain.generations import GenerationStatus
+from vibe.domain.reference_images import parse_reference_images
 from vibe.entrypoints.http.budget_schemas import EstimateIn, EstimateOut
 from vibe.entrypoints.http.deps import principal
 from vibe.entrypoints.http.generation_schemas import (
@@ -46,6 +47,8 @@ Me = NamedDependency[Principal]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
 Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
 MAX_EVENT_ID = 2**53
+# Four reference images of 5 MiB, base64-encoded, and the prompt (inside the Claude API's 32 MB).
+MAX_GENERATE_BODY = 28 * 1024 * 1024
 MAX_EVENT_ID_DIGITS = len(str(MAX_EVENT_ID))
 
 
@@ -54,9 +57,13 @@ MAX_EVENT_ID_DIGITS = len(str(MAX_EVENT_ID))
     status_code=202,
     summary="Start a generation",
     responses=problems(401, 403, 404, 413, 422, 429),
+    request_max_body_size=MAX_GENERATE_BODY,
 )
 async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> GenerateOut:
-    generation = await vibe.generations.start(principal.user, data.prompt, data.project_id, data.picks())
+    images = parse_reference_images([(i.media_type, i.data) for i in data.images or ()])
+    generation = await vibe.generations.start(
+        principal.user, data.prompt, data.project_id, images, selection=data.picks()
+    )
     return GenerateOut(
         session_id=generation.id,
         project_id=generation.project_id,

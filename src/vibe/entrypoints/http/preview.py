@@ -9,6 +9,7 @@ here sets a cookie, and a request to install one of these files as a service wor
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get
@@ -31,6 +32,7 @@ __all__ = [
     "file_path",
     "preview_links",
     "refuse_service_workers",
+    "revalidated",
     "router",
     "untrusted_file",
 ]
@@ -58,6 +60,46 @@ def untrusted_file(entry: FileEntry, data: bytes) -> Response[bytes]:
     ``text/*`` media type, so the header is set whole) and the sandbox headers."""
     headers = {"Content-Type": entry.content_type, **UNTRUSTED_HEADERS}
     return Response(data, media_type=entry.content_type, headers=headers)
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def revalidated(request: Request[Any, Any, Any], entry: FileEntry, data: bytes | None) -> Response[bytes]:
+    """``untrusted_file`` with the file's ETag (its SHA-256): ``304`` when the client holds this
+    content (``data`` is None when the caller already knew and read no bytes), and one byte range
+    of an asset (``206``) when asked for one."""
+    tag = f'"{entry.sha256}"'
+    asked = {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}
+    if data is None or tag in asked:
+        return Response(b"", status_code=304, headers={**UNTRUSTED_HEADERS, "ETag": tag})
+    response = untrusted_file(entry, data)
+    response.headers["ETag"] = tag
+    if entry.is_asset:
+        response.headers["Accept-Ranges"] = "bytes"
+        wanted = request.headers.get("range")
+        if wanted and request.headers.get("if-range", tag) == tag:
+            return _ranged(entry, data, wanted, tag) or response
+    return response
+
+
+def _ranged(entry: FileEntry, data: bytes, wanted: str, tag: str) -> Response[bytes] | None:
+    """One satisfiable byte range as ``206``, an unsatisfiable one as ``416``; None (serve the
+    whole file) for anything else, as RFC 9110 allows (several ranges, another unit)."""
+    match = _RANGE.match(wanted.strip())
+    if match is None or match.group(1) == match.group(2) == "":
+        return None
+    size = len(data)
+    if match.group(1):
+        start = int(match.group(1))
+        end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+    else:  # a suffix: the last N bytes
+        start, end = max(0, size - int(match.group(2))), size - 1
+    headers = {"Content-Type": entry.content_type, **UNTRUSTED_HEADERS, "ETag": tag, "Accept-Ranges": "bytes"}
+    if start >= size or start > end:
+        return Response(b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return Response(data[start : end + 1], status_code=206, media_type=entry.content_type, headers=headers)
 
 
 def file_path(path: str) -> str:
@@ -102,12 +144,7 @@ async def preview(
 ) -> Response[bytes]:
     etag = request.headers.get("if-none-match")
     entry, data = await vibe.project_files.read(viewer, project_id, file_path(path), version, etag)
-    headers = {"ETag": f'"{entry.sha256}"'}
-    if data is None:
-        return Response(b"", status_code=304, headers={**UNTRUSTED_HEADERS, **headers})
-    response = untrusted_file(entry, data)
-    response.headers.update(headers)
-    return response
+    return revalidated(request, entry, data)
 
 
 @get(
@@ -115,8 +152,11 @@ async def preview(
     summary="A file of the version a preview link names",
     responses={200: FILE, **problems(403, 404)},
 )
-async def shared(token: FromPath[str], links: Links, path: FromPath[str] = "/") -> Response[bytes]:
-    return untrusted_file(*await links.read_file(token, file_path(path)))
+async def shared(
+    token: FromPath[str], request: Request[Any, Any, Any], links: Links, path: FromPath[str] = "/"
+) -> Response[bytes]:
+    entry, data = await links.read_file(token, file_path(path))
+    return revalidated(request, entry, data)
 
 
 router = Router(

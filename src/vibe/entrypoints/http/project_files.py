@@ -14,13 +14,12 @@ from litestar import Request, Response, delete, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from vibe.application.project_files import etag_of
 from vibe.bootstrap import Vibe
 from vibe.domain.auth import Principal
 from vibe.domain.errors import TooLargeError
 from vibe.domain.projects import MAX_FILE_BYTES, FileEntry
 from vibe.entrypoints.http.openapi import BEARER, problems
-from vibe.entrypoints.http.preview import UNTRUSTED_HEADERS, untrusted_file
+from vibe.entrypoints.http.preview import revalidated
 from vibe.entrypoints.http.project_schemas import VersionOut, version_out
 
 __all__ = ["delete_file", "put_file", "read_body", "served_file"]
@@ -55,13 +54,8 @@ async def read_body(request: Request[Any, Any, Any], limit: int) -> bytes:
 
 
 def served_file(request: Request[Any, Any, Any], entry: FileEntry, data: bytes | None) -> Response[bytes]:
-    """The file sandboxed (``untrusted_file``) with its ETag; ``304`` when the client has it."""
-    if data is None:
-        headers = {**UNTRUSTED_HEADERS, "ETag": etag_of(entry)}
-        return Response(b"", status_code=304, headers=headers)
-    response = untrusted_file(entry, data)
-    response.headers["ETag"] = etag_of(entry)
-    return response
+    """The file sandboxed with its ETag; ``304`` when the client has it (see ``revalidated``)."""
+    return revalidated(request, entry, data)
 
 
 @put(

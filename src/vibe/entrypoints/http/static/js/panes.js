@@ -6,11 +6,16 @@
 
 import { byId, selectTab, tablistKeys } from "./dom.js";
 
-/** @typedef {"preview" | "code" | "history"} StageTab */
+/** @typedef {"preview" | "code" | "history" | "assets"} StageTab */
 
 export function createPanes() {
   const workspace = byId("workspace");
-  const stageTabs = { preview: byId("tab-preview"), code: byId("tab-code"), history: byId("tab-history") };
+  const stageTabs = {
+    preview: byId("tab-preview"),
+    code: byId("tab-code"),
+    history: byId("tab-history"),
+    assets: byId("tab-assets"),
+  };
   const paneTabs = [byId("pane-tab-chat"), byId("pane-tab-stage")];
   let automatic = true;
 

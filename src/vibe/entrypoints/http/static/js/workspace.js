@@ -5,6 +5,7 @@
  */
 
 import { api } from "./api.js";
+import { createAssets, isAsset } from "./assets.js";
 import { createCodeView } from "./code-view.js";
 import { refreshUsage, watchEstimate } from "./budget.js";
 import { createComposer } from "./composer.js";
@@ -18,6 +19,7 @@ import { NotInFile, replaceImage, saveTextEdit } from "./direct-edit.js";
 import { createPanes } from "./panes.js";
 import { createPicker } from "./picker-host.js";
 import { createPreview } from "./preview.js";
+import { createReferenceImages } from "./reference-images.js";
 import { deleteProject, projectPath, renameProject, restoreVersion } from "./project-actions.js";
 import { navigate, setPath } from "./router.js";
 import { FINISHED, fetchProse, proseOfGeneration, stubSession } from "./sessions.js";
@@ -69,6 +71,36 @@ export function createWorkspace() {
   const composer = createComposer({ onSubmit: submit, onStop: stop });
   const picker = createPicker({ onEdit: saveEdit, onImage: swapImage });
   const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
+  const references = createReferenceImages();
+  const assets = createAssets({
+    project: () => state.project,
+    ensureProject: async () => {
+      try {
+        const made = await api.post("/api/v1/projects", { name: t("workspace.newProjectTitle") });
+        navigate(`/app/p/${encodeURIComponent(made.id)}`);
+        return made.id;
+      } catch (error) {
+        toastError(error);
+        return null;
+      }
+    },
+    onChanged: async (projectId) => {
+      if (state.projectId !== projectId) return;
+      await fetchProject(projectId).catch(toastError);
+      state.selected = state.project?.current_version || null;
+      drawProject({ keepStage: true });
+      panes.showStage("assets");
+      void loadProjects();
+    },
+    insert: (path) => {
+      const box = /** @type {HTMLTextAreaElement} */ (byId("prompt"));
+      const mention = t("assets.mention", { path });
+      box.value = box.value.trim() ? `${box.value.trimEnd()} ${mention}` : mention;
+      box.dispatchEvent(new Event("input"));
+      panes.setPane("chat");
+      box.focus();
+    },
+  });
   const history = createHistory({
     onPreview: (version) => {
       selectVersion(version);
@@ -223,9 +255,15 @@ export function createWorkspace() {
     const projectId = state.projectId;
     let started;
     try {
+      const images = references.images();
       const selection = projectId ? picker.selection() : [];
-      const body = projectId ? { prompt, project_id: projectId } : { prompt };
-      started = await api.post("/api/generate", selection.length ? { ...body, selection } : body);
+      started = await api.post("/api/generate", {
+        prompt,
+        ...(projectId ? { project_id: projectId } : {}),
+        ...(images.length ? { images } : {}),
+        ...(selection.length ? { selection } : {}),
+      });
+      references.clear();
     } catch (error) {
       toastError(error);
       return false;
@@ -379,7 +417,7 @@ export function createWorkspace() {
    * @param {number} version
    */
   function filesOf(version) {
-    const current = state.project?.files?.map((f) => f.path) ?? [];
+    const current = state.project?.files?.map((f) => f.path).filter((p) => !isAsset(p)) ?? [];
     if (version === state.project?.current_version) return current;
     const made = state.versions.find((v) => v.number === version);
     const prose = made?.generation_id ? state.prose.get(made.generation_id) : undefined;
@@ -459,13 +497,17 @@ export function createWorkspace() {
     drawHeader();
     drawConversation();
     drawVersions();
+    assets.render(project?.files ?? []);
     composer.setBusy(Boolean(live));
     picker.setEnabled(
       Boolean(project && !live && state.selected && state.selected === project.current_version),
       `${project?.id ?? ""}:${state.selected ?? ""}`,
     );
     composer.setMode(project && project.current_version > 0 ? "follow-ups" : "starters");
-    if (project && state.selected) void preview.show(project.id, state.selected);
+    // A version of uploaded assets alone has no page to show yet.
+    const page =
+      state.selected !== project?.current_version || project?.files?.some((f) => f.path === "index.html");
+    if (project && state.selected && page) void preview.show(project.id, state.selected);
     else preview.clear(live ? "building" : state.sessions.at(-1)?.status === "failed" ? "failed" : "empty");
     if (live) {
       if (code.following !== live) code.follow(live);
