@@ -37,6 +37,7 @@ from vibe.domain.errors import UnavailableError
 from vibe.domain.events import Event, decode
 from vibe.domain.ports import Tracer
 from vibe.domain.reference_images import ReferenceImage
+from vibe.domain.selection import ElementLocator
 from vibe.domain.users import User
 
 if TYPE_CHECKING:
@@ -93,6 +94,11 @@ class Vibe:
     def tracer(self) -> Tracer:
         """Spans of vibe's own steps; the no-op tracer unless the OTEL_ variables ask for tracing."""
         return self.container.tracer()
+
+    @property
+    def elements(self) -> ElementLocator:
+        """Finds the elements a CSS selector picks in an HTML file (the picker's selections)."""
+        return self.container.elements()
 
     async def generate(
         self,

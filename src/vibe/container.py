@@ -48,6 +48,7 @@ from vibe.application.tracing import NO_TRACER
 from vibe.config import Settings, SettingsError
 from vibe.domain.circuit import CircuitPolicy
 from vibe.domain.ports import CancelBus, CircuitStore, Clock, JobQueue, ModelClient, ReadinessProbe, Tracer
+from vibe.domain.selection import ElementLocator
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -145,6 +146,12 @@ def _offline_model(settings: Settings) -> ModelClient:
     from vibe.adapters.offline import OfflineModel
 
     return OfflineModel(pace_seconds=settings.offline_pace_seconds)
+
+
+def _element_locator() -> ElementLocator:
+    from vibe.adapters.html_elements import SoupElementLocator
+
+    return SoupElementLocator()
 
 
 def _generations_config(settings: Settings) -> GenerationsConfig:
@@ -298,6 +305,7 @@ class Container(containers.DeclarativeContainer):
     outcomes = providers.Singleton(
         Outcomes, uow=uow, live=live_events, projects=projects, clock=clock, tracer=tracer
     )
+    elements = providers.Singleton(_element_locator)
     runner = providers.Singleton(
         Runner,
         uow=uow,
@@ -310,6 +318,7 @@ class Container(containers.DeclarativeContainer):
         max_turns=settings.provided.agent_max_turns,
         lease_seconds=settings.provided.generation_lease_seconds,
         tracer=tracer,
+        elements=elements,
     )
     generations = providers.Singleton(
         Generations,
@@ -324,6 +333,7 @@ class Container(containers.DeclarativeContainer):
         config=providers.Callable(_generations_config, settings),
         budgets=budgets,
         tracer=tracer,
+        elements=elements,
     )
     links = providers.Singleton(HmacLinkSigner, jwt_secret)
     preview_links = providers.Singleton(PreviewLinks, projects=projects, signer=links, clock=clock)

@@ -144,7 +144,7 @@ def code_tabs(page: Any) -> dict[str, str]:
             " return c.dataset.path === path && c.dataset.state === 'complete'; }",
             arg=path,
         )
-        shown[path] = page.locator("#code-view").text_content()
+        shown[path] = page.evaluate("document.getElementById('code-view').editorText")
     return shown
 
 
@@ -153,8 +153,8 @@ SAMPLE_CODE = """() => {
   window.__tokens = [];
   const code = document.getElementById("code-view");
   new MutationObserver(() => {
-    window.__samples.push([code.dataset.path, code.dataset.state, code.textContent.length]);
-  }).observe(code, { childList: true, attributes: true });
+    window.__samples.push([code.dataset.path, code.dataset.state, code.editorText.length]);
+  }).observe(code, { childList: true, attributes: true, subtree: true, characterData: true });
   const tokens = document.getElementById("live-tokens");
   new MutationObserver(() => {
     window.__tokens.push([tokens.textContent, code.dataset.state]);
@@ -207,7 +207,7 @@ def test_the_whole_journey(server: str, browser: Any) -> None:
     assert "offline model" in (offline.get_attribute("title") or "")
     frame = page.locator("#preview-frame")
     assert frame.get_attribute("sandbox") == "allow-scripts allow-forms allow-modals allow-popups"
-    assert re.match(r"^/s/[^/]+/$", frame.get_attribute("src") or "")
+    assert re.match(r"^/w/[^/]+/$", frame.get_attribute("src") or "")  # the workspace twin of a /s/ link
 
     # A follow-up makes version 2.
     shown_before = frame.get_attribute("src")
@@ -360,7 +360,7 @@ def test_a_cut_stream_resumes_from_its_last_event_with_nothing_lost_or_repeated(
 
         send(page, "A blog about hiking in the Alps")
         project = project_id(page)
-        page.wait_for_function("() => document.getElementById('code-view').textContent.length > 500")
+        page.wait_for_function("() => document.getElementById('code-view').editorText.length > 500")
         proxy.cut_streams(block_seconds=1.5)
         expect_text(page, "#live-status", "Connection lost, reconnecting…")
         expect_text(page, "#live-status", "Version 1 is ready")
@@ -381,7 +381,7 @@ def test_a_cut_stream_resumes_from_its_last_event_with_nothing_lost_or_repeated(
         page.wait_for_url("**/app")
         send(page, "A portfolio for a photographer")
         stopped = project_id(page)
-        page.wait_for_function("() => document.getElementById('code-view').textContent.length > 100")
+        page.wait_for_function("() => document.getElementById('code-view').editorText.length > 100")
         page.get_by_role("button", name="Stop").click()
         expect_text(page, "#live-status", "Stopped")
         expect(page.get_by_role("button", name="Send")).to_be_visible()

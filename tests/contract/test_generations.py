@@ -15,12 +15,22 @@ from tests.contract.side_by_side import MISSING, SideBySide, run_machine, ticks
 from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.ports import UnitOfWork
 from vibe.domain.projects import Project
+from vibe.domain.selection import Selected
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
 
 prompts = st.text(min_size=1, max_size=60)
 leases = st.none() | st.timedeltas(-timedelta(minutes=1), timedelta(minutes=2))
 counts = st.integers(0, 10**6)
+selections = st.lists(
+    st.builds(
+        Selected,
+        path=st.just("index.html"),
+        selector=st.text(min_size=1, max_size=20),
+        html=st.none() | st.text(max_size=40),
+    ),
+    max_size=2,
+).map(tuple)
 usages = st.builds(
     Usage,
     input_tokens=counts,
@@ -53,6 +63,7 @@ class Generations(SideBySide):
             status=GenerationStatus.QUEUED,
             model=data.draw(st.sampled_from(["scripted", "offline"])),
             created_at=self.tick(delta),
+            selection=data.draw(selections),
         )
         added = self.both(lambda uow: uow.generations.add_within_limit(generation, limit))
         running = sum(not g.finished and g.user_id == generation.user_id for g in self.sessions.values())

@@ -102,6 +102,7 @@ DOMAIN_CHECKED = [
     "POST /api/generate",
     "POST /api/generate/estimate",
     "PUT /api/v1/users/{user_id}/budget",
+    "GET /api/v1/projects/{project_id}/elements",  # a selector must be CSS that matches one element
 ]
 CONFIG = SchemathesisConfig.from_dict(
     {
@@ -245,7 +246,7 @@ BODIES = {
     ("patch", "/api/v1/users/{user_id}"): {"display_name", "password", "role", "current_password"},
     ("post", "/api/v1/projects"): {"name", "description"},
     ("patch", "/api/v1/projects/{project_id}"): {"name", "description", "visibility"},
-    ("post", "/api/generate"): {"prompt", "project_id", "images"},
+    ("post", "/api/generate"): {"prompt", "project_id", "images", "selection"},
 }
 NOT_JSON = {
     ("get", "/api/stream/{session_id}"): "text/event-stream",

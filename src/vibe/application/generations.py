@@ -18,6 +18,7 @@ from vibe.application.budgets import Budgets
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
+from vibe.application.scoping import locate
 from vibe.application.session_events import follow
 from vibe.application.tracing import NO_TRACER, QUEUE
 from vibe.domain.conversation import TokenEstimate
@@ -44,6 +45,7 @@ from vibe.domain.ports import (
 )
 from vibe.domain.projects import Project, ProjectName
 from vibe.domain.reference_images import ReferenceImage
+from vibe.domain.selection import ElementLocator, Selected, parse_selection
 from vibe.domain.users import User
 
 __all__ = ["Generations", "GenerationsConfig"]
@@ -71,7 +73,9 @@ class Generations:
         config: GenerationsConfig,
         budgets: Budgets | None = None,
         tracer: Tracer = NO_TRACER,
+        elements: ElementLocator | None = None,
     ) -> None:
+        self._elements = elements
         self._budgets = budgets
         self._uow = uow
         self._projects = projects
@@ -92,9 +96,11 @@ class Generations:
         prompt: str,
         project_id: str | None = None,
         images: Sequence[ReferenceImage] = (),
+        selection: Sequence[Selected] = (),
     ) -> Generation:
         """Queue a generation; without ``project_id`` a new project named from the prompt is made.
-        Reference ``images`` (already checked: ``parse_reference_images``) are kept with it."""
+        Reference ``images`` (already checked: ``parse_reference_images``) are kept with it.
+        ``selection`` scopes it to elements of the project's current version (each must match there)."""
         text = Prompt.parse(prompt)
         if images and not self._config.accepts_images:
             raise InvalidInputError(
@@ -102,13 +108,14 @@ class Generations:
                 "or choose a model that sees images (VIBE_MODEL_IMAGES=1 if it does).",
                 field="images",
             )
+        picks = await self._checked_selection(actor, project_id, selection)
         queued: list[Generation] = []
         stored: list[StoredEvent] = []
 
         async def queue_on(uow: UnitOfWork, project: Project) -> None:
             if self._budgets is not None:
                 await self._budgets.refuse(uow, actor.id)  # before anything is spent
-            generation = self._new(actor, project.id, text)
+            generation = msgspec.structs.replace(self._new(actor, project.id, text), selection=picks)
             stored.extend(await self._add_within_limit(uow, generation))
             if images:
                 await uow.generations.add_images(generation.id, images)
@@ -128,6 +135,21 @@ class Generations:
             await self._live.publish(queued[0].id, stored)
             await self._queue.enqueue(queued[0].id, self._tracer.carrier())
         return queued[0]
+
+    async def _checked_selection(
+        self, actor: User, project_id: str | None, selection: Sequence[Selected]
+    ) -> tuple[Selected, ...]:
+        picks = parse_selection(selection)
+        if not picks:
+            return ()
+        if project_id is None or self._elements is None:
+            raise InvalidInputError(
+                "A selection needs the project_id of the page it was picked on.", field="selection"
+            )
+        await self._writable(actor, project_id)
+        snapshot = await self._projects.owner_snapshot(project_id)
+        locate(self._elements, snapshot.files, picks)
+        return picks
 
     def _new(self, actor: User, project_id: str, prompt: str) -> Generation:
         return Generation(

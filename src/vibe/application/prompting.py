@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from vibe.application.scoping import scoped_instructions
 from vibe.domain.conversation import ContentBlock, ImageBlock, Message, TextBlock, ToolSpec
 from vibe.domain.project_context import (
     parse_project_context,
@@ -15,6 +16,7 @@ from vibe.domain.project_context import (
 )
 from vibe.domain.projects import CONTENT_TYPES, MAX_FILE_BYTES, MAX_FILES, FileEntry
 from vibe.domain.reference_images import REFERENCE_NOTE, ReferenceImage
+from vibe.domain.selection import Picked
 
 __all__ = [
     "SYSTEM_PROMPT",
@@ -113,6 +115,7 @@ def first_message(
     base: Mapping[str, str] | None = None,
     assets: Sequence[FileEntry] = (),
     images: Sequence[ReferenceImage] = (),
+    picked: Sequence[Picked] = (),
 ) -> Message:
     """The user turn that starts a generation on a project holding ``files``.
 
@@ -133,7 +136,8 @@ def first_message(
     if shown != files:
         blocks.append(TextBlock(text=render_changes(shown, files)))
     blocks += listed
-    blocks.append(TextBlock(text=followup_instructions(prompt)))
+    closing = scoped_instructions(prompt, picked) if picked else followup_instructions(prompt)
+    blocks.append(TextBlock(text=closing))
     return Message(role="user", content=tuple(blocks))
 
 

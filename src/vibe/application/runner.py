@@ -24,13 +24,14 @@ from vibe.application.budgets import Budgets
 from vibe.application.outcomes import Outcomes
 from vibe.application.projects import Projects, Snapshot
 from vibe.application.prompting import first_message
+from vibe.application.scoping import locate, scope_note
 from vibe.application.session_events import Fenced, SessionWriter
 from vibe.application.tracing import CLAIM, NO_TRACER, RUN
 from vibe.application.workspace import Workspace
 from vibe.domain.closing import closing
 from vibe.domain.conversation import TokenEstimate
-from vibe.domain.errors import UpstreamError, VibeError
-from vibe.domain.events import Event, Restart, Status
+from vibe.domain.errors import InvalidInputError, UpstreamError, VibeError
+from vibe.domain.events import Event, Restart, Status, Text
 from vibe.domain.generations import (
     DEFAULT_LEASE_SECONDS,
     DEFAULT_MAX_TURNS,
@@ -49,6 +50,7 @@ from vibe.domain.ports import (
 )
 from vibe.domain.project_context import render_changes, render_project_context
 from vibe.domain.projects import FileEntry
+from vibe.domain.selection import ElementLocator, Picked
 
 __all__ = ["Claim", "Runner"]
 
@@ -82,7 +84,9 @@ class Runner:
         max_turns: int = DEFAULT_MAX_TURNS,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         tracer: Tracer = NO_TRACER,
+        elements: ElementLocator | None = None,
     ) -> None:
+        self._elements = elements
         self._budgets = budgets
         self._uow = uow
         self._projects = projects
@@ -196,6 +200,12 @@ class Runner:
     async def _run_claimed(self, generation: Generation, writer: SessionWriter) -> str | None:
         snapshot = await self._projects.owner_snapshot(generation.project_id)
         generation, base = await self._context(generation, snapshot)
+        try:
+            picked = self._picked(generation, snapshot.files)
+        except InvalidInputError as error:  # the version changed since the picks were checked
+            await writer.stop()
+            await self._outcomes.fail(generation, "selection_changed", error.detail)
+            return "selection_changed"
         workspace = Workspace(snapshot.files)
         async with self._uow(readonly=True) as uow:  # sent again by a retry or a takeover
             images = await uow.generations.images(generation.id)
@@ -203,7 +213,7 @@ class Runner:
         agent = run_agent(
             self._model,
             workspace,
-            first_message(generation.prompt, snapshot.files, base, snapshot.assets, images),
+            first_message(generation.prompt, snapshot.files, base, snapshot.assets, images, picked),
             max_turns=self._max_turns,
             report=report,
             before_call=self._budget_check(generation, writer),
@@ -220,9 +230,18 @@ class Runner:
             code = error.code if isinstance(error, UpstreamError) else "invalid_output"
             await self._outcomes.fail(generation, code, error.detail)
             return code
+        note = scope_note(snapshot.files, workspace.files, picked) if picked else None
+        if note:  # said in the reply, as the model's own prose is
+            await writer.emit(Text(delta=f"\n\n{note}"))
+            report.summary = f"{report.summary.strip()} {note}".strip()
         await writer.stop()
         await self._outcomes.succeed(generation, workspace.files, _summary(report), writer)
         return None
+
+    def _picked(self, generation: Generation, files: dict[str, str]) -> tuple[Picked, ...]:
+        if not generation.selection or self._elements is None:
+            return ()
+        return locate(self._elements, files, generation.selection)
 
     def _budget_check(
         self, generation: Generation, writer: SessionWriter

@@ -16,6 +16,7 @@ from datetime import datetime
 import msgspec
 
 from vibe.domain.errors import InvalidInputError, InvalidStateError
+from vibe.domain.selection import Selected
 from vibe.domain.usage import Usage
 
 __all__ = [
@@ -81,6 +82,7 @@ class Generation(msgspec.Struct, frozen=True, kw_only=True):
     attempt: int = 0
     lease_until: datetime | None = None
     context_version: int | None = None  # the version its first prompt listed (the prompt-cache base)
+    selection: tuple[Selected, ...] = ()  # elements picked in the preview: a scoped edit (docs/api.md)
 
     @property
     def finished(self) -> bool:

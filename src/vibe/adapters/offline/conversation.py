@@ -5,6 +5,9 @@ calls and their results.
 
 from __future__ import annotations
 
+import html
+import re
+
 import msgspec
 
 from vibe.domain.conversation import (
@@ -42,6 +45,15 @@ class Reading(msgspec.Struct, frozen=True, kw_only=True):
     outcomes: tuple[Outcome, ...] | None  # None: a fresh turn; otherwise the results being reported
     assets: tuple[FileEntry, ...] = ()  # the uploaded images and fonts the request lists
     images: tuple[ImageBlock, ...] = ()  # reference pictures sent with the prompt
+    selection: tuple[tuple[str, str], ...] = ()  # (path, selector) of elements picked in the preview
+
+
+_PICKED = re.compile(r'^<selected_element path="([^"]*)" selector="([^"]*)">$', re.MULTILINE)
+
+
+def _picked(text: str) -> list[tuple[str, str]]:
+    """The picks quoted before the request (``vibe.application.scoping``), in their order."""
+    return [(html.unescape(path), html.unescape(selector)) for path, selector in _PICKED.findall(text)]
 
 
 def _split_context(text: str) -> tuple[dict[str, str], str]:
@@ -62,8 +74,9 @@ def _assets(message: Message | None) -> tuple[FileEntry, ...]:
     return ()
 
 
-def _request_parts(message: Message | None) -> tuple[str, dict[str, str]]:
+def _request_parts(message: Message | None) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
     prompt_parts: list[str] = []
+    picked: list[tuple[str, str]] = []
     files: dict[str, str] = {}
     for block in message.content if message else ():
         if not isinstance(block, TextBlock) or block.text.startswith(_SKIPPED):
@@ -74,10 +87,12 @@ def _request_parts(message: Message | None) -> tuple[str, dict[str, str]]:
         found, text = _split_context(block.text)
         files.update(found)
         if _REQUEST_MARK in text:
-            prompt_parts.append(text.partition(_REQUEST_MARK)[2])
+            before, _, request = text.partition(_REQUEST_MARK)
+            picked += _picked(before)
+            prompt_parts.append(request)
         elif text.strip():
             prompt_parts.append(text)
-    return "\n".join(prompt_parts), files
+    return "\n".join(prompt_parts), files, picked
 
 
 def _outcomes(messages: tuple[Message, ...]) -> tuple[Outcome, ...] | None:
@@ -109,11 +124,12 @@ def _outcomes(messages: tuple[Message, ...]) -> tuple[Outcome, ...] | None:
 
 def read_request(request: ModelRequest) -> Reading:
     first_user = next((m for m in request.messages if m.role == "user"), None)
-    prompt, files = _request_parts(first_user)
+    prompt, files, picked = _request_parts(first_user)
     return Reading(
         prompt=prompt,
         files=files,
         outcomes=_outcomes(request.messages),
         assets=_assets(first_user),
         images=tuple(b for b in first_user.content if isinstance(b, ImageBlock)) if first_user else (),
+        selection=tuple(picked),
     )

@@ -15,6 +15,7 @@ from vibe.adapters.offline.conversation import read_request
 from vibe.adapters.offline.plans import followup_plan, new_site_plan
 from vibe.adapters.offline.reference import read_references
 from vibe.adapters.offline.replies import Plan, report
+from vibe.adapters.offline.scoped import scoped_plan
 from vibe.domain.conversation import (
     Billed,
     ImageBlock,
@@ -41,7 +42,10 @@ def _plan_of(
     files: tuple[tuple[str, str], ...],
     assets: tuple[FileEntry, ...],
     images: tuple[ImageBlock, ...],
+    selection: tuple[tuple[str, str], ...] = (),
 ) -> Plan:
+    if files and selection:
+        return scoped_plan(prompt, dict(files), selection)
     reference = read_references(images) if images else None
     if files:
         return followup_plan(prompt, dict(files), assets, reference, len(images))
@@ -53,9 +57,10 @@ def _plan(
     files: dict[str, str],
     assets: tuple[FileEntry, ...] = (),
     images: tuple[ImageBlock, ...] = (),
+    selection: tuple[tuple[str, str], ...] = (),
 ) -> Plan:
     """The turn's plan; the turn that reports on its calls plans the same again, from the cache."""
-    return _plan_of(prompt, tuple(sorted(files.items())), assets, images)
+    return _plan_of(prompt, tuple(sorted(files.items())), assets, images, selection)
 
 
 def _sizes(text: str, low: int, high: int) -> Iterator[int]:
@@ -88,7 +93,7 @@ def _tokens(chars: int) -> int:
 def answer(request: ModelRequest) -> list[ModelChunk]:
     """Every chunk of the answer to ``request``, ending with its TurnEnd: a pure function."""
     reading = read_request(request)
-    plan = _plan(reading.prompt, reading.files, reading.assets, reading.images)
+    plan = _plan(reading.prompt, reading.files, reading.assets, reading.images, reading.selection)
     reporting = reading.outcomes is not None
     text = report(plan, reading.outcomes) if reading.outcomes is not None else plan.intro
     calls = () if reporting else plan.calls

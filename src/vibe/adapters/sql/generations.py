@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,6 +15,7 @@ from vibe.adapters.sql.tables import generation_images, generations, users
 from vibe.domain.generations import UNFINISHED, Generation, GenerationStatus
 from vibe.domain.ports import GenerationRepository, GenerationTotals, Page
 from vibe.domain.reference_images import ReferenceImage
+from vibe.domain.selection import Selected
 from vibe.domain.usage import Usage
 
 __all__ = ["SqlGenerationRepository"]
@@ -45,6 +47,7 @@ def _generation(row: RowMapping) -> Generation:
         attempt=row["attempt"],
         lease_until=row["lease_until"],
         context_version=row["context_version"],
+        selection=tuple(msgspec.convert(row["selection"] or [], list[Selected])),
     )
 
 
@@ -107,6 +110,7 @@ class SqlGenerationRepository(GenerationRepository):
             "user_id": generation.user_id,
             "project_id": generation.project_id,
             "prompt": generation.prompt,
+            "selection": msgspec.to_builtins(generation.selection) if generation.selection else None,
             "model": generation.model,
             "created_at": generation.created_at,
             "last_seq": 0,

@@ -224,6 +224,7 @@ generations = Table(
     Column("last_seq", Integer(), nullable=False, default=0),
     Column("lease_until", UTCDateTime(), nullable=True),
     Column("context_version", Integer(), nullable=True),
+    Column("selection", JSON(), nullable=True),
     Index("ix_generations_user_status", "user_id", "status"),
     Index("ix_generations_user_created", "user_id", "created_at", "id"),
     Index("ix_generations_project_created", "project_id", "created_at"),

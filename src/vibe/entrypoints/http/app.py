@@ -15,9 +15,11 @@ from vibe.entrypoints.http import (
     accounts,
     budgets,
     cookie_auth,
+    elements,
     generations,
     health,
     metrics,
+    picker,
     preview,
     projects,
     web,
@@ -34,7 +36,7 @@ from vibe.entrypoints.http.tracing import http_tracing, litestar_untraced, serve
 __all__ = ["NO_GZIP", "UNTRUSTED_PATHS", "create_app"]
 
 # Paths that serve generated (untrusted) bytes: never a CORS grant there.
-UNTRUSTED_PATHS = re.compile(r"^/(?:preview/|s/|api/v1/projects/[^/]+/files/)")
+UNTRUSTED_PATHS = re.compile(r"^/(?:preview/|s/|w/|api/v1/projects/[^/]+/files/)")
 
 
 def create_app(vibe: Vibe) -> Litestar:
@@ -50,6 +52,8 @@ def create_app(vibe: Vibe) -> Litestar:
                 cookie_auth.router,
                 projects.router,
                 preview.router,
+                picker.router,
+                elements.router,
                 generations.router,
                 metrics.metrics,
                 web.router,

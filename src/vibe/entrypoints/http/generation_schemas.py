@@ -9,6 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from vibe.domain.generations import Generation
+from vibe.domain.selection import MAX_SELECTED, MAX_SELECTED_HTML_CHARS, MAX_SELECTOR_CHARS, Selected
 
 __all__ = [
     "EventList",
@@ -17,6 +18,7 @@ __all__ = [
     "GenerateIn",
     "GenerateOut",
     "ImageIn",
+    "SelectedIn",
     "SessionOut",
     "SessionPage",
     "session_out",
@@ -35,10 +37,24 @@ class ImageIn(msgspec.Struct):
     data: Annotated[str, Meta(max_length=7_000_000, description="The image's bytes, base64-encoded.")]
 
 
+class SelectedIn(msgspec.Struct):
+    """An element picked in the preview (docs/api.md, "Pointing at the page")."""
+
+    path: Annotated[str, Meta(max_length=1024, examples=["index.html"])]
+    selector: Annotated[str, Meta(max_length=MAX_SELECTOR_CHARS, examples=["main > h1"])]
+    html: Annotated[str, Meta(max_length=MAX_SELECTED_HTML_CHARS)] | None = None
+
+
 class GenerateIn(msgspec.Struct):
     prompt: Annotated[str, Meta(max_length=100_000, examples=["A landing page for my bakery in Paris"])]
     project_id: Annotated[str, Meta(max_length=64)] | None = None
     images: Annotated[list[ImageIn], Meta(max_length=4)] | None = None
+    selection: Annotated[list[SelectedIn], Meta(max_length=MAX_SELECTED)] = msgspec.field(
+        default_factory=list
+    )
+
+    def picks(self) -> list[Selected]:
+        return [Selected(path=s.path, selector=s.selector, html=s.html) for s in self.selection]
 
 
 class GenerateOut(msgspec.Struct):

@@ -54,7 +54,9 @@ MAX_EVENT_ID_DIGITS = len(str(MAX_EVENT_ID))
 )
 async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> GenerateOut:
     images = parse_reference_images([(i.media_type, i.data) for i in data.images or ()])
-    generation = await vibe.generations.start(principal.user, data.prompt, data.project_id, images)
+    generation = await vibe.generations.start(
+        principal.user, data.prompt, data.project_id, images, selection=data.picks()
+    )
     return GenerateOut(
         session_id=generation.id,
         project_id=generation.project_id,

@@ -6,6 +6,7 @@
 import { byId, h } from "./dom.js";
 import { duration, elapsed, number, timeAgo } from "./format.js";
 import { statusText } from "./generation.js";
+import { handEditMessage } from "./hand-edits.js";
 import { checksNote, offlineBadge } from "./history.js";
 import { icon } from "./icons.js";
 import { t } from "./i18n.js";
@@ -19,7 +20,9 @@ import { t } from "./i18n.js";
  * @typedef {{paragraphs: string[], files: string[], touched: {path: string, state: "done" | "edited"}[]}} Prose
  *   what a finished session said, the files of the version it made, and the files it wrote or edited
  * @typedef {{sessions: Session[], prose: Map<string, Prose>, live: Generation | null,
- *            model: string | null, onShowVersion: (version: number) => void}} ConversationModel
+ *            model: string | null, onShowVersion: (version: number) => void,
+ *            edits?: import("./hand-edits.js").Version[], current?: number,
+ *            onUndo?: (version: number) => void}} ConversationModel
  */
 
 export function createConversation() {
@@ -64,14 +67,21 @@ export function createConversation() {
     /** @param {ConversationModel} model */
     render(model) {
       reset();
-      const items = [];
+      /** @type {{when: number, nodes: HTMLElement[]}[]} */
+      const entries = [];
       for (const session of model.sessions) {
-        items.push(userMessage(session.prompt, session.created_at));
+        const items = [userMessage(session.prompt, session.created_at)];
         if (model.live && model.live.id === session.id)
           items.push(liveMessage(model.live, model, cleanups, stickToBottom));
         else items.push(finishedMessage(session, model.prose.get(session.id), model.onShowVersion));
+        entries.push({ when: Date.parse(session.created_at), nodes: items });
       }
-      log.replaceChildren(...items);
+      for (const version of model.edits ?? []) {
+        const actions = { current: model.current ?? 0, onUndo: model.onUndo ?? (() => {}), onShowVersion: model.onShowVersion };
+        entries.push({ when: Date.parse(version.created_at), nodes: [handEditMessage(version, actions)] });
+      }
+      entries.sort((a, b) => a.when - b.when);
+      log.replaceChildren(...entries.flatMap((entry) => entry.nodes));
       stickToBottom();
     },
   };

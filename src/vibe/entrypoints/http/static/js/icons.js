@@ -34,6 +34,7 @@ const PATHS = {
   pencil: "M17 3l4 4L8 20H4v-4L17 3z",
   phone: "M8 2h8a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2z M11 18h2",
   plus: "M12 5v14 M5 12h14",
+  pointer: "M4 4l7 17 2.5-7.5L21 11 4 4z M14 14l6 6",
   refresh: "M21 12a9 9 0 1 1-3-6.7L21 8 M21 3v5h-5",
   restore: "M9 14 4 9l5-5 M4 9h11a5 5 0 0 1 0 10h-3",
   send: "M12 19V5 M5 12l7-7 7 7",

@@ -13,6 +13,13 @@ import { onLanguageChange, setText, t } from "./i18n.js";
 import { toastError } from "./toast.js";
 
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
+
+/**
+ * The frame loads the link's workspace twin (`/w/` for `/s/`): the same files, with vibe's element
+ * picker in its pages; "Open in a new tab" keeps the plain link.
+ * @param {string} url
+ */
+const workspaceUrl = (url) => url.replace(/^\/s\//, "/w/");
 const WIDTH_KEY = "vibe.previewWidth";
 
 export function createPreview() {
@@ -96,7 +103,7 @@ export function createPreview() {
     if (!target) return;
     try {
       if (!link || link.expiresAt - Date.now() < 60_000) await issue();
-      if (link) frame.src = link.url;
+      if (link) frame.src = workspaceUrl(link.url);
     } catch (error) {
       toastError(error);
     }
@@ -134,7 +141,7 @@ export function createPreview() {
       drawLabel();
       try {
         const issued = await issue();
-        if (issued && mine === seq) frame.src = issued.url;
+        if (issued && mine === seq) frame.src = workspaceUrl(issued.url);
       } catch (error) {
         toastError(error);
       }
@@ -165,5 +172,10 @@ export function createPreview() {
     },
 
     refresh,
+
+    /** The version the frame shows, if any. */
+    get shown() {
+      return target;
+    },
   };
 }

@@ -15,7 +15,9 @@ import { ago } from "./format.js";
 import { Generation } from "./generation.js";
 import { createHistory } from "./history.js";
 import { onLanguageChange, setPlainText, setText, t } from "./i18n.js";
+import { NotInFile, replaceImage, saveTextEdit } from "./direct-edit.js";
 import { createPanes } from "./panes.js";
+import { createPicker } from "./picker-host.js";
 import { createPreview } from "./preview.js";
 import { createReferenceImages } from "./reference-images.js";
 import { deleteProject, projectPath, renameProject, restoreVersion } from "./project-actions.js";
@@ -51,8 +53,23 @@ export function createWorkspace() {
   const sidebar = createSidebar();
   const conversation = createConversation();
   const preview = createPreview();
-  const code = createCodeView();
+  const code = createCodeView({
+    onSaved: (made) => {
+      const project = state.project;
+      if (project) void afterHandEdit(project.id, made.number);
+    },
+    onEdit: () => {
+      const project = state.project;
+      if (project && state.selected && !state.live.has(project.id))
+        code.showVersion(project.id, state.selected, filesOf(state.selected), state.selected === project.current_version);
+    },
+    onReload: () => {
+      const project = state.project;
+      if (project) void afterHandEdit(project.id, 0);
+    },
+  });
   const composer = createComposer({ onSubmit: submit, onStop: stop });
+  const picker = createPicker({ onEdit: saveEdit, onImage: swapImage });
   const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
   const references = createReferenceImages();
   const assets = createAssets({
@@ -239,10 +256,12 @@ export function createWorkspace() {
     let started;
     try {
       const images = references.images();
+      const selection = projectId ? picker.selection() : [];
       started = await api.post("/api/generate", {
         prompt,
         ...(projectId ? { project_id: projectId } : {}),
         ...(images.length ? { images } : {}),
+        ...(selection.length ? { selection } : {}),
       });
       references.clear();
     } catch (error) {
@@ -262,6 +281,8 @@ export function createWorkspace() {
       void loadProjects();
     }
     void refreshUsage();
+    picker.leave();
+    picker.clear();
     if (!state.sessions.some((s) => s.id === session.id)) state.sessions.push(session);
     if (!state.live.has(session.project_id)) follow(session);
     drawProject({ keepStage: true });
@@ -296,13 +317,97 @@ export function createWorkspace() {
     void loadProjects();
   }
 
+  /**
+   * Save a direct text edit the person confirmed (see picker-host.js), as a new version.
+   * @param {import("./picker-host.js").TextEdit} edit
+   */
+  async function saveEdit(edit) {
+    const project = state.project;
+    const shown = preview.shown;
+    if (!project || !shown || shown.projectId !== project.id) return false;
+    if (shown.version !== project.current_version) {
+      toast(t("picker.oldVersion"), { kind: "error" });
+      return false;
+    }
+    let made;
+    try {
+      made = await saveTextEdit(project.id, shown.version, edit);
+    } catch (error) {
+      if (error instanceof NotInFile) toast(t("picker.notInFile", { path: edit.path }), { kind: "error" });
+      else if (/** @type {any} */ (error)?.status === 409) toast(t("picker.stale"), { kind: "error" });
+      else toastError(error);
+      return false;
+    }
+    await afterHandEdit(project.id, made.number);
+    toast(t("picker.saved", { version: made.number }), { kind: "success" });
+    return true;
+  }
+
+  /**
+   * Replace a picked image by a picture the person chose (see picker-host.js).
+   * @param {import("./picker-host.js").ImageSwap} swap
+   * @param {File} file
+   */
+  async function swapImage(swap, file) {
+    const project = state.project;
+    const shown = preview.shown;
+    if (!project || !shown || shown.projectId !== project.id) return false;
+    if (shown.version !== project.current_version) {
+      toast(t("picker.oldVersion"), { kind: "error" });
+      return false;
+    }
+    let made;
+    try {
+      made = await replaceImage(project.id, shown.version, swap, file);
+    } catch (error) {
+      if (error instanceof NotInFile) toast(t("picker.imageNotInFile", { path: swap.path }), { kind: "error" });
+      else if (/** @type {any} */ (error)?.status === 409) toast(t("picker.stale"), { kind: "error" });
+      else toastError(error);
+      return false;
+    }
+    await afterHandEdit(project.id, made.number);
+    toast(t("picker.saved", { version: made.number }), { kind: "success" });
+    return true;
+  }
+
+  /**
+   * Show the version a hand edit (or its undo) made.
+   * @param {string} projectId
+   * @param {number} number
+   */
+  async function afterHandEdit(projectId, number) {
+    await fetchProject(projectId).catch(toastError);
+    if (state.projectId !== projectId) return;
+    state.selected = number || state.project?.current_version || null;
+    drawProject({ keepStage: true });
+    void loadProjects();
+  }
+
+  /**
+   * Undo a hand edit: its previous version restored as a new version.
+   * @param {number} version
+   */
+  async function undo(version) {
+    const project = state.project;
+    if (!project) return;
+    try {
+      const made = await api.post(projectPath(project.id, `/versions/${version - 1}/restore`));
+      await afterHandEdit(project.id, made.number);
+      toast(t("edits.undone", { version: version - 1, made: made.number }), { kind: "success" });
+    } catch (error) {
+      toastError(error);
+    }
+  }
+
   /** @param {number} version */
   function selectVersion(version) {
     const project = state.project;
     if (!project || !version) return;
+    if (version !== state.selected) picker.clear();
     state.selected = version;
     void preview.show(project.id, version);
-    if (!state.live.has(project.id)) code.showVersion(project.id, version, filesOf(version));
+    if (!state.live.has(project.id))
+      code.showVersion(project.id, version, filesOf(version), version === project.current_version);
     drawVersions();
     panes.setPane("stage");
   }
@@ -349,6 +454,9 @@ export function createWorkspace() {
         selectVersion(version);
         panes.showStage("preview");
       },
+      edits: state.versions.filter((v) => v.generation_id === null && v.number > 0),
+      current: project.current_version,
+      onUndo: (version) => void undo(version),
     });
   }
 
@@ -391,6 +499,10 @@ export function createWorkspace() {
     drawVersions();
     assets.render(project?.files ?? []);
     composer.setBusy(Boolean(live));
+    picker.setEnabled(
+      Boolean(project && !live && state.selected && state.selected === project.current_version),
+      `${project?.id ?? ""}:${state.selected ?? ""}`,
+    );
     composer.setMode(project && project.current_version > 0 ? "follow-ups" : "starters");
     // A version of uploaded assets alone has no page to show yet.
     const page =
@@ -401,7 +513,12 @@ export function createWorkspace() {
       if (code.following !== live) code.follow(live);
     } else if (project && state.selected) {
       if (!(keepCode && code.following))
-        code.showVersion(project.id, state.selected, filesOf(state.selected));
+        code.showVersion(
+          project.id,
+          state.selected,
+          filesOf(state.selected),
+          state.selected === project.current_version,
+        );
     } else {
       code.clear();
     }
