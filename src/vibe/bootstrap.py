@@ -31,6 +31,7 @@ from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
 from vibe.application.projects import Projects
+from vibe.application.sites import Sites
 from vibe.config import Settings
 from vibe.container import Container
 from vibe.domain.circuit import Circuit
@@ -66,6 +67,11 @@ class Vibe:
     def projects(self) -> Projects:
         """Projects, their versions and files."""
         return self.container.projects()
+
+    @property
+    def sites(self) -> Sites:
+        """Published sites: publish, republish, unpublish, and what serving them reads."""
+        return self.container.sites()
 
     @property
     def budgets(self) -> Budgets:
