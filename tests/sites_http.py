@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -39,3 +40,18 @@ async def publish(client: Client, owner: dict[str, Any], project_id: str, **body
 
 async def on_site(client: Client, slug: str, path: str = "/", **headers: str) -> httpx.Response:
     return await client.get(path, headers={"Host": f"{slug}.{DOMAIN}", **headers})
+
+
+async def eventually_served(client: Client, slug: str, expected: str | None, seconds: float = 5.0) -> None:
+    """Wait until the site's index holds ``expected`` (None: until it is a 404). At once in one
+    process; with several, another one's cached table is dropped through Redis a moment later."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        page = await on_site(client, slug)
+        done = (
+            page.status_code == 404 if expected is None else page.status_code == 200 and expected in page.text
+        )
+        if done:
+            return
+        assert asyncio.get_running_loop().time() < deadline, (slug, expected, page.status_code)
+        await asyncio.sleep(0.05)
