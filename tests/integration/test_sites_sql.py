@@ -86,6 +86,6 @@ async def test_the_site_goes_with_its_project_and_admins_see_every_site(app: Vib
     assert (await app.sites.all_sites(root, 10, 0)).total == 2
     await app.projects.delete(ada, dropped)
     page = await app.sites.all_sites(root, 10, 0)
-    assert [s.slug for s in page.items] == ["kept"]
+    assert [s.site.slug for s in page.items] == ["kept"]
     await app.sites.take_down(root, kept)
     assert (await app.sites.all_sites(root, 10, 0)).total == 0

@@ -29,7 +29,7 @@ from vibe.domain.projects import Project, ProjectPath
 from vibe.domain.sites import PublishedSite, SiteTable, Slug
 from vibe.domain.users import User
 
-__all__ = ["PUBLISHING_OFF", "Sites"]
+__all__ = ["PUBLISHING_OFF", "ListedSite", "Sites"]
 
 PUBLISHING_OFF = (
     "Publishing is off on this instance: its operator sets VIBE_SITES_DOMAIN (for example "
@@ -39,6 +39,13 @@ SECOND_INVALIDATION_SECONDS = 1.0
 _FREE_SLUG_TRIES = 20
 _encode = msgspec.msgpack.Encoder().encode
 _decode_table = msgspec.msgpack.Decoder(SiteTable).decode
+
+
+class ListedSite(msgspec.Struct, frozen=True, kw_only=True):
+    """A site as administrators see it: with its owner's email (abuse reports name people)."""
+
+    site: PublishedSite
+    owner_email: str | None
 
 
 class Sites:
@@ -120,11 +127,16 @@ class Sites:
 
     # --- administrators ---------------------------------------------------------------------------
 
-    async def all_sites(self, actor: User, limit: int, offset: int) -> Page[PublishedSite]:
-        """Every published site, most recently published first (administrators only)."""
+    async def all_sites(self, actor: User, limit: int, offset: int) -> Page[ListedSite]:
+        """Every published site with its owner, most recently published first (administrators only)."""
         _admin(actor)
         async with self._uow(readonly=True) as uow:
-            return await uow.sites.page(limit, offset)
+            page = await uow.sites.page(limit, offset)
+            owners = {site.owner_id: await uow.users.get(site.owner_id) for site in page.items}
+        items = [
+            ListedSite(site=s, owner_email=getattr(owners[s.owner_id], "email", None)) for s in page.items
+        ]
+        return Page(items=items, total=page.total)
 
     async def take_down(self, actor: User, project_id: str) -> None:
         """Take any site down (administrators only)."""

@@ -15,7 +15,14 @@ from vibe.domain.users import User
 from vibe.entrypoints.http.deps import principal
 from vibe.entrypoints.http.openapi import BEARER, OPTIONAL_BEARER, problems
 from vibe.entrypoints.http.projects import current_reader
-from vibe.entrypoints.http.site_schemas import PublishIn, SiteOut, SitePage, admin_site_out, site_out
+from vibe.entrypoints.http.site_schemas import (
+    PublishIn,
+    PublishingOut,
+    SiteOut,
+    SitePage,
+    admin_site_out,
+    site_out,
+)
 
 __all__ = ["router"]
 
@@ -24,6 +31,11 @@ Me = NamedDependency[Principal]
 Reader = NamedDependency[User | None]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to 100.")]
 Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
+
+
+@get("/publishing", summary="Whether this instance publishes sites, and under which domain")
+async def publishing(vibe: App) -> PublishingOut:
+    return PublishingOut(enabled=vibe.sites.enabled, domain=vibe.sites.domain)
 
 
 @post(
@@ -86,7 +98,7 @@ async def take_down(project_id: FromPath[str], vibe: App, principal: Me) -> None
 
 router = Router(
     path="/api/v1",
-    route_handlers=[publish, published, unpublish, list_sites, take_down],
+    route_handlers=[publishing, publish, published, unpublish, list_sites, take_down],
     dependencies={"principal": Provide(principal), "reader": Provide(current_reader)},
     tags=["sites"],
 )
