@@ -30,10 +30,11 @@ from bench.report import RESULTS, ratios, table, verdicts, write_json
 from bench.results_model import BenchResult
 from bench.seed import create_projects, sign_up
 from bench.servers import SETUPS, Deployment, Setup, deployment
+from bench.sites import sites
 from bench.tokens import token_economy
 from bench.tracing import tracing_overhead
 
-ALL = (1, 2, 3, 4, 5, 6, 7, 8)
+ALL = (1, 2, 3, 4, 5, 6, 7, 8, 9)
 
 
 def _say(message: str) -> None:
@@ -88,6 +89,8 @@ def run_setup(setup: Setup, plan: Plan, only: set[int], folder: Path) -> list[Be
             results.append(_guarded("7 login burst", lambda: login_burst(deployed, plan)))
         if 8 in only:
             results.append(_guarded("8 tracing", lambda: tracing_overhead(deployed, plan)))
+        if 9 in only:
+            results.append(_guarded("9 published site", lambda: sites(deployed, plan)))
     if 6 in only and not setup.services:  # in-process and independent of the stores: run once
         results.append(_guarded("6 token economy", token_economy))
     return results
