@@ -33,7 +33,11 @@ Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size, 1 to
 Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
 
 
-@get("/publishing", summary="Whether this instance publishes sites, and under which domain")
+@get(
+    "/publishing",
+    summary="Whether this instance publishes sites, and under which domain",
+    responses=problems(),
+)
 async def publishing(vibe: App) -> PublishingOut:
     return PublishingOut(enabled=vibe.sites.enabled, domain=vibe.sites.domain)
 
