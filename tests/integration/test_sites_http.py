@@ -257,3 +257,13 @@ async def test_publishing_off_is_a_clear_problem(tmp_path) -> None:  # type: ign
             "content-security-policy" not in site.headers
             or "frame-ancestors 'self'" not in site.headers["content-security-policy"]
         )
+
+
+async def test_a_deleted_project_is_no_longer_served(client: Client, vibe) -> None:  # type: ignore[no-untyped-def]
+    ada = await signed_up(client, "ada@example.com")
+    project_id = await project_with_versions(client, vibe, ada)
+    await publish(client, ada, project_id, slug="bakery")
+    assert (await on_site(client, "bakery")).status_code == 200  # its table is cached now
+    deleted = await client.delete(f"/api/v1/projects/{project_id}", headers=ada["headers"])
+    assert deleted.status_code == 204
+    await eventually_served(client, "bakery", None)

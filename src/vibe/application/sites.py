@@ -151,6 +151,17 @@ class Sites:
         await uow.commit()
         await self._forget(site.slug)
 
+    async def slug_of(self, project_id: str) -> str | None:
+        """The slug of the project's site, if it has one (to forget it once the project is gone)."""
+        async with self._uow(readonly=True) as uow:
+            site = await uow.sites.get(project_id)
+        return site.slug if site else None
+
+    async def forget(self, slug: str | None) -> None:
+        """Stop serving what is cached for ``slug`` in every process (its project was deleted: the
+        database dropped the site with it)."""
+        await self._forget(slug)
+
     # --- serving ----------------------------------------------------------------------------------
 
     async def table(self, slug: str) -> SiteTable | None:
