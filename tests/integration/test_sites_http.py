@@ -267,3 +267,20 @@ async def test_a_deleted_project_is_no_longer_served(client: Client, vibe) -> No
     deleted = await client.delete(f"/api/v1/projects/{project_id}", headers=ada["headers"])
     assert deleted.status_code == 204
     await eventually_served(client, "bakery", None)
+
+
+async def test_a_deleted_users_sites_are_no_longer_served(client: Client, vibe) -> None:  # type: ignore[no-untyped-def]
+    ada = await signed_up(client, "ada@example.com")
+    root = await admin(client, vibe)
+    await publish(client, ada, await project_with_versions(client, vibe, ada), slug="bakery")
+    await publish(client, ada, await project_with_versions(client, vibe, ada, name="Shop"), slug="shop")
+    for slug in ("bakery", "shop"):
+        assert (await on_site(client, slug)).status_code == 200  # their tables are cached now
+    stranger = await signed_up(client, "eve@example.com")
+    refused = await client.delete(f"/api/v1/users/{ada['user']['id']}", headers=stranger["headers"])
+    assert refused.status_code == 404
+    assert (await on_site(client, "bakery")).status_code == 200
+    deleted = await client.delete(f"/api/v1/users/{ada['user']['id']}", headers=root["headers"])
+    assert deleted.status_code == 204
+    for slug in ("bakery", "shop"):
+        await eventually_served(client, slug, None)

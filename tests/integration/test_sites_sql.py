@@ -84,6 +84,8 @@ async def test_the_site_goes_with_its_project_and_admins_see_every_site(app: Vib
     await app.sites.publish(ada, kept)
     await app.sites.publish(ada, dropped)
     assert (await app.sites.all_sites(root, 10, 0)).total == 2
+    assert sorted(await app.sites.slugs_of_owner(ada.id)) == ["dropped", "kept"]
+    assert await app.sites.slugs_of_owner(root.id) == []
     await app.projects.delete(ada, dropped)
     page = await app.sites.all_sites(root, 10, 0)
     assert [s.site.slug for s in page.items] == ["kept"]

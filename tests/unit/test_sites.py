@@ -276,6 +276,7 @@ async def test_administrators_list_every_site_and_take_one_down(projects: Projec
         await sites.all_sites(ADA, 10, 0)
     page = await sites.all_sites(ROOT, 10, 0)
     assert page.total == 2
+    assert await sites.slugs_of_owner(BOB.id) == ["shop"]
     assert {s.site.slug for s in page.items} == {"the-bakery", "shop"}
     with pytest.raises(PermissionDeniedError):
         await sites.take_down(ADA, second)

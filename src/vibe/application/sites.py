@@ -157,10 +157,15 @@ class Sites:
             site = await uow.sites.get(project_id)
         return site.slug if site else None
 
-    async def forget(self, slug: str | None) -> None:
+    async def slugs_of_owner(self, owner_id: str) -> list[str]:
+        """The slugs of every site of one user (to forget them once the user is gone)."""
+        async with self._uow(readonly=True) as uow:
+            return await uow.sites.slugs_of_owner(owner_id)
+
+    async def forget(self, *slugs: str | None) -> None:
         """Stop serving what is cached for ``slug`` in every process (its project was deleted: the
         database dropped the site with it)."""
-        await self._forget(slug)
+        await self._forget(*slugs)
 
     # --- serving ----------------------------------------------------------------------------------
 

@@ -318,6 +318,10 @@ class SiteRepository(Protocol):
     async def get(self, project_id: str) -> PublishedSite | None: ...
     async def by_slug(self, slug: str) -> PublishedSite | None: ...
 
+    async def slugs_of_owner(self, owner_id: str) -> list[str]:
+        """The slugs of every site of one user's projects."""
+        ...
+
     async def put(self, site: PublishedSite) -> None:
         """Publish, or move the project's site to ``site``'s slug and version in one statement;
         ConflictError when another project holds the slug."""

@@ -21,6 +21,9 @@ class InMemorySites(SiteRepository):
     async def by_slug(self, slug: str) -> PublishedSite | None:
         return next((s for s in self._sites.values() if s.slug == slug), None)
 
+    async def slugs_of_owner(self, owner_id: str) -> list[str]:
+        return [s.slug for s in self._sites.values() if s.owner_id == owner_id]
+
     async def put(self, site: PublishedSite) -> None:
         holder = await self.by_slug(site.slug)
         if holder is not None and holder.project_id != site.project_id:

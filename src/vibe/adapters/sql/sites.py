@@ -47,6 +47,10 @@ class SqlSiteRepository(SiteRepository):
     async def by_slug(self, slug: str) -> PublishedSite | None:
         return await self._one(published_sites.c.slug == slug)
 
+    async def slugs_of_owner(self, owner_id: str) -> list[str]:
+        query = select(published_sites.c.slug).where(published_sites.c.owner_id == owner_id)
+        return list((await self._c.execute(query)).scalars().all())
+
     async def put(self, site: PublishedSite) -> None:
         values = {"slug": site.slug, "version": site.version, "published_at": site.published_at}
         try:
