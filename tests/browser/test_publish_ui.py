@@ -125,6 +125,7 @@ def test_publish_republish_and_unpublish_from_the_workspace(server: tuple[str, i
     page.get_by_role("tab", name="History").click()
     expect(page.locator('.version[data-version="2"] .badge-live')).to_be_visible()
     expect(page.locator('.version[data-version="1"] .badge-live')).to_have_count(0)
+    screenshot(page, "publish-history-1280")
 
     # Narrow screens: the dialog fits.
     narrow, small, small_console = new_page(browser, base, viewport={"width": 390, "height": 844})
