@@ -31,10 +31,11 @@ from bench.report import RESULTS, ratios, table, verdicts, write_json
 from bench.results_model import BenchResult
 from bench.seed import create_projects, sign_up
 from bench.servers import SETUPS, Deployment, Setup, deployment
+from bench.sites import sites
 from bench.tokens import token_economy
 from bench.tracing import tracing_overhead
 
-ALL = (1, 2, 3, 4, 5, 6, 7, 8, 11)  # 9 and 10 are kept for benchmarks of their own
+ALL = (1, 2, 3, 4, 5, 6, 7, 8, 9, 11)
 
 
 def _say(message: str) -> None:
@@ -91,6 +92,8 @@ def run_setup(setup: Setup, plan: Plan, only: set[int], folder: Path) -> list[Be
             results.append(_guarded("8 tracing", lambda: tracing_overhead(deployed, plan)))
         if 11 in only:
             results.append(_guarded("11 assets", lambda: assets(deployed, plan)))
+        if 9 in only:
+            results.append(_guarded("9 published site", lambda: sites(deployed, plan)))
     if 6 in only and not setup.services:  # in-process and independent of the stores: run once
         results.append(_guarded("6 token economy", token_economy))
     return results

@@ -39,7 +39,13 @@ class WrkResult:
 
 
 def _command(
-    url: str, connections: int, seconds: float, threads: int, token: str | None, rate: float | None
+    url: str,
+    connections: int,
+    seconds: float,
+    threads: int,
+    token: str | None,
+    rate: float | None,
+    headers: dict[str, str] | None = None,
 ) -> list[str]:
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -52,6 +58,7 @@ def _command(
         "--timeout",
         "5s",
         "--latency",
+        *(f"-H{name}: {value}" for name, value in (headers or {}).items()),
         "-s",
         str(SCRIPT),
         url,
@@ -87,10 +94,21 @@ def finish_wrk(process: subprocess.Popen[str], url: str, connections: int) -> Wr
 
 
 def run_wrk(
-    url: str, *, connections: int, seconds: float, threads: int = 1, token: str | None = None
+    url: str,
+    *,
+    connections: int,
+    seconds: float,
+    threads: int = 1,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> WrkResult:
-    """wrk against ``url`` for ``seconds``; raise if it could not run."""
-    process = start_wrk(url, connections=connections, seconds=seconds, threads=threads, token=token)
+    """wrk against ``url`` for ``seconds`` (with extra request ``headers``); raise if it could not run."""
+    process = subprocess.Popen(
+        _command(url, connections, seconds, threads, token, None, headers),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     return finish_wrk(process, url, connections)
 
 

@@ -102,6 +102,7 @@ def running_cluster(
             "VIBE_OFFLINE_PACE_SECONDS": "0.002",
             "OTEL_TRACES_EXPORTER": "console",
             "OTEL_BSP_SCHEDULE_DELAY": "200",  # spans reach the files within a fraction of a second
+            "VIBE_SITES_DOMAIN": "sites.example.com",  # published sites answer by Host (test_sites_*)
         }
         cluster_env = clean_env(
             VIBE_DATABASE_URL=database_url,

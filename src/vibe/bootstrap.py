@@ -30,6 +30,7 @@ from vibe.application.generations import Generations
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.project_files import ProjectFiles
 from vibe.application.projects import Projects
+from vibe.application.sites import Sites
 from vibe.config import Settings
 from vibe.container import Container
 from vibe.domain.circuit import Circuit
@@ -74,6 +75,11 @@ class Vibe:
     def project_files(self) -> ProjectFiles:
         """Uploads, direct edits and deletions of single files, and serving files by ETag."""
         return self.container.project_files()
+
+    @property
+    def sites(self) -> Sites:
+        """Published sites: publish, republish, unpublish, and what serving them reads."""
+        return self.container.sites()
 
     @property
     def budgets(self) -> Budgets:

@@ -85,6 +85,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     breaker_cooldown_seconds: float = 30.0
     # OpenTelemetry: on when its standard variables ask for it (``tracing_exporters``), else off
     trace_exporters: tuple[str, ...] = ()
+    # published sites (README, "Published sites"): unset, publishing is off
+    sites_domain: str | None = None
+    public_url: str | None = None
 
     @property
     def tracing(self) -> bool:
@@ -161,6 +164,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             breaker_window_seconds=_float(env, "VIBE_BREAKER_WINDOW_SECONDS", 60.0, 1, 86400),
             breaker_cooldown_seconds=_float(env, "VIBE_BREAKER_COOLDOWN_SECONDS", 30.0, 0.1, 86400),
             trace_exporters=tracing_exporters(environ),
+            sites_domain=_sites_domain(env.get("VIBE_SITES_DOMAIN")),
+            public_url=_public_url(env.get("VIBE_PUBLIC_URL")),
         )
         if settings.llm == "openai" and "VIBE_MODEL" not in env:
             raise SettingsError(
@@ -193,6 +198,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if not self.model.strip():
             raise SettingsError("VIBE_MODEL must not be empty.")
+        _check_sites_apart(self)
         return self
 
 
@@ -345,3 +351,56 @@ def _networks(raw: str) -> tuple[str, ...]:
                 f"VIBE_TRUSTED_PROXIES holds {entry!r}, which is not an IP address or network."
             ) from None
     return entries
+
+
+_DNS_NAME = re.compile(
+    r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
+
+
+def _sites_domain(raw: str | None) -> str | None:
+    """A DNS name, optionally with the port the sites are reached on (``sites.localhost:8000``)."""
+    if raw is None:
+        return None
+    host, sep, port = (
+        raw.lower().rstrip(".").rpartition(":") if ":" in raw else (raw.lower().rstrip("."), "", "")
+    )
+    if not _DNS_NAME.fullmatch(host) or host.replace(".", "").isdigit() or (sep and not port.isdigit()):
+        raise SettingsError(
+            f"VIBE_SITES_DOMAIN must be a DNS name such as sites.example.com (a port may follow); "
+            f"got {raw!r}."
+        )
+    return f"{host}:{port}" if sep else host
+
+
+def _public_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    url = raw.rstrip("/")
+    if not _ORIGIN_RE.match(url):
+        raise SettingsError(
+            f"VIBE_PUBLIC_URL must be the app's origin, such as https://vibe.example.com; got {raw!r}."
+        )
+    return url
+
+
+def _check_sites_apart(settings: Settings) -> None:
+    """Refuse a sites domain that would put a site on the app's own origin, or the app under it: a
+    site there would share the app's cookies (and a CORS origin there would give sites the API)."""
+    if settings.sites_domain is None:
+        return
+    domain = (
+        settings.sites_domain.rpartition(":")[0] if ":" in settings.sites_domain else settings.sites_domain
+    )
+    for name, origin in [
+        ("VIBE_PUBLIC_URL", settings.public_url),
+        *(("VIBE_CORS_ORIGINS", o) for o in settings.cors_origins),
+    ]:
+        host = (urlsplit(origin).hostname or "").rstrip(".") if origin else ""
+        if host and (host == domain or host.endswith("." + domain)):
+            raise SettingsError(
+                f"VIBE_SITES_DOMAIN {domain!r} holds the app's own origin ({name} {origin}): published "
+                "sites would share its cookies. Serve sites from a domain of their own, such as "
+                "sites.example.com for an app at vibe.example.com (better still, another registrable "
+                "domain, as github.io is for github.com)."
+            )

@@ -43,6 +43,7 @@ from vibe.application.preview_links import PreviewLinks
 from vibe.application.project_files import ProjectFiles
 from vibe.application.projects import Projects
 from vibe.application.runner import Runner
+from vibe.application.sites import Sites
 from vibe.application.throttles import Throttles
 from vibe.application.tracing import NO_TRACER
 from vibe.config import Settings, SettingsError
@@ -337,3 +338,6 @@ class Container(containers.DeclarativeContainer):
     )
     links = providers.Singleton(HmacLinkSigner, jwt_secret)
     preview_links = providers.Singleton(PreviewLinks, projects=projects, signer=links, clock=clock)
+    sites = providers.Singleton(
+        Sites, uow=uow, clock=clock, cache=cache, domain=settings.provided.sites_domain
+    )

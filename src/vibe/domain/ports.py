@@ -21,6 +21,7 @@ from vibe.domain.events import Event, StoredEvent
 from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.projects import FileEntry, Project, Version
 from vibe.domain.reference_images import ReferenceImage
+from vibe.domain.sites import PublishedSite
 from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
 
@@ -51,6 +52,7 @@ __all__ = [
     "RateLimiter",
     "ReadinessProbe",
     "SecretStore",
+    "SiteRepository",
     "Span",
     "TokenRepository",
     "TokenService",
@@ -359,6 +361,30 @@ class BudgetRepository(Protocol):
         ...
 
 
+class SiteRepository(Protocol):
+    """Published sites: at most one per project, each slug held by one project at most."""
+
+    async def get(self, project_id: str) -> PublishedSite | None: ...
+    async def by_slug(self, slug: str) -> PublishedSite | None: ...
+
+    async def slugs_of_owner(self, owner_id: str) -> list[str]:
+        """The slugs of every site of one user's projects."""
+        ...
+
+    async def put(self, site: PublishedSite) -> None:
+        """Publish, or move the project's site to ``site``'s slug and version in one statement;
+        ConflictError when another project holds the slug."""
+        ...
+
+    async def delete(self, project_id: str) -> bool:
+        """Take the project's site down; False when there was none."""
+        ...
+
+    async def page(self, limit: int, offset: int) -> Page[PublishedSite]:
+        """Every site, most recently published first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: UserRepository
     tokens: TokenRepository
@@ -366,6 +392,7 @@ class UnitOfWork(Protocol):
     generations: GenerationRepository
     events: EventStore
     budgets: BudgetRepository
+    sites: SiteRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

@@ -170,6 +170,21 @@ def generate(prompt: str, output: Path | None, project_id: str | None) -> None:
 
 
 @main.command()
+@click.argument("project_id")
+@click.option(
+    "--slug", help="The site's name under VIBE_SITES_DOMAIN (default: kept, or read from the name)."
+)
+@click.option("--version", "version", type=click.IntRange(1), help="The version to serve (default: current).")
+@click.option("--unpublish", is_flag=True, help="Take the site down instead.")
+def publish(project_id: str, slug: str | None, version: int | None, unpublish: bool) -> None:
+    """Publish a project's version at <slug>.<VIBE_SITES_DOMAIN>; again, to move it."""
+    from vibe.entrypoints.publish_command import run_publish
+
+    settings = load_settings()
+    click.echo(run_async(lambda: run_publish(settings, project_id, slug, version, unpublish)))
+
+
+@main.command()
 def doctor() -> None:
     """Check the Claude API with the configured key and model: one small real generation (a few
     hundred tokens) and a report of what came back. Makes no call without ANTHROPIC_API_KEY."""

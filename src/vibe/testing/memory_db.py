@@ -33,9 +33,11 @@ from vibe.domain.ports import (
 )
 from vibe.domain.projects import FileEntry, Project, Version, content_type_for, sha256_hex
 from vibe.domain.reference_images import ReferenceImage
+from vibe.domain.sites import PublishedSite
 from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
 from vibe.testing.memory_budgets import InMemoryBudgets
+from vibe.testing.memory_sites import InMemorySites
 
 __all__ = ["InMemoryDatabase", "InMemoryUnitOfWork", "InMemoryUnitOfWorkFactory"]
 
@@ -55,6 +57,7 @@ class _State:
     spend: dict[tuple[str, datetime], Usage] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=dict)
     images: dict[str, tuple[ReferenceImage, ...]] = field(default_factory=dict)
+    sites: dict[str, PublishedSite] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return replace(self, **{f.name: dict(getattr(self, f.name)) for f in fields(self)})
@@ -198,6 +201,7 @@ class _Projects(ProjectRepository):
         self.s.versions = {k: v for k, v in self.s.versions.items() if k[0] != project_id}
         self.s.files = {k: v for k, v in self.s.files.items() if k[0] != project_id}
         self.s.blobs = {k: v for k, v in self.s.blobs.items() if k[0] != project_id}
+        self.s.sites.pop(project_id, None)  # in place: this unit of work's sites repository holds the dict
         _drop_generations(self.s, {g.id for g in self.s.generations.values() if g.project_id == project_id})
 
     async def page(self, owner_id: str, limit: int, offset: int) -> Page[Project]:
@@ -458,6 +462,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.generations = _Generations(state)
         self.events = _Events(state)
         self.budgets = InMemoryBudgets(state.users, state.spend, state.budgets)
+        self.sites = InMemorySites(state.sites)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -40,6 +40,7 @@ __all__ = [
     "generations",
     "metadata",
     "projects",
+    "published_sites",
     "refresh_tokens",
     "spend",
     "token_families",
@@ -278,5 +279,19 @@ budgets = Table(
     metadata,
     Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("monthly_tokens", BigInteger(), nullable=False),
+    **MYSQL,
+)
+
+# A project's published site (at most one): the version it serves at ``<slug>.<sites domain>``.
+published_sites = Table(
+    "published_sites",
+    metadata,
+    Column("project_id", ID, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("owner_id", ID, nullable=False),
+    Column("slug", _exact(63), nullable=False),
+    Column("version", Integer(), nullable=False),
+    Column("published_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("slug"),
+    Index("ix_published_sites_published_at", "published_at"),
     **MYSQL,
 )

@@ -15,6 +15,7 @@ from vibe.adapters.sql.errors import translate
 from vibe.adapters.sql.events import SqlEventStore
 from vibe.adapters.sql.generations import SqlGenerationRepository
 from vibe.adapters.sql.projects import SqlProjectRepository
+from vibe.adapters.sql.sites import SqlSiteRepository
 from vibe.adapters.sql.tokens import SqlTokenRepository
 from vibe.adapters.sql.users import SqlUserRepository
 from vibe.domain.ports import UnitOfWork, UnitOfWorkFactory
@@ -59,6 +60,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.generations = SqlGenerationRepository(connection, dialect)
         self.events = SqlEventStore(connection)
         self.budgets = SqlBudgetRepository(connection, dialect)
+        self.sites = SqlSiteRepository(connection)
         return self
 
     async def __aexit__(

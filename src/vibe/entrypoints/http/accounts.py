@@ -119,7 +119,9 @@ async def update_user(
     security=BEARER,
 )
 async def delete_user(user_id: FromPath[str], vibe: App, principal: Me) -> None:
+    published = await vibe.sites.slugs_of_owner(user_id)  # their sites go with them: serve them no more
     await vibe.accounts.delete_user(principal.user, user_id)
+    await vibe.sites.forget(*published)
 
 
 router = Router(

@@ -22,6 +22,7 @@ from vibe.entrypoints.http import (
     picker,
     preview,
     projects,
+    sites,
     web,
 )
 from vibe.entrypoints.http.access_log import ACCESS_LOG
@@ -31,6 +32,7 @@ from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 from vibe.entrypoints.http.request import VibeRequest
 from vibe.entrypoints.http.request_metrics import REQUEST_METRICS
+from vibe.entrypoints.http.site_server import SiteServer
 from vibe.entrypoints.http.tracing import http_tracing, litestar_untraced, served_trace_id
 
 __all__ = ["NO_GZIP", "UNTRUSTED_PATHS", "create_app"]
@@ -55,6 +57,7 @@ def create_app(vibe: Vibe) -> Litestar:
                 picker.router,
                 elements.router,
                 generations.router,
+                sites.router,
                 metrics.metrics,
                 web.router,
             ],
@@ -86,4 +89,12 @@ def create_app(vibe: Vibe) -> Litestar:
         access_log=ACCESS_LOG,
         trace_id=served_trace_id(vibe),
     )
+    if vibe.settings.sites_domain is not None:  # published sites answer before the app sees a thing
+        app.asgi_handler = SiteServer(
+            app.asgi_handler,
+            vibe.sites,
+            vibe.settings.sites_domain,
+            access_log=ACCESS_LOG,
+            metrics=REQUEST_METRICS,
+        )
     return app

@@ -130,7 +130,9 @@ async def update_project(
     security=BEARER,
 )
 async def delete_project(project_id: FromPath[str], vibe: App, principal: Me) -> None:
+    published = await vibe.sites.slug_of(project_id)  # the site goes with the project: serve it no more
     await vibe.projects.delete(principal.user, project_id)
+    await vibe.sites.forget(published)
 
 
 @get(

@@ -4,6 +4,7 @@
  * of tokens, or empty to fall back to the default.
  */
 
+import { createSitesAdmin } from "./admin-sites.js";
 import { request } from "./api.js";
 import { compact } from "./budget.js";
 import { byId, h } from "./dom.js";
@@ -117,11 +118,13 @@ export function createAdminView() {
     );
   }
 
+  const sites = createSitesAdmin();
   onLanguageChange(draw);
   return {
     show() {
       document.title = t("budget.adminTitle");
       void load();
+      void sites.load();
     },
   };
 }

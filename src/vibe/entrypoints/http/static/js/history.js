@@ -12,7 +12,8 @@ import { t } from "./i18n.js";
  * @typedef {{number: number, generation_id: string | null, created_at: string, summary: string}} Version
  * @typedef {{id: string, prompt: string, model: string, checks: string[]}} Session
  * @typedef {{versions: Version[], sessions: Map<string, Session>, projectId: string,
- *            current: number, selected: number | null, busy: boolean}} HistoryModel
+ *            current: number, published?: number | null, selected: number | null,
+ *            busy: boolean}} HistoryModel
  */
 
 /**
@@ -45,7 +46,7 @@ export function createHistory({ onPreview, onRestore }) {
     return h(
       "li",
       {
-        class: `version${current ? " is-current" : ""}${selected ? " is-selected" : ""}`,
+        class: `version${current ? " is-current" : ""}${selected ? " is-selected" : ""}${version.number === model.published ? " is-published" : ""}`,
         "aria-labelledby": heading,
         dataset: { version: String(version.number) },
       },
@@ -58,6 +59,8 @@ export function createHistory({ onPreview, onRestore }) {
           text: t("history.version", { version: version.number }),
         }),
         current && h("span", { class: "badge badge-accent", text: t("history.current") }),
+        version.number === model.published &&
+          h("span", { class: "badge badge-live", title: t("publish.servedHere") }, icon("globe", 12), h("span", { text: t("history.published") })),
         selected && !current && h("span", { class: "badge", text: t("history.viewing") }),
         session?.model === "offline" && offlineBadge(),
         timeAgo(version.created_at, "version-time"),

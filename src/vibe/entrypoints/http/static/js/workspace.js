@@ -23,6 +23,7 @@ import { createReferenceImages } from "./reference-images.js";
 import { deleteProject, projectPath, renameProject, restoreVersion } from "./project-actions.js";
 import { navigate, setPath } from "./router.js";
 import { FINISHED, fetchProse, proseOfGeneration, stubSession } from "./sessions.js";
+import { openPublishDialog, siteOf } from "./publish.js";
 import { openShareDialog } from "./share.js";
 import { createSidebar } from "./sidebar.js";
 import { toast, toastError } from "./toast.js";
@@ -45,6 +46,7 @@ export function createWorkspace() {
     /** @type {Map<string, Prose>} by session id */ prose: new Map(),
     /** @type {Map<string, Generation>} running, by project id */ live: new Map(),
     /** @type {string | null} the model the server runs, once known */ model: null,
+    /** @type {import("./publish.js").Site | null} the open project's published site */ site: null,
     started: false,
   };
   let loadSeq = 0;
@@ -119,6 +121,14 @@ export function createWorkspace() {
   byId("share-project").addEventListener("click", () => {
     if (state.project) void openShareDialog(state.project, updated);
   });
+  byId("publish-project").addEventListener("click", () => {
+    if (!state.project) return;
+    void openPublishDialog(state.project, state.versions, state.site, (site) => {
+      state.site = site;
+      drawHeader();
+      drawVersions();
+    });
+  });
   byId("rename-project").addEventListener("click", async () => {
     const renamed = state.project && (await renameProject(state.project));
     if (renamed) updated(renamed);
@@ -161,7 +171,7 @@ export function createWorkspace() {
   /** @param {string | null} projectId */
   async function open(projectId) {
     const seq = ++loadSeq;
-    Object.assign(state, { projectId, project: null, sessions: [], versions: [], selected: null });
+    Object.assign(state, { projectId, project: null, sessions: [], versions: [], selected: null, site: null });
     estimate.refresh();
     panes.resumeAuto();
     drawSidebar();
@@ -192,13 +202,15 @@ export function createWorkspace() {
 
   /** @param {string} projectId */
   async function fetchProject(projectId) {
-    const [project, sessions, versions] = await Promise.all([
+    const [project, sessions, versions, site] = await Promise.all([
       api.get(projectPath(projectId)),
       api.get(`/api/sessions?project_id=${encodeURIComponent(projectId)}&limit=100`),
       api.get(projectPath(projectId, "/versions")),
+      siteOf(projectId),
     ]);
     if (state.projectId !== projectId) return;
     state.project = project;
+    state.site = site;
     state.sessions = sessions.items.reverse();
     state.versions = versions.items;
     if (state.sessions.length) state.model = state.sessions[state.sessions.length - 1].model;
@@ -436,6 +448,7 @@ export function createWorkspace() {
     else setText(title, "workspace.newProjectTitle");
     document.title = project ? `${project.name} · vibe` : "vibe";
     byId("public-badge").hidden = project?.visibility !== "public";
+    byId("published-badge").hidden = !project || !state.site;
     byId("project-actions").hidden = !project;
   }
 
@@ -481,6 +494,7 @@ export function createWorkspace() {
       sessions: new Map(state.sessions.map((s) => [s.id, s])),
       projectId: project?.id ?? "",
       current: project?.current_version ?? 0,
+      published: state.site?.version ?? null,
       selected: state.selected,
       busy: Boolean(project && state.live.has(project.id)),
     });

@@ -1,0 +1,96 @@
+"""Publishing (``/api/v1/projects/{id}/publish``) and the administrators' sites
+(``/api/v1/admin/sites``). Handlers stay thin; the rules live in the ``Sites`` service."""
+
+from __future__ import annotations
+
+from litestar import Router, delete, get, post
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
+
+from vibe.entrypoints.http.deps import App, Limit, Me, Offset, Reader, current_reader, principal
+from vibe.entrypoints.http.openapi import BEARER, OPTIONAL_BEARER, problems
+from vibe.entrypoints.http.site_schemas import (
+    PublishIn,
+    PublishingOut,
+    SiteOut,
+    SitePage,
+    admin_site_out,
+    site_out,
+)
+
+__all__ = ["router"]
+
+
+@get(
+    "/publishing",
+    summary="Whether this instance publishes sites, and under which domain",
+    responses=problems(),
+)
+async def publishing(vibe: App) -> PublishingOut:
+    return PublishingOut(enabled=vibe.sites.enabled, domain=vibe.sites.domain)
+
+
+@post(
+    "/projects/{project_id:str}/publish",
+    status_code=200,
+    summary="Publish a version (default: current) at <slug>.<sites domain>; again: move the site",
+    responses=problems(401, 403, 404, 409, 413, 422),
+    security=BEARER,
+)
+async def publish(
+    project_id: FromPath[str], vibe: App, principal: Me, data: JSONBody[PublishIn | None] = None
+) -> SiteOut:
+    wanted = data or PublishIn()
+    site = await vibe.sites.publish(principal.user, project_id, version=wanted.version, slug=wanted.slug)
+    return site_out(vibe.sites, site)
+
+
+@get(
+    "/projects/{project_id:str}/publish",
+    summary="The project's published site; 404 when it is not published",
+    responses=problems(401, 404),
+    security=OPTIONAL_BEARER,
+)
+async def published(project_id: FromPath[str], vibe: App, reader: Reader) -> SiteOut:
+    return site_out(vibe.sites, await vibe.sites.state(reader, project_id))
+
+
+@delete(
+    "/projects/{project_id:str}/publish",
+    status_code=204,
+    summary="Take the project's site down",
+    responses=problems(401, 403, 404),
+    security=BEARER,
+)
+async def unpublish(project_id: FromPath[str], vibe: App, principal: Me) -> None:
+    await vibe.sites.unpublish(principal.user, project_id)
+
+
+@get(
+    "/admin/sites",
+    summary="Every published site, most recently published first (administrators only)",
+    responses=problems(401, 403, 422),
+    security=BEARER,
+)
+async def list_sites(vibe: App, principal: Me, limit: Limit = 50, offset: Offset = 0) -> SitePage:
+    page = await vibe.sites.all_sites(principal.user, limit, offset)
+    return SitePage(items=[admin_site_out(vibe.sites, s) for s in page.items], total=page.total)
+
+
+@delete(
+    "/admin/sites/{project_id:str}",
+    status_code=204,
+    summary="Take any site down (administrators only)",
+    responses=problems(401, 403, 404),
+    security=BEARER,
+)
+async def take_down(project_id: FromPath[str], vibe: App, principal: Me) -> None:
+    await vibe.sites.take_down(principal.user, project_id)
+
+
+router = Router(
+    path="/api/v1",
+    route_handlers=[publishing, publish, published, unpublish, list_sites, take_down],
+    dependencies={"principal": Provide(principal), "reader": Provide(current_reader)},
+    tags=["sites"],
+)
