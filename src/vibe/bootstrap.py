@@ -27,9 +27,11 @@ from sqlalchemy.engine import make_url
 from vibe.adapters.breaker import CircuitBreakerModel
 from vibe.adapters.runner_lock import RunnerLock
 from vibe.adapters.sql.migrate import upgrade_engine
+from vibe.application.account_news import AccountNews
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
+from vibe.application.history import History
 from vibe.application.projects import Projects
 from vibe.config import Settings
 from vibe.container import Container
@@ -66,6 +68,16 @@ class Vibe:
     def projects(self) -> Projects:
         """Projects, their versions and files."""
         return self.container.projects()
+
+    @property
+    def history(self) -> History:
+        """Diffs between versions, and forks."""
+        return self.container.history()
+
+    @property
+    def news(self) -> AccountNews:
+        """The live changes of each account (``GET /api/v1/events``)."""
+        return self.container.news()
 
     @property
     def budgets(self) -> Budgets:
@@ -149,6 +161,8 @@ class Vibe:
         live = self.container.live_events()
         if hasattr(live, "aclose"):
             await live.aclose()
+        with contextlib.suppress(Exception):
+            await self.container.account_feed().aclose()
         self.container.hasher().close()
         self._runners.release()
         redis = self.container.redis()

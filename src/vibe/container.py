@@ -22,14 +22,17 @@ from vibe.adapters.memory import (
     InMemoryRateLimiter,
     InMemoryTokenBlacklist,
 )
+from vibe.adapters.memory_feed import InMemoryAccountFeed
 from vibe.adapters.security import Argon2Hasher, JwtTokenService
 from vibe.adapters.sql.engine import create_engine
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
+from vibe.application.account_news import AccountNews
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.fair_queue import FairQueue
 from vibe.application.generations import Generations, GenerationsConfig
+from vibe.application.history import History
 from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.projects import Projects
@@ -150,9 +153,9 @@ def _throttles(settings: Settings) -> Throttles:
 
 def _redis_adapter(name: str, redis: Any) -> Any:
     """A Redis adapter by class name, imported on first use (Redis is optional)."""
-    from vibe.adapters.redis import cache, circuit, events, queue, shared_state
+    from vibe.adapters.redis import account_feed, cache, circuit, events, queue, shared_state
 
-    for module in (cache, circuit, events, queue, shared_state):
+    for module in (cache, circuit, events, queue, shared_state, account_feed):
         if hasattr(module, name):
             return getattr(module, name)(redis)
     raise LookupError(name)
@@ -209,6 +212,11 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryEventLog),
         redis=providers.Singleton(_redis_adapter, "RedisEventLog", redis),
     )
+    account_feed = providers.Selector(
+        backend,
+        memory=providers.Singleton(InMemoryAccountFeed),
+        redis=providers.Singleton(_redis_adapter, "RedisAccountFeed", redis),
+    )
     cancel_bus = providers.Selector(
         backend,
         memory=providers.Object(None),
@@ -243,7 +251,9 @@ class Container(containers.DeclarativeContainer):
         throttles=providers.Callable(_throttles, settings),
         hash_queue=hash_queue,
     )
-    projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
+    news = providers.Singleton(AccountNews, account_feed, settings.provided.sse_heartbeat_seconds)
+    projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache, news=news)
+    history = providers.Singleton(History, uow=uow, projects=projects, clock=clock)
 
     llm = providers.Selector(
         settings.provided.llm,

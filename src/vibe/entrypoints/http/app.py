@@ -12,10 +12,12 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from vibe import __version__
 from vibe.bootstrap import Vibe
 from vibe.entrypoints.http import (
+    account_events,
     accounts,
     budgets,
     generations,
     health,
+    history,
     metrics,
     preview,
     projects,
@@ -53,6 +55,8 @@ def create_app(vibe: Vibe) -> Litestar:
                 generations.router,
                 metrics.metrics,
                 web.router,
+                history.router,
+                account_events.router,
             ],
             dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
             exception_handlers=EXCEPTION_HANDLERS,
