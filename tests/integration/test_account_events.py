@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.accounts_http import signed_up
-from tests.conftest import CLUSTER, JWT_SECRET
+from tests.conftest import JWT_SECRET
 from tests.problems import assert_problem
 from tests.projects_http import create
 from vibe.adapters.memory_feed import InMemoryAccountFeed
@@ -82,8 +82,6 @@ async def listening(client: httpx.AsyncClient, headers: dict[str, str]) -> Liste
 @pytest.fixture(params=["memory", "redis"])
 async def served(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncIterator[tuple[Vibe, str]]:
     """The app on real HTTP, with the in-process feed or the Redis one."""
-    if CLUSTER:
-        pytest.skip("runs in-process; the cluster has its own test below")
     redis = request.getfixturevalue("redis_test_url") if request.param == "redis" else None
     settings = Settings(
         database_url=sqlite_url, jwt_secret=JWT_SECRET, redis_url=redis, offline_pace_seconds=0
@@ -225,11 +223,8 @@ async def test_a_feed_numbers_events_and_wakes_a_waiting_reader(
 
 @pytest.mark.cluster
 async def test_a_write_in_another_process_of_the_cluster_reaches_two_listeners(
-    request: pytest.FixtureRequest,
+    cluster: Any,
 ) -> None:
-    if not CLUSTER:
-        pytest.skip("needs the running cluster (VIBE_TEST_CLUSTER=1, -m cluster)")
-    cluster = request.getfixturevalue("cluster")
     cluster.wipe()
     async with httpx.AsyncClient(base_url=cluster.url, timeout=30) as http:
         ada = await signed_up(http, "ada@example.com")
@@ -261,8 +256,6 @@ async def test_a_write_in_another_process_of_the_cluster_reaches_two_listeners(
 
 
 async def test_a_quiet_stream_sends_comment_lines(sqlite_url: str) -> None:
-    if CLUSTER:
-        pytest.skip("runs in-process")
     settings = Settings(database_url=sqlite_url, jwt_secret=JWT_SECRET, sse_heartbeat_seconds=0.05)
     async with (
         connect(settings, migrate=True, hasher=FastHasher()) as app,
