@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.account_events import account_events
 from bench.fanout import fanout
 from bench.http_api import interleaved
 from bench.login import logins
@@ -33,7 +34,7 @@ from bench.servers import SETUPS, Deployment, Setup, deployment
 from bench.tokens import token_economy
 from bench.tracing import tracing_overhead
 
-ALL = (1, 2, 3, 4, 5, 6, 7, 8)
+ALL = (1, 2, 3, 4, 5, 6, 7, 8, 10)  # 9 is reserved
 
 
 def _say(message: str) -> None:
@@ -88,6 +89,8 @@ def run_setup(setup: Setup, plan: Plan, only: set[int], folder: Path) -> list[Be
             results.append(_guarded("7 login burst", lambda: login_burst(deployed, plan)))
         if 8 in only:
             results.append(_guarded("8 tracing", lambda: tracing_overhead(deployed, plan)))
+        if 10 in only:
+            results.append(_guarded("10 account events", lambda: account_events(deployed, plan)))
     if 6 in only and not setup.services:  # in-process and independent of the stores: run once
         results.append(_guarded("6 token economy", token_economy))
     return results
