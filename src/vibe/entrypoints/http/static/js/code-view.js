@@ -148,7 +148,8 @@ export function createCodeView() {
       const atBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 48;
       const marked = renderCode(code, file.text, language, file.mark);
       code.dataset.state = file.done && !file.loading ? "complete" : "writing";
-      if (marked && (fresh || file.edited)) marked.scrollIntoView({ block: "center" });
+      // Scroll the panel alone (scrollIntoView would scroll the page too).
+      if (marked && (fresh || file.edited)) scrollWithin(scroller, marked);
       else if (!file.done && atBottom) scroller.scrollTop = scroller.scrollHeight;
       return;
     }
@@ -275,4 +276,14 @@ export function createCodeView() {
       code.replaceChildren();
     },
   };
+}
+
+/**
+ * Centre `target` in `scroller` by moving that panel only, never the page around it.
+ * @param {HTMLElement} scroller
+ * @param {HTMLElement} target
+ */
+function scrollWithin(scroller, target) {
+  const offset = target.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+  scroller.scrollTop += offset - (scroller.clientHeight - target.offsetHeight) / 2;
 }

@@ -3,6 +3,7 @@
  * the version it made (or why it did not), and, for the one running, its progress as it happens.
  */
 
+import { changeSummary } from "./diff-view.js";
 import { byId, h } from "./dom.js";
 import { duration, elapsed, number, timeAgo } from "./format.js";
 import { statusText } from "./generation.js";
@@ -19,7 +20,10 @@ import { t } from "./i18n.js";
  * @typedef {{paragraphs: string[], files: string[], touched: {path: string, state: "done" | "edited"}[]}} Prose
  *   what a finished session said, the files of the version it made, and the files it wrote or edited
  * @typedef {{sessions: Session[], prose: Map<string, Prose>, live: Generation | null,
- *            model: string | null, onShowVersion: (version: number) => void}} ConversationModel
+ *            model: string | null, onShowVersion: (version: number) => void,
+ *            onRetry?: (prompt: string) => void,
+ *            versions?: {number: number, generation_id: string | null, created_at: string, summary: string}[]}}
+ *   ConversationModel `versions`: restores (versions no session made) are shown between the replies
  */
 
 export function createConversation() {
@@ -65,12 +69,20 @@ export function createConversation() {
     render(model) {
       reset();
       const items = [];
+      const notes = (model.versions ?? [])
+        .filter((v) => v.generation_id === null && v.number > 0)
+        .sort((a, b) => a.number - b.number);
+      const notesUntil = (/** @type {string | null} */ when) => {
+        while (notes.length && (when === null || notes[0].created_at <= when)) items.push(restoreNote(notes.shift()));
+      };
       for (const session of model.sessions) {
+        notesUntil(session.created_at);
         items.push(userMessage(session.prompt, session.created_at));
         if (model.live && model.live.id === session.id)
           items.push(liveMessage(model.live, model, cleanups, stickToBottom));
-        else items.push(finishedMessage(session, model.prose.get(session.id), model.onShowVersion));
+        else items.push(finishedMessage(session, model.prose.get(session.id), model.onShowVersion, model.onRetry));
       }
+      notesUntil(null);
       log.replaceChildren(...items);
       stickToBottom();
     },
@@ -82,11 +94,46 @@ export function createConversation() {
  * @param {string} when
  */
 function userMessage(prompt, when) {
+  const long = prompt.length > LONG_PROMPT;
+  const bubble = h("div", { class: `bubble${long ? " is-collapsed" : ""}`, text: prompt });
+  const toggle =
+    long &&
+    h("button", {
+      type: "button",
+      class: "btn btn-ghost btn-sm prompt-toggle",
+      "aria-expanded": "false",
+      text: t("conversation.showAll"),
+      onclick: (/** @type {Event} */ event) => {
+        const button = /** @type {HTMLElement} */ (event.currentTarget);
+        const open = bubble.classList.toggle("is-collapsed") === false;
+        button.setAttribute("aria-expanded", String(open));
+        button.textContent = t(open ? "conversation.showLess" : "conversation.showAll");
+      },
+    });
   return h(
     "article",
     { class: "msg msg-user", "aria-label": t("conversation.you") },
-    h("div", { class: "bubble", text: prompt }),
+    bubble,
+    toggle,
     timeAgo(when, "msg-time"),
+  );
+}
+
+/** Prompts longer than this many characters are shown collapsed. */
+const LONG_PROMPT = 600;
+
+/**
+ * A version made without the model (a restore), between the replies.
+ * @param {{number: number, created_at: string, summary: string} | undefined} version
+ */
+function restoreNote(version) {
+  if (!version) return "";
+  return h(
+    "p",
+    { class: "msg-note", role: "note", dataset: { version: String(version.number) } },
+    icon("restore", 14),
+    h("span", { text: t("conversation.restoredNote", { summary: version.summary, version: version.number }) }),
+    timeAgo(version.created_at, "msg-time"),
   );
 }
 
@@ -109,8 +156,9 @@ function head(model, when) {
  * @param {Session} session
  * @param {Prose | undefined} prose
  * @param {(version: number) => void} onShowVersion
+ * @param {((prompt: string) => void) | undefined} onRetry
  */
-function finishedMessage(session, prose, onShowVersion) {
+function finishedMessage(session, prose, onShowVersion, onRetry) {
   const took =
     session.started_at && session.finished_at
       ? Date.parse(session.finished_at) - Date.parse(session.started_at)
@@ -130,6 +178,9 @@ function finishedMessage(session, prose, onShowVersion) {
     head(session.model, session.finished_at ?? session.created_at),
     prose ? paragraphs(prose.paragraphs) : h("p", { class: "muted", text: t("common.loading") }),
     prose && prose.touched.length > 0 && fileChips(prose.touched),
+    session.status === "succeeded" &&
+      session.version &&
+      changeSummary(/** @type {any} */ (session).project_id, session.version),
     h(
       "div",
       { class: "msg-foot" },
@@ -146,6 +197,14 @@ function finishedMessage(session, prose, onShowVersion) {
           h("span", { text: t("conversation.viewVersion", { version: session.version }) }),
         ),
       session.status === "cancelled" && h("span", { class: "badge", text: t("live.cancelled") }),
+      (session.status === "cancelled" || session.status === "failed") &&
+        onRetry &&
+        h(
+          "button",
+          { type: "button", class: "btn btn-ghost btn-sm retry", onclick: () => onRetry(session.prompt) },
+          icon("refresh", 14),
+          h("span", { text: t("conversation.retry") }),
+        ),
       tokens > 0 &&
         h("span", {
           class: "meta",
