@@ -273,3 +273,30 @@ def test_errors_a_browser_sees_and_chinese_messages(server: str, browser: Any) -
     page.locator("#sign-out").click()
     page.wait_for_url(server + "/")
     context.close()
+
+
+def test_the_first_prompt_typed_on_the_landing_page_runs_after_sign_up(
+    server: str,
+    browser: Any,  # noqa: F811
+) -> None:
+    context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
+    page.goto("/")
+    box = page.locator("#hero-prompt-text")
+    expect(box).to_be_visible()
+    screenshot(page, "landing-prompt")
+    box.fill("A portfolio for a photographer called Lens & Light")
+    box.press("Enter")
+    page.wait_for_url("**/register")
+    page.get_by_label("Email").fill(f"first{os.urandom(4).hex()}@example.com")
+    page.get_by_label("Password", exact=True).fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    project_id(page)
+    wait_for_version(page, 1)
+    assert page.locator("#conversation .msg-user .bubble").first.text_content() == (
+        "A portfolio for a photographer called Lens & Light"
+    )
+    # A short title, not the prompt cut off.
+    title = page.locator("#project-title").text_content() or ""
+    assert 0 < len(title) <= 40, title
+    assert console.errors == [], console.errors
+    context.close()

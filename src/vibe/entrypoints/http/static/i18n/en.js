@@ -286,4 +286,7 @@ export default {
   "errors.status.500": "The server failed; try again shortly.",
   "errors.status.502": "The model service failed; try again shortly.",
   "errors.status.503": "The service is unavailable; try again shortly.",
+  "landing.promptPlaceholder": "A landing page for my bakery in Paris, warm colours",
+  "landing.promptSend": "Build it",
+  "landing.promptLabel": "Your first prompt",
 };

@@ -278,4 +278,7 @@ export default {
   "errors.status.502": "模型服务出错，请稍后重试。",
   "errors.status.503": "服务暂时不可用，请稍后重试。",
   "share.pageWithRemix": "带“改编”按钮的分享页",
+  "landing.promptPlaceholder": "为我在巴黎的面包店做一个落地页，暖色调",
+  "landing.promptSend": "开始生成",
+  "landing.promptLabel": "你的第一个提示",
 };

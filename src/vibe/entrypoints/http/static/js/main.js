@@ -17,6 +17,7 @@ import { currentUser, onUserChange, restore, signOut } from "./session.js";
 import { toast, toastError } from "./toast.js";
 import { createWorkspace } from "./workspace.js";
 import { createSharedView, remixPending } from "./shared-view.js";
+import { createLandingPrompt, takeFirstPrompt } from "./landing-prompt.js";
 
 const VIEWS = {
   landing: "view-landing",
@@ -37,11 +38,18 @@ async function main() {
 
   const auth = createAuthView({
     onSignedIn: async () => {
-      if (!(await remixPending())) navigate("/app", { replace: true });
+      if (await remixPending()) return;
+      const first = takeFirstPrompt();
+      if (first) workspace.sendFirst(first);
+      navigate("/app", { replace: true });
     },
   });
   const shared = createSharedView();
   const workspace = createWorkspace();
+  createLandingPrompt((prompt) => {
+    workspace.sendFirst(prompt);
+    navigate("/app");
+  });
   const admin = createAdminView();
   createAccountMenu();
   let view = "";

@@ -46,6 +46,8 @@ export function createWorkspace() {
     started: false,
   };
   let loadSeq = 0;
+  /** @type {string | null} a prompt typed on the landing page, run when the workspace opens */
+  let firstPrompt = null;
   /** @type {{close: () => void} | null} the account's live changes, while signed in */
   let account = null;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -448,6 +450,19 @@ export function createWorkspace() {
       }
       if (projectId !== state.projectId || !state.project) await open(projectId);
       if (!projectId) composer.focus();
+      if (!projectId && firstPrompt) {
+        const prompt = firstPrompt;
+        firstPrompt = null;
+        composer.retry(prompt);
+      }
+    },
+
+    /**
+     * Run `prompt` as a new project once the workspace opens (the landing page's prompt box).
+     * @param {string} prompt
+     */
+    sendFirst(prompt) {
+      firstPrompt = prompt;
     },
 
     /** Forget everything (signed out). */
