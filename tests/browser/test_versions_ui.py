@@ -154,6 +154,22 @@ def test_the_page_never_scrolls_after_follow_ups(server: str, browser: Any) -> N
     page.wait_for_timeout(300)  # the Code tab's jump to the edited line has happened
     assert page.evaluate("window.scrollY") == 0
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
+    # The conversation itself shows its latest reply in full, change chips included.
+    at_bottom = (
+        "() => { const c = document.getElementById('conversation');"
+        " return c.querySelectorAll('.msg-ai .change-chip').length >= 4"
+        " && c.scrollTop + c.clientHeight >= c.scrollHeight - 2; }"
+    )
+    try:
+        page.wait_for_function(at_bottom, timeout=5_000)
+    except Exception:
+        raise AssertionError(
+            page.evaluate(
+                "() => { const c = document.getElementById('conversation');"
+                " return [c.querySelectorAll('.msg-ai .change-chip').length, c.scrollTop, c.clientHeight,"
+                " c.scrollHeight]; }"
+            )
+        ) from None
     screenshot(page, "three-follow-ups")
     assert console.errors == [], console.errors
     context.close()

@@ -36,8 +36,26 @@ export function createConversation() {
     cleanups = [];
   }
 
+  // Pinned to the latest message while the reader is at the bottom: content that appears later
+  // (the change chips, read after the message is drawn) keeps the latest reply in view.
+  let pinned = true;
+  let ownScroll = -1; // where this code last put the scroll position: its own scroll events say nothing
+  const toBottom = () => {
+    // Instant: a smooth scroll would end short of content that grew meanwhile.
+    log.scrollTo({ top: log.scrollHeight, behavior: "instant" });
+    ownScroll = log.scrollTop;
+  };
+  log.addEventListener("scroll", () => {
+    if (Math.abs(log.scrollTop - ownScroll) < 2) return;
+    pinned = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
+  });
+  const grown = new ResizeObserver(() => {
+    if (pinned) toBottom();
+  });
+
   function stickToBottom() {
-    log.scrollTop = log.scrollHeight;
+    pinned = true;
+    toBottom();
   }
 
   return {
@@ -84,6 +102,8 @@ export function createConversation() {
       }
       notesUntil(null);
       log.replaceChildren(...items);
+      grown.disconnect();
+      for (const item of log.children) grown.observe(item);
       stickToBottom();
     },
   };
