@@ -9,6 +9,7 @@ costs little; they are spread over the serve workers by the kernel like any clie
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ from bench.sse_client import _chunks
 
 __all__ = ["account_events"]
 
-LISTENERS = 500
+LISTENERS = int(os.environ.get("BENCH_EVENT_LISTENERS", "500"))  # fewer: to see the base latency
 WRITES = 40
 WRITE_EVERY = 0.1  # seconds between renames: well apart, so each delivery is measured on its own
 
