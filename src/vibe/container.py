@@ -8,6 +8,7 @@ clients (Redis, anthropic) are built by small factory functions that import on f
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
@@ -41,7 +42,7 @@ from vibe.application.throttles import Throttles
 from vibe.application.tracing import NO_TRACER
 from vibe.config import Settings, SettingsError
 from vibe.domain.circuit import CircuitPolicy
-from vibe.domain.ports import CircuitStore, Clock, JobQueue, ModelClient, Tracer
+from vibe.domain.ports import AccountFeed, CircuitStore, Clock, JobQueue, ModelClient, Tracer
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -167,6 +168,20 @@ def _redis_queue(redis: Any, bus: Any) -> JobQueue:
     return RedisJobQueue(redis, bus)
 
 
+def _local_feed(settings: Settings) -> AccountFeed:
+    """Without Redis: a file beside a SQLite file database, so that every process on it (``serve``,
+    ``vibe generate``) shares the account events; in memory otherwise."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(settings.database_url).database if settings.is_sqlite else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return InMemoryAccountFeed()
+    from vibe.adapters.file_feed import FileAccountFeed
+
+    path = Path(database)
+    return FileAccountFeed(path.with_name(path.name + ".events"))
+
+
 def _backend(settings: Settings) -> str:
     return "redis" if settings.redis_url else "memory"
 
@@ -214,7 +229,7 @@ class Container(containers.DeclarativeContainer):
     )
     account_feed = providers.Selector(
         backend,
-        memory=providers.Singleton(InMemoryAccountFeed),
+        memory=providers.Singleton(_local_feed, settings),
         redis=providers.Singleton(_redis_adapter, "RedisAccountFeed", redis),
     )
     cancel_bus = providers.Selector(

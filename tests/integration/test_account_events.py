@@ -7,15 +7,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.accounts_http import signed_up
+from tests.cli import clean_env, run_vibe
 from tests.conftest import JWT_SECRET
 from tests.problems import assert_problem
 from tests.projects_http import create
+from vibe.adapters.file_feed import FileAccountFeed
 from vibe.adapters.memory_feed import InMemoryAccountFeed
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
@@ -179,12 +182,21 @@ async def test_resuming_with_last_event_id_gets_what_was_missed_once(served: tup
             await resumed.close()
 
 
-@pytest.fixture(params=["memory", "redis"])
-async def feeds(request: pytest.FixtureRequest) -> AsyncIterator[tuple[AccountFeed, AccountFeed]]:
-    """Two feeds that stand for two processes: on one Redis, or (in-process) the same feed twice."""
+@pytest.fixture(params=["memory", "file", "redis"])
+async def feeds(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[AccountFeed, AccountFeed]]:
+    """Two feeds that stand for two processes: on one Redis, on one file beside a SQLite database,
+    or (in-process) the same feed twice."""
     if request.param == "memory":
         feed = InMemoryAccountFeed()
         yield feed, feed
+        return
+    if request.param == "file":
+        writer_, reader_ = FileAccountFeed(tmp_path / "events"), FileAccountFeed(tmp_path / "events")
+        yield writer_, reader_
+        await writer_.aclose()
+        await reader_.aclose()
         return
     from vibe.adapters.redis.account_feed import RedisAccountFeed
     from vibe.adapters.redis.client import redis_client
@@ -204,21 +216,31 @@ async def feeds(request: pytest.FixtureRequest) -> AsyncIterator[tuple[AccountFe
 async def test_a_feed_numbers_events_and_wakes_a_waiting_reader(
     feeds: tuple[AccountFeed, AccountFeed],
 ) -> None:
+    """Ids increase within an account (one sequence may serve every account, so they may skip)."""
     writer, reader = feeds
-    assert await reader.last("u1") == 0
-    waiting = asyncio.create_task(reader.read("u1", 0, timeout=WAIT))
+    start = await reader.last("u1")
+    waiting = asyncio.create_task(reader.read("u1", start, timeout=WAIT))
     await asyncio.sleep(0.05)
     await writer.publish("u1", "project", b'{"id":"p","action":"created"}')
-    got = await waiting
-    assert [(e.seq, e.name) for e in got] == [(1, "project")]
+    (first,) = await waiting
+    assert first.name == "project"
+    assert first.seq > start
     for _ in range(3):
         await writer.publish("u1", "version", b"{}")
     await writer.publish("u2", "version", b"{}")
-    assert [e.seq for e in await reader.read("u1", 1, timeout=WAIT)] == [2, 3, 4]
-    assert await reader.last("u1") == 4
-    assert await reader.read("u1", 4, timeout=0) == []
-    assert [e.seq for e in await reader.read("u1", 99, timeout=0)] == []  # past the last: nothing yet
-    assert [e.seq for e in await reader.read("u2", 0, timeout=WAIT)] == [1]
+    more = await reader.read("u1", first.seq, timeout=WAIT)
+    while len(more) < 3:  # a reader of another process may see them in more than one batch
+        more += await reader.read("u1", more[-1].seq if more else first.seq, timeout=WAIT)
+    ids = [e.seq for e in more]
+    assert ids == sorted(set(ids))
+    assert ids[0] > first.seq
+    assert [e.name for e in more] == ["version"] * 3
+    assert await reader.last("u1") >= ids[-1]
+    assert await reader.read("u1", ids[-1], timeout=0) == []
+    assert await reader.read("u1", 10**9, timeout=0) == []  # past the last: nothing yet
+    assert [e.name for e in await reader.read("u2", 0, timeout=WAIT)] == ["version"]
+    # Resuming from the first event gives the rest again, once each.
+    assert [e.seq for e in await reader.read("u1", first.seq, timeout=0)] == ids
 
 
 @pytest.mark.cluster
@@ -268,5 +290,30 @@ async def test_a_quiet_stream_sends_comment_lines(sqlite_url: str) -> None:
             for _ in range(3):
                 await asyncio.wait_for(listener.commented.wait(), WAIT)
                 listener.commented.clear()
+        finally:
+            await listener.close()
+
+
+async def test_a_tab_hears_what_vibe_generate_makes_on_the_embedded_default(sqlite_url: str) -> None:
+    """Two processes on one SQLite file and no Redis: ``vibe generate --user`` in the shell, a
+    listener of the same account on ``serve``."""
+    settings = Settings(database_url=sqlite_url, jwt_secret=JWT_SECRET, offline_pace_seconds=0)
+    async with (
+        connect(settings, migrate=True, hasher=FastHasher()) as app,
+        LoopbackServer(create_app(app)) as server,
+        httpx.AsyncClient(base_url=server.url, timeout=30) as http,
+    ):
+        ada = await signed_up(http, "ada@example.com")
+        listener = await listening(http, ada["headers"])
+        try:
+            env = clean_env(VIBE_DATABASE_URL=sqlite_url, VIBE_OFFLINE_PACE_SECONDS="0")
+            folder = Path(sqlite_url.removeprefix("sqlite+aiosqlite:///")).parent
+            done = await asyncio.to_thread(
+                run_vibe, "generate", "A bakery in Lyon", "--user", "ada@example.com", cwd=folder, env=env
+            )
+            assert done.returncode == 0, done.stderr
+            project = (await listener.until("project", action="created"))["data"]["id"]
+            await listener.until("version", project_id=project, number=1)
+            await listener.until("session", project_id=project, status="succeeded")
         finally:
             await listener.close()

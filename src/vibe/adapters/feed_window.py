@@ -17,10 +17,14 @@ __all__ = ["FeedWindow"]
 
 
 class FeedWindow:
-    __slots__ = ("events", "last_read", "seen", "size", "waiters", "wake")
+    """``floor``: the window holds every event of its account numbered above it (numbers may skip, as
+    they do when several accounts share one sequence)."""
+
+    __slots__ = ("events", "floor", "last_read", "seen", "size", "waiters", "wake")
 
     def __init__(self, seen: int = 0, size: int = 512) -> None:
         self.seen = seen
+        self.floor = seen
         self.size = size
         self.events: list[StoredEvent] = []
         self.wake = asyncio.Event()
@@ -31,7 +35,11 @@ class FeedWindow:
         fresh = [event for event in fresh if event.seq > self.seen]
         if not fresh:
             return
-        self.events = (self.events + fresh)[-self.size :]
+        kept = self.events + fresh
+        if len(kept) > self.size:
+            self.floor = kept[-self.size - 1].seq
+            kept = kept[-self.size :]
+        self.events = kept
         self.seen = fresh[-1].seq
         wake, self.wake = self.wake, asyncio.Event()
         wake.set()
@@ -43,7 +51,7 @@ class FeedWindow:
         after = min(after, self.seen)
         if after == self.seen:
             return []
-        if not self.events or self.events[0].seq > after + 1:
+        if after < self.floor:
             return None
         return [event for event in self.events if event.seq > after]
 

@@ -117,6 +117,8 @@ class RedisAccountFeed(AccountFeed):
             except REDIS_DOWN:
                 newest = []
             watch.add(newest[::-1])
+            if len(newest) >= self._size:  # older ones may exist: only Redis can say
+                watch.floor = newest[-1].seq - 1
             watch.primed.set()
         await watch.primed.wait()
         return watch
