@@ -102,6 +102,8 @@ DOMAIN_CHECKED = [
     "POST /api/generate",
     "POST /api/generate/estimate",
     "PUT /api/v1/users/{user_id}/budget",
+    "POST /api/v1/projects/{project_id}/versions/{number}/restore",
+    "POST /api/v1/projects/{project_id}/fork",
 ]
 CONFIG = SchemathesisConfig.from_dict(
     {

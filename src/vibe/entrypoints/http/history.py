@@ -26,8 +26,12 @@ __all__ = ["router"]
 App = NamedDependency[Vibe]
 Me = NamedDependency[Principal]
 Reader = NamedDependency[User | None]
+# schema_extra: Litestar drops `ge` from the documented schema of an optional int
 VersionNumber = Annotated[
-    int | None, QueryParameter(ge=0, le=2**31, description="A version number; 0 is the empty project.")
+    int | None,
+    QueryParameter(
+        ge=0, le=2**31, schema_extra={"minimum": 0}, description="A version number; 0 is the empty project."
+    ),
 ]
 
 
@@ -47,7 +51,7 @@ class DiffOut(msgspec.Struct):
     files: list[FileChangeOut] = msgspec.field(default_factory=list)
 
 
-class ForkIn(msgspec.Struct, forbid_unknown_fields=True):
+class ForkIn(msgspec.Struct):
     version: Annotated[int, msgspec.Meta(ge=1, le=2**31)] | None = None
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
 
@@ -62,7 +66,9 @@ async def diff(
     project_id: FromPath[str],
     vibe: App,
     reader: Reader,
-    from_: Annotated[int | None, QueryParameter(name="from", ge=0, le=2**31)] = None,
+    from_: Annotated[
+        int | None, QueryParameter(name="from", ge=0, le=2**31, schema_extra={"minimum": 0})
+    ] = None,
     to: VersionNumber = None,
 ) -> DiffOut:
     found = await vibe.history.diff(reader, project_id, from_, to)

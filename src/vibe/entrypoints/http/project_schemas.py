@@ -79,7 +79,7 @@ class VersionOut(msgspec.Struct):
     summary: str
 
 
-class RestoreIn(msgspec.Struct, forbid_unknown_fields=True):
+class RestoreIn(msgspec.Struct):
     """Only these files are brought back from the version (removed when it does not hold them)."""
 
     paths: Annotated[list[str], msgspec.Meta(min_length=1, max_length=100)] | None = None

@@ -169,7 +169,7 @@ async def list_versions(project_id: FromPath[str], vibe: App, reader: Reader) ->
     "/projects/{project_id:str}/versions/{number:int}/restore",
     status_code=201,
     summary="A new version whose files equal version n's (or only `paths` brought back from it)",
-    responses=problems(401, 403, 404),
+    responses=problems(401, 403, 404, 413, 422),
     security=BEARER,
 )
 async def restore_version(
