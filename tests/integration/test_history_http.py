@@ -121,7 +121,7 @@ async def test_restoring_some_files_brings_back_only_those(client: httpx.AsyncCl
         ({"paths": []}, 400),
         ({"paths": ["../x.html"]}, 422),
         ({"paths": ["nowhere.html"]}, 404),
-        ({"x": 1}, 400),
+        ({"paths": [7]}, 400),
     ],
 )
 async def test_bad_restore_paths_are_problems(
