@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.account_events import account_events
 from bench.assets import assets
 from bench.fanout import fanout
 from bench.http_api import interleaved
@@ -35,7 +36,7 @@ from bench.sites import sites
 from bench.tokens import token_economy
 from bench.tracing import tracing_overhead
 
-ALL = (1, 2, 3, 4, 5, 6, 7, 8, 9, 11)
+ALL = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 
 
 def _say(message: str) -> None:
@@ -94,6 +95,8 @@ def run_setup(setup: Setup, plan: Plan, only: set[int], folder: Path) -> list[Be
             results.append(_guarded("11 assets", lambda: assets(deployed, plan)))
         if 9 in only:
             results.append(_guarded("9 published site", lambda: sites(deployed, plan)))
+        if 10 in only:
+            results.append(_guarded("10 account events", lambda: account_events(deployed, plan)))
     if 6 in only and not setup.services:  # in-process and independent of the stores: run once
         results.append(_guarded("6 token economy", token_economy))
     return results

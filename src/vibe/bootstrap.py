@@ -24,9 +24,11 @@ from vibe.adapters.breaker import CircuitBreakerModel
 from vibe.adapters.secret_file import FileSecretStore
 from vibe.adapters.sql.engine import sqlite_file
 from vibe.adapters.sql.migrate import upgrade, upgrade_engine
+from vibe.application.account_news import AccountNews
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.generations import Generations
+from vibe.application.history import History
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.project_files import ProjectFiles
 from vibe.application.projects import Projects
@@ -80,6 +82,16 @@ class Vibe:
     def sites(self) -> Sites:
         """Published sites: publish, republish, unpublish, and what serving them reads."""
         return self.container.sites()
+
+    @property
+    def history(self) -> History:
+        """Diffs between versions, and forks."""
+        return self.container.history()
+
+    @property
+    def news(self) -> AccountNews:
+        """The live changes of each account (``GET /api/v1/events``)."""
+        return self.container.news()
 
     @property
     def budgets(self) -> Budgets:

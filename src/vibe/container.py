@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextlib import AsyncExitStack
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
@@ -25,6 +26,7 @@ from vibe.adapters.memory import (
     InMemoryLiveEvents,
     InMemoryRateLimiter,
 )
+from vibe.adapters.memory_feed import InMemoryAccountFeed
 from vibe.adapters.model_images import accepts_images
 from vibe.adapters.redis import wiring as redis_wiring
 from vibe.adapters.runner_lock import RunnerLock
@@ -34,10 +36,12 @@ from vibe.adapters.sql.engine import create_engine, sqlite_file
 from vibe.adapters.sql.readiness import database_probe
 from vibe.adapters.sql.uow import SqlUnitOfWorkFactory
 from vibe.adapters.system import SystemClock, UlidFactory
+from vibe.application.account_news import AccountNews
 from vibe.application.accounts import Accounts
 from vibe.application.budgets import Budgets
 from vibe.application.fair_queue import FairQueue
 from vibe.application.generations import Generations, GenerationsConfig
+from vibe.application.history import History
 from vibe.application.outcomes import Outcomes
 from vibe.application.preview_links import PreviewLinks
 from vibe.application.project_files import ProjectFiles
@@ -48,7 +52,16 @@ from vibe.application.throttles import Throttles
 from vibe.application.tracing import NO_TRACER
 from vibe.config import Settings, SettingsError
 from vibe.domain.circuit import CircuitPolicy
-from vibe.domain.ports import CancelBus, CircuitStore, Clock, JobQueue, ModelClient, ReadinessProbe, Tracer
+from vibe.domain.ports import (
+    AccountFeed,
+    CancelBus,
+    CircuitStore,
+    Clock,
+    JobQueue,
+    ModelClient,
+    ReadinessProbe,
+    Tracer,
+)
 from vibe.domain.selection import ElementLocator
 
 if TYPE_CHECKING:
@@ -172,6 +185,24 @@ def _resources() -> AsyncExitStack:
     return AsyncExitStack()
 
 
+def _local_feed(settings: Settings, resources: AsyncExitStack) -> AccountFeed:
+    """Without Redis: a file beside a SQLite file database, so that every process on it (``serve``,
+    ``vibe generate``) shares the account events; in memory otherwise."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(settings.database_url).database if settings.is_sqlite else None
+    feed: AccountFeed
+    if not database or database == ":memory:" or database.startswith("file:"):
+        feed = InMemoryAccountFeed()
+    else:
+        from vibe.adapters.file_feed import FileAccountFeed
+
+        path = Path(database)
+        feed = FileAccountFeed(path.with_name(path.name + ".events"))
+    redis_wiring.close_quietly(resources, feed.aclose)
+    return feed
+
+
 def _backend(settings: Settings) -> str:
     return "redis" if settings.redis_url else "memory"
 
@@ -249,6 +280,11 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryLiveEvents),
         redis=providers.Singleton(redis_wiring.redis_live_events, redis, resources),
     )
+    account_feed = providers.Selector(
+        backend,
+        memory=providers.Singleton(_local_feed, settings, resources),
+        redis=providers.Singleton(redis_wiring.redis_account_feed, redis, resources),
+    )
     cancel_bus = providers.Selector(
         backend,
         memory=providers.Object(None),
@@ -283,7 +319,9 @@ class Container(containers.DeclarativeContainer):
         throttles=providers.Callable(_throttles, settings),
         hash_queue=hash_queue,
     )
-    projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache)
+    news = providers.Singleton(AccountNews, account_feed, settings.provided.sse_heartbeat_seconds)
+    projects = providers.Singleton(Projects, uow=uow, clock=clock, ids=ids, cache=cache, news=news)
+    history = providers.Singleton(History, uow=uow, projects=projects, clock=clock)
     project_files = providers.Singleton(
         ProjectFiles,
         uow=uow,

@@ -103,6 +103,8 @@ DOMAIN_CHECKED = [
     "POST /api/generate/estimate",
     "PUT /api/v1/users/{user_id}/budget",
     "GET /api/v1/projects/{project_id}/elements",  # a selector must be CSS that matches one element
+    "POST /api/v1/projects/{project_id}/versions/{number}/restore",
+    "POST /api/v1/projects/{project_id}/fork",
 ]
 CONFIG = SchemathesisConfig.from_dict(
     {

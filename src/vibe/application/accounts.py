@@ -34,6 +34,7 @@ from vibe.domain.auth import (
 from vibe.domain.errors import (
     AuthenticationError,
     ConflictError,
+    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -270,6 +271,24 @@ class Accounts:
                 made = await uow.users.get_by_email(address.normalized)
             assert made is not None
             return made
+
+    async def shell_user(self, email: str | None, local_email: str, local_name: str) -> tuple[User, bool]:
+        """(the account a local tool acts as, whether it is the hidden local one): the account of
+        ``email``; without one, the only account there is; and only when no account exists at all,
+        the local user ``local_email`` (made on first use). Several accounts and no email: refused."""
+        if email is not None:
+            async with self._uow(readonly=True) as uow:
+                found = await uow.users.get_by_email(Email.parse(email).normalized)
+            if found is None:
+                raise NotFoundError(f"No account for {email}: sign up first (web UI or POST /api/v1/users).")
+            return found, False
+        async with self._uow(readonly=True) as uow:
+            people = [u for u in (await uow.users.page(3, 0)).items if u.email != local_email]
+        if not people:
+            return await self.local_user(local_email, local_name), True
+        if len(people) == 1:
+            return people[0], False
+        raise InvalidInputError("Several accounts exist: name one with --user EMAIL.", field="user")
 
     async def owner_of(self, project_owner_id: str) -> User:
         """A project's owner, for local tools acting on a project by id."""

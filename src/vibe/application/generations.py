@@ -133,6 +133,7 @@ class Generations:
                     await uow.commit()
             span.set({"vibe.session.id": queued[0].id, "vibe.project.id": queued[0].project_id})
             await self._live.publish(queued[0].id, stored)
+            await self._projects.news.session(queued[0])
             await self._queue.enqueue(queued[0].id, self._tracer.carrier())
         return queued[0]
 

@@ -79,6 +79,7 @@ class Outcomes:
             await self._projects.commit(running.project_id, files, summary, running.id, together=end_with)
             span.set({"vibe.version": done[0].version or 0})
         await writer.publish(stored)
+        await self._projects.news.session(done[0])
         return done[0]
 
     async def _end(self, current: Generation, ended: Generation) -> Generation | None:
@@ -91,4 +92,5 @@ class Outcomes:
                 return None
             await work.commit()
         await self._live.publish(current.id, stored)
+        await self._projects.news.session(ended)
         return ended

@@ -8,12 +8,14 @@ leaks nothing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import msgspec
 
+from vibe.application.account_news import AccountNews
 from vibe.application.read_cache import NoCache, ReadCache
-from vibe.domain.errors import NotFoundError, PermissionDeniedError
+from vibe.domain.account_events import ProjectAction
+from vibe.domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from vibe.domain.ports import Cache, Clock, IdFactory, Page, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.projects import (
     FileEntry,
@@ -53,8 +55,14 @@ async def _snapshot(uow: UnitOfWork, project: Project, number: int) -> Snapshot:
 
 class Projects:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, cache: Cache | None = None
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdFactory,
+        cache: Cache | None = None,
+        news: AccountNews | None = None,
     ) -> None:
+        self.news = news or AccountNews(None)  # the generation engine tells of sessions through it
         self._uow = uow
         self._clock = clock
         self._ids = ids
@@ -129,6 +137,7 @@ class Projects:
                 await together(uow, project)
             await uow.commit()
         await self.forget(project.id, actor.id)
+        await self.news.project(actor.id, project.id, ProjectAction.CREATED)
         return project
 
     async def list_projects(self, actor: User, limit: int, offset: int) -> Page[Project]:
@@ -170,6 +179,7 @@ class Projects:
             await uow.projects.update(changed)
             await uow.commit()
         await self.forget(project.id, project.owner_id)
+        await self.news.project(project.owner_id, project.id, ProjectAction.UPDATED)
         return changed
 
     async def delete(self, actor: User, project_id: str) -> None:
@@ -179,6 +189,7 @@ class Projects:
             await uow.projects.delete(project.id)
             await uow.commit()
         await self.forget(project.id, project.owner_id)
+        await self.news.project(project.owner_id, project.id, ProjectAction.DELETED)
 
     # --- versions and files -----------------------------------------------------------------------
 
@@ -238,19 +249,40 @@ class Projects:
             number = project.check_version(version)
             return await _snapshot(uow, project, number)
 
-    async def restore(self, actor: User, project_id: str, number: int) -> Version:
-        """A new version whose files equal version ``number``'s."""
+    async def restore(
+        self, actor: User, project_id: str, number: int, paths: Sequence[str] | None = None
+    ) -> Version:
+        """A new version whose files equal version ``number``'s; with ``paths``, only those files are
+        brought back (removed when version ``number`` does not hold them) and the others stay."""
         project = await self._writable(actor, project_id)
         project.check_version(number)
-        async with self._uow() as uow:
-            version = await uow.projects.copy_version(
-                project.id, project.id, number, f"Restored version {number}", self._clock.now()
-            )
-            if version is None:
-                raise NotFoundError("No such project.")
-            await uow.commit()
-        await self.forget(project.id, project.owner_id)
-        return version
+        if paths is None:
+            async with self._uow() as uow:
+                version = await uow.projects.copy_version(
+                    project.id, project.id, number, f"Restored version {number}", self._clock.now()
+                )
+                if version is None:
+                    raise NotFoundError("No such project.")
+                await uow.commit()
+            await self.forget(project.id, project.owner_id)
+            return version
+        async with self._uow(readonly=True) as uow:
+            files = await uow.projects.read_all(project.id, number)
+            current = await uow.projects.read_all(project.id, project.current_version)
+        wanted = sorted({ProjectPath.parse(path) for path in paths})
+        if not wanted:
+            raise InvalidInputError("Name at least one file to restore.", field="paths")
+        if unknown := [p for p in wanted if p not in files and p not in current]:
+            raise NotFoundError(f"No file '{unknown[0]}' in version {number} nor in the current one.")
+        merged = dict(current)
+        for path in wanted:
+            if path in files:
+                merged[path] = files[path]
+            else:
+                merged.pop(path, None)
+        return await self.commit(
+            project.id, merged, f"Restored {', '.join(wanted)[:200]} from version {number}"
+        )
 
     async def commit(
         self,
@@ -281,4 +313,11 @@ class Projects:
                 await together(uow, version)
             await uow.commit()
         await self.forget(project_id)
+        await self.tell_version(project_id, version.number)
         return version
+
+    async def tell_version(self, project_id: str, number: int) -> None:
+        """Tell the owner's listeners of a new version (the owner from the read cache)."""
+        project = await self._cached.get(project_id, lambda: self._load(project_id))
+        if project is not None:
+            await self.news.version(project.owner_id, project_id, number)

@@ -179,6 +179,7 @@ class Runner:
             await self._outcomes.fail(generation, "too_many_attempts", message)
             return Claim.SETTLED
         await self._live.publish(claimed.id, stored or [])
+        await self._projects.news.session(claimed)
         return claimed
 
     async def _keep_lease(

@@ -26,6 +26,7 @@ from vibe.domain.usage import Usage
 from vibe.domain.users import Role, User
 
 __all__ = [
+    "AccountFeed",
     "Attribute",
     "Attributes",
     "BudgetRepository",
@@ -605,3 +606,25 @@ class CircuitStore(Protocol):
         """Apply ``change`` to the state atomically (it may be called again when another process
         changed the state meanwhile); (before, after)."""
         ...
+
+
+class AccountFeed(Protocol):
+    """The live changes of each account, fanned out to every listener of that account, in every
+    process. Each account's events are numbered 1, 2, ... in the order they were published; a window
+    of the last ones is kept for listeners that reconnect."""
+
+    async def publish(self, user_id: str, name: str, data: bytes) -> None:
+        """Append one event (never raises for an outage: the change it tells of is already made)."""
+        ...
+
+    async def last(self, user_id: str) -> int:
+        """The number of the account's last event (0 before any): where a new listener starts."""
+        ...
+
+    async def read(self, user_id: str, after: int, timeout: float) -> list[StoredEvent]:
+        """The events after ``after`` that the window still holds (a number past the last event counts
+        as the last), waiting up to ``timeout`` seconds for one when there is none yet; empty when
+        none came."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -161,12 +161,18 @@ def create_admin(email: str) -> None:
 @click.option(
     "--project", "project_id", help="Edit this project (a follow-up) instead of starting a new one."
 )
-def generate(prompt: str, output: Path | None, project_id: str | None) -> None:
+@click.option(
+    "--user",
+    "email",
+    envvar="VIBE_USER",
+    help="The account the project belongs to (shown in its web UI); default: the only account there is.",
+)
+def generate(prompt: str, output: Path | None, project_id: str | None, email: str | None) -> None:
     """One generation from the shell: progress shown live, the files written to a folder."""
     from vibe.entrypoints.generate_command import run_generate
 
     settings = load_settings()
-    click.echo(run_async(lambda: run_generate(settings, prompt, output, project_id)))
+    click.echo(run_async(lambda: run_generate(settings, prompt, output, project_id, email)))
 
 
 @main.command()

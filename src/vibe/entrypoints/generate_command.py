@@ -75,11 +75,20 @@ class _Progress:
         return f"{self.current} · {self.bytes:,} bytes · {self.tokens:,} tokens"
 
 
-async def _actor(app: Vibe, project_id: str | None) -> User:
-    if project_id is None:
-        return await app.accounts.local_user(CLI_EMAIL, "vibe CLI")
-    snapshot = await app.projects.owner_snapshot(project_id)
-    return await app.accounts.owner_of(snapshot.project.owner_id)
+async def _actor(app: Vibe, project_id: str | None, email: str | None) -> tuple[User, str]:
+    """Who the generation is for, and a line saying so: the account of ``--user``, else the owner of
+    ``--project``, else the only account there is; the hidden local user only while none exists."""
+    if email is None and project_id is not None:
+        snapshot = await app.projects.owner_snapshot(project_id)
+        owner = await app.accounts.owner_of(snapshot.project.owner_id)
+        return owner, f"for {owner.email}"
+    user, local = await app.accounts.shell_user(email, CLI_EMAIL, "vibe CLI")
+    if local:
+        return user, (
+            f"for the local user {CLI_EMAIL}: no account exists yet; sign up in the web UI and pass "
+            "--user EMAIL to see your sites there"
+        )
+    return user, f"for {user.email}"
 
 
 def _slug(name: str) -> str:
@@ -99,11 +108,13 @@ def _write(files: Mapping[str, str | bytes], folder: Path) -> None:
             target.write_text(content, encoding="utf-8")
 
 
-async def run_generate(settings: Settings, prompt: str, output: Path | None, project_id: str | None) -> str:
+async def run_generate(
+    settings: Settings, prompt: str, output: Path | None, project_id: str | None, email: str | None = None
+) -> str:
     console = Console(stderr=True)
     started = time.monotonic()
     async with connect(settings) as app:
-        actor = await _actor(app, project_id)
+        actor, whom = await _actor(app, project_id, email)
         progress = _Progress(console)
         last: Event | None = None
         with Progress(
@@ -128,7 +139,7 @@ async def run_generate(settings: Settings, prompt: str, output: Path | None, pro
     if progress.prose.strip():
         console.print(f"[dim]{progress.prose.strip()[-600:]}[/]")
     return (
-        f"version {last.version} of project {last.project_id} ({settings.llm} model): "
+        f"version {last.version} of project {last.project_id} {whom} ({settings.llm} model): "
         f"{len(snapshot.files)} files written to {folder} in {time.monotonic() - started:.1f}s, "
         f"{progress.tokens:,} tokens"
     )

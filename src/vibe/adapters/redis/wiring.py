@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING
 
 from vibe.domain.ports import (
+    AccountFeed,
     Cache,
     CircuitStore,
     Denylist,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "close_quietly",
+    "redis_account_feed",
     "redis_cache",
     "redis_cancel_bus",
     "redis_circuit_store",
@@ -112,3 +114,11 @@ def redis_readiness(redis: Redis) -> ReadinessProbe:
     from vibe.adapters.readiness import Probe
 
     return Probe("redis", redis.ping)
+
+
+def redis_account_feed(redis: Redis, resources: AsyncExitStack) -> AccountFeed:
+    from vibe.adapters.redis.account_feed import RedisAccountFeed
+
+    feed = RedisAccountFeed(redis)
+    close_quietly(resources, feed.aclose)
+    return feed

@@ -12,12 +12,14 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from vibe import __version__
 from vibe.bootstrap import Vibe
 from vibe.entrypoints.http import (
+    account_events,
     accounts,
     budgets,
     cookie_auth,
     elements,
     generations,
     health,
+    history,
     metrics,
     picker,
     preview,
@@ -60,6 +62,8 @@ def create_app(vibe: Vibe) -> Litestar:
                 sites.router,
                 metrics.metrics,
                 web.router,
+                history.router,
+                account_events.router,
             ],
             dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
             exception_handlers=EXCEPTION_HANDLERS,

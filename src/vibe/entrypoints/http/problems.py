@@ -32,6 +32,7 @@ from vibe.domain.errors import (
     UpstreamError,
     VibeError,
 )
+from vibe.entrypoints.http.error_page import error_page, wants_html
 
 __all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "BadRequest", "problem_body", "problem_response"]
 
@@ -103,6 +104,9 @@ def problem_response(
     headers: dict[str, str] | None = None,
     errors: list[dict[str, str]] | None = None,
 ) -> Response[bytes]:
+    if wants_html(request):  # a browser navigating: a page, not JSON (API clients never ask for it)
+        shown = detail or _DETAIL_OF_STATUS.get(status, HTTPStatus(status).description)
+        return error_page(request, status, shown, headers)
     body = problem_body(status, detail, errors)
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or {})
 

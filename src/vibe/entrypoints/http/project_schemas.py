@@ -78,6 +78,12 @@ class VersionOut(msgspec.Struct):
     summary: str
 
 
+class RestoreIn(msgspec.Struct):
+    """Only these files are brought back from the version (removed when it does not hold them)."""
+
+    paths: Annotated[list[str], msgspec.Meta(min_length=1, max_length=100)] | None = None
+
+
 class VersionList(msgspec.Struct):
     items: list[VersionOut]
 

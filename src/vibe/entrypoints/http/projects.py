@@ -41,6 +41,7 @@ from vibe.entrypoints.http.project_schemas import (
     ProjectOut,
     ProjectPage,
     ProjectPatch,
+    RestoreIn,
     VersionList,
     VersionOut,
     project_detail_out,
@@ -168,14 +169,19 @@ async def list_versions(project_id: FromPath[str], vibe: App, reader: Reader) ->
 @post(
     "/projects/{project_id:str}/versions/{number:int}/restore",
     status_code=201,
-    summary="A new version whose files equal version n's",
-    responses=problems(401, 403, 404),
+    summary="A new version whose files equal version n's (or only `paths` brought back from it)",
+    responses=problems(401, 403, 404, 413, 422),
     security=BEARER,
 )
 async def restore_version(
-    project_id: FromPath[str], number: FromPath[int], vibe: App, principal: Me
+    project_id: FromPath[str],
+    number: FromPath[int],
+    vibe: App,
+    principal: Me,
+    data: JSONBody[RestoreIn | None] = None,
 ) -> VersionOut:
-    return version_out(await vibe.projects.restore(principal.user, project_id, number))
+    paths = data.paths if data is not None else None
+    return version_out(await vibe.projects.restore(principal.user, project_id, number, paths))
 
 
 @get(

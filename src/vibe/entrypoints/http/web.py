@@ -98,7 +98,10 @@ def bundle() -> Bundle:
     return Bundle(build=build, assets=assets, page=page)
 
 
-@get(["/", "/signin", "/register", "/app", "/app/{route:path}", "/admin"], include_in_schema=False)
+@get(
+    ["/", "/signin", "/register", "/app", "/app/{route:path}", "/admin", "/p/{project:str}"],
+    include_in_schema=False,
+)
 async def page() -> Response[bytes]:
     """The single page; the script shows the view the path names."""
     headers = {"Content-Type": CONTENT_TYPES[".html"], **APP_PAGE_HEADERS}

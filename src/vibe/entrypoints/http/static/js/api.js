@@ -4,7 +4,7 @@
  * needs the session triggers one cookie refresh and a retry.
  */
 
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 export class ApiError extends Error {
   /**
@@ -12,13 +12,27 @@ export class ApiError extends Error {
    * @param {{title?: string, detail?: string, errors?: {field?: string, message?: string}[]}} problem
    */
   constructor(status, problem) {
-    super(problem.detail || problem.title || t("errors.generic"));
+    super(translated(status) ?? (problem.detail || problem.title || t("errors.generic")));
+    /** What the server said, in its words (English). */
+    this.detail = problem.detail ?? "";
     this.name = "ApiError";
     this.status = status;
     this.title = problem.title ?? "";
     /** @type {{field?: string, message?: string}[]} */
     this.errors = problem.errors ?? [];
   }
+}
+
+/**
+ * The server's problem in the UI's language when it is not English: by status (the server's own
+ * text, more precise, is kept for English and as `detail`). Null when there is no translation.
+ * @param {number} status
+ */
+function translated(status) {
+  if (lang() === "en" || status === 0) return null;
+  const key = `errors.status.${status}`;
+  const text = t(key);
+  return text === key ? null : text;
 }
 
 /** @type {(() => Promise<boolean>) | null} */
@@ -90,6 +104,8 @@ export const api = {
   patch: (path, body) => request("PATCH", path, { body }),
   /** @param {string} path */
   delete: (path) => request("DELETE", path),
+  /** @param {string} path a read that needs no session (a public project) */
+  request_public: (path) => request("GET", path, { auth: false }),
   /** @param {string} path the text of a file, whatever its type */
   text: (path) => request("GET", path, { text: true }),
 };

@@ -409,3 +409,13 @@ export function createCodeView({ onSaved, onReload, onEdit } = {}) {
     },
   };
 }
+
+/**
+ * Centre `target` in `scroller` by moving that panel only, never the page around it.
+ * @param {HTMLElement} scroller
+ * @param {HTMLElement} target
+ */
+function scrollWithin(scroller, target) {
+  const offset = target.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+  scroller.scrollTop += offset - (scroller.clientHeight - target.offsetHeight) / 2;
+}

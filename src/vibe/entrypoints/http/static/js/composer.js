@@ -24,6 +24,37 @@ export function createComposer({ onSubmit, onStop }) {
   const chips = byId("chips");
   let busy = false;
   let sending = false;
+  /** @type {string | null} a prompt sent while a generation ran: it goes when that one ends */
+  let queued = null;
+  const queuedNote = h("p", { class: "composer-queued", id: "composer-queued", role: "status", hidden: true });
+  form.prepend(queuedNote);
+
+  function drawQueued() {
+    queuedNote.hidden = queued === null;
+    queuedNote.replaceChildren(
+      ...(queued === null
+        ? []
+        : [
+            icon("history", 14),
+            h("span", { text: t("composer.queued") }),
+            h("q", { class: "queued-prompt", text: queued.length > 80 ? `${queued.slice(0, 80)}…` : queued }),
+            h("button", {
+              type: "button",
+              class: "icon-btn",
+              "aria-label": t("common.cancel"),
+              title: t("common.cancel"),
+              text: "×",
+              onclick: () => {
+                box.value = queued ?? "";
+                queued = null;
+                fit();
+                drawQueued();
+                drawButtons();
+              },
+            }),
+          ]),
+    );
+  }
   /** @type {"starters" | "follow-ups"} */
   let mode = "starters";
 
@@ -65,12 +96,24 @@ export function createComposer({ onSubmit, onStop }) {
 
   async function submit() {
     const prompt = box.value.trim();
+    if (prompt && (busy || sending)) {
+      queued = prompt; // said, not swallowed: it is sent as soon as the running one ends
+      box.value = "";
+      fit();
+      drawQueued();
+      drawButtons();
+      return;
+    }
     if (!prompt || busy || sending) return;
     sending = true;
+    // Taken now, so what is typed while it is being sent stays (and is queued on Enter); given back
+    // when it was not taken.
+    box.value = "";
+    fit();
     drawButtons();
     try {
-      if (await onSubmit(prompt)) {
-        box.value = "";
+      if (!(await onSubmit(prompt)) && !box.value) {
+        box.value = prompt;
         fit();
       }
     } finally {
@@ -94,7 +137,10 @@ export function createComposer({ onSubmit, onStop }) {
     drawButtons();
   });
   stop.addEventListener("click", () => onStop());
-  onLanguageChange(drawChips);
+  onLanguageChange(() => {
+    drawChips();
+    drawQueued();
+  });
   drawChips();
   drawButtons();
 
@@ -106,6 +152,18 @@ export function createComposer({ onSubmit, onStop }) {
       drawButtons();
       if (wasBusy && !running && document.activeElement === stop) box.focus();
       if (!wasBusy && running && document.activeElement === send) stop.focus();
+      if (wasBusy && !running && queued !== null) {
+        box.value = queued;
+        queued = null;
+        drawQueued();
+        void submit();
+      }
+    },
+    /** @param {string} prompt send this prompt again (Retry after Stop) */
+    retry(prompt) {
+      box.value = prompt;
+      fit();
+      void submit();
     },
     /** @param {"starters" | "follow-ups"} next */
     setMode(next) {
@@ -117,6 +175,8 @@ export function createComposer({ onSubmit, onStop }) {
       box.focus();
     },
     clear() {
+      queued = null;
+      drawQueued();
       box.value = "";
       fit();
       drawButtons();

@@ -3,6 +3,7 @@
  * the version it made (or why it did not), and, for the one running, its progress as it happens.
  */
 
+import { changeSummary } from "./diff-view.js";
 import { byId, h } from "./dom.js";
 import { duration, elapsed, number, timeAgo } from "./format.js";
 import { statusText } from "./generation.js";
@@ -22,7 +23,7 @@ import { t } from "./i18n.js";
  * @typedef {{sessions: Session[], prose: Map<string, Prose>, live: Generation | null,
  *            model: string | null, onShowVersion: (version: number) => void,
  *            edits?: import("./hand-edits.js").Version[], current?: number,
- *            onUndo?: (version: number) => void}} ConversationModel
+ *            onUndo?: (version: number) => void, onRetry?: (prompt: string) => void}} ConversationModel
  */
 
 export function createConversation() {
@@ -35,8 +36,26 @@ export function createConversation() {
     cleanups = [];
   }
 
+  // Pinned to the latest message while the reader is at the bottom: content that appears later
+  // (the change chips, read after the message is drawn) keeps the latest reply in view.
+  let pinned = true;
+  let ownScroll = -1; // where this code last put the scroll position: its own scroll events say nothing
+  const toBottom = () => {
+    // Instant: a smooth scroll would end short of content that grew meanwhile.
+    log.scrollTo({ top: log.scrollHeight, behavior: "instant" });
+    ownScroll = log.scrollTop;
+  };
+  log.addEventListener("scroll", () => {
+    if (Math.abs(log.scrollTop - ownScroll) < 2) return;
+    pinned = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
+  });
+  const grown = new ResizeObserver(() => {
+    if (pinned) toBottom();
+  });
+
   function stickToBottom() {
-    log.scrollTop = log.scrollHeight;
+    pinned = true;
+    toBottom();
   }
 
   return {
@@ -73,7 +92,7 @@ export function createConversation() {
         const items = [userMessage(session.prompt, session.created_at)];
         if (model.live && model.live.id === session.id)
           items.push(liveMessage(model.live, model, cleanups, stickToBottom));
-        else items.push(finishedMessage(session, model.prose.get(session.id), model.onShowVersion));
+        else items.push(finishedMessage(session, model.prose.get(session.id), model.onShowVersion, model.onRetry));
         entries.push({ when: Date.parse(session.created_at), nodes: items });
       }
       for (const version of model.edits ?? []) {
@@ -82,6 +101,8 @@ export function createConversation() {
       }
       entries.sort((a, b) => a.when - b.when);
       log.replaceChildren(...entries.flatMap((entry) => entry.nodes));
+      grown.disconnect();
+      for (const item of log.children) grown.observe(item);
       stickToBottom();
     },
   };
@@ -92,11 +113,46 @@ export function createConversation() {
  * @param {string} when
  */
 function userMessage(prompt, when) {
+  const long = prompt.length > LONG_PROMPT;
+  const bubble = h("div", { class: `bubble${long ? " is-collapsed" : ""}`, text: prompt });
+  const toggle =
+    long &&
+    h("button", {
+      type: "button",
+      class: "btn btn-ghost btn-sm prompt-toggle",
+      "aria-expanded": "false",
+      text: t("conversation.showAll"),
+      onclick: (/** @type {Event} */ event) => {
+        const button = /** @type {HTMLElement} */ (event.currentTarget);
+        const open = bubble.classList.toggle("is-collapsed") === false;
+        button.setAttribute("aria-expanded", String(open));
+        button.textContent = t(open ? "conversation.showLess" : "conversation.showAll");
+      },
+    });
   return h(
     "article",
     { class: "msg msg-user", "aria-label": t("conversation.you") },
-    h("div", { class: "bubble", text: prompt }),
+    bubble,
+    toggle,
     timeAgo(when, "msg-time"),
+  );
+}
+
+/** Prompts longer than this many characters are shown collapsed. */
+const LONG_PROMPT = 600;
+
+/**
+ * A version made without the model (a restore), between the replies.
+ * @param {{number: number, created_at: string, summary: string} | undefined} version
+ */
+function restoreNote(version) {
+  if (!version) return "";
+  return h(
+    "p",
+    { class: "msg-note", role: "note", dataset: { version: String(version.number) } },
+    icon("restore", 14),
+    h("span", { text: t("conversation.restoredNote", { summary: version.summary, version: version.number }) }),
+    timeAgo(version.created_at, "msg-time"),
   );
 }
 
@@ -119,8 +175,9 @@ function head(model, when) {
  * @param {Session} session
  * @param {Prose | undefined} prose
  * @param {(version: number) => void} onShowVersion
+ * @param {((prompt: string) => void) | undefined} onRetry
  */
-function finishedMessage(session, prose, onShowVersion) {
+function finishedMessage(session, prose, onShowVersion, onRetry) {
   const took =
     session.started_at && session.finished_at
       ? Date.parse(session.finished_at) - Date.parse(session.started_at)
@@ -140,6 +197,9 @@ function finishedMessage(session, prose, onShowVersion) {
     head(session.model, session.finished_at ?? session.created_at),
     prose ? paragraphs(prose.paragraphs) : h("p", { class: "muted", text: t("common.loading") }),
     prose && prose.touched.length > 0 && fileChips(prose.touched),
+    session.status === "succeeded" &&
+      session.version &&
+      changeSummary(/** @type {any} */ (session).project_id, session.version),
     h(
       "div",
       { class: "msg-foot" },
@@ -156,6 +216,14 @@ function finishedMessage(session, prose, onShowVersion) {
           h("span", { text: t("conversation.viewVersion", { version: session.version }) }),
         ),
       session.status === "cancelled" && h("span", { class: "badge", text: t("live.cancelled") }),
+      (session.status === "cancelled" || session.status === "failed") &&
+        onRetry &&
+        h(
+          "button",
+          { type: "button", class: "btn btn-ghost btn-sm retry", onclick: () => onRetry(session.prompt) },
+          icon("refresh", 14),
+          h("span", { text: t("conversation.retry") }),
+        ),
       tokens > 0 &&
         h("span", {
           class: "meta",

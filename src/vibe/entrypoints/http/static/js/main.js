@@ -16,6 +16,8 @@ import { navigate, startRouter } from "./router.js";
 import { currentUser, onUserChange, restore, signOut } from "./session.js";
 import { toast, toastError } from "./toast.js";
 import { createWorkspace } from "./workspace.js";
+import { createSharedView, remixPending } from "./shared-view.js";
+import { createLandingPrompt, takeFirstPrompt } from "./landing-prompt.js";
 
 const VIEWS = {
   landing: "view-landing",
@@ -23,6 +25,7 @@ const VIEWS = {
   register: "view-auth",
   workspace: "view-workspace",
   admin: "view-admin",
+  shared: "view-shared",
 };
 
 async function main() {
@@ -33,8 +36,20 @@ async function main() {
   languages.value = document.documentElement.lang;
   languages.addEventListener("change", () => void setLanguage(languages.value));
 
-  const auth = createAuthView({ onSignedIn: () => navigate("/app", { replace: true }) });
+  const auth = createAuthView({
+    onSignedIn: async () => {
+      if (await remixPending()) return;
+      const first = takeFirstPrompt();
+      if (first) workspace.sendFirst(first);
+      navigate("/app", { replace: true });
+    },
+  });
+  const shared = createSharedView();
   const workspace = createWorkspace();
+  createLandingPrompt((prompt) => {
+    workspace.sendFirst(prompt);
+    navigate("/app");
+  });
   const admin = createAdminView();
   createAccountMenu();
   let view = "";
@@ -100,6 +115,7 @@ async function main() {
     if (route.name === "signin" || route.name === "register") auth.show(route.name);
     else if (route.name === "workspace") void workspace.enter(route.params.projectId ?? null);
     else if (route.name === "admin") admin.show();
+    else if (route.name === "shared") void shared.show(route.params.projectId ?? "");
     else document.title = t("landing.documentTitle");
     if (changed && route.name === "landing") window.scrollTo(0, 0);
   });

@@ -13,6 +13,7 @@ const ROUTES = [
   [/^\/app\/?$/, "workspace", []],
   [/^\/app\/p\/([^/]+)\/?$/, "workspace", ["projectId"]],
   [/^\/admin\/?$/, "admin", []],
+  [/^\/p\/([^/]+)\/?$/, "shared", ["projectId"]],
 ];
 
 /** @type {(route: Route) => void} */

@@ -57,7 +57,13 @@ export async function openShareDialog(project, onChange) {
     icon("external", 16),
     h("span", { text: t("share.open") }),
   );
-  const linkRow = h("div", { class: "share-link" }, link, copy, open);
+  const page = h(
+    "a",
+    { class: "btn btn-ghost", href: `/p/${encodeURIComponent(project.id)}`, id: "share-page", target: "_blank" },
+    icon("copy", 16),
+    h("span", { text: t("share.pageWithRemix") }),
+  );
+  const linkRow = h("div", { class: "share-link" }, link, copy, open, page);
 
   const draw = () => {
     const on = visibility === "public";

@@ -4,6 +4,7 @@
  * generations, and redraws the views when something changes.
  */
 
+import { followAccount } from "./account-events.js";
 import { api } from "./api.js";
 import { createAssets, isAsset } from "./assets.js";
 import { createCodeView } from "./code-view.js";
@@ -14,6 +15,7 @@ import { byId, h } from "./dom.js";
 import { ago } from "./format.js";
 import { Generation } from "./generation.js";
 import { createHistory } from "./history.js";
+import { createCompare } from "./history-compare.js";
 import { onLanguageChange, setPlainText, setText, t } from "./i18n.js";
 import { NotInFile, replaceImage, saveTextEdit } from "./direct-edit.js";
 import { createPanes } from "./panes.js";
@@ -50,6 +52,17 @@ export function createWorkspace() {
     started: false,
   };
   let loadSeq = 0;
+  /** @type {string | null} a prompt typed on the landing page, run when the workspace opens */
+  let firstPrompt = null;
+  /** @type {{close: () => void} | null} the account's live changes, while signed in */
+  let account = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let refreshTimer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let listTimer;
+  /** Sessions followed in this tab, and the versions they made: their stream already told. */
+  const followedHere = new Set();
+  const madeHere = new Set();
 
   const panes = createPanes();
   const sidebar = createSidebar();
@@ -111,6 +124,7 @@ export function createWorkspace() {
     onRestore: (version) => void restore(version),
   });
 
+  const compare = createCompare();
   const title = byId("project-title");
   const versionSelect = /** @type {HTMLSelectElement} */ (byId("version-select"));
 
@@ -224,6 +238,7 @@ export function createWorkspace() {
    */
   function follow(session) {
     const generation = new Generation(session, { baseVersion: state.project?.current_version ?? 0 });
+    followedHere.add(session.id);
     state.live.set(session.project_id, generation);
     generation.subscribe((change) => {
       if (change === "done" || change === "error") void finished(generation);
@@ -233,6 +248,7 @@ export function createWorkspace() {
 
   /** @param {Generation} generation */
   async function finished(generation) {
+    if (generation.result) madeHere.add(`${generation.projectId}:${generation.result.version}`);
     state.prose.set(generation.id, proseOfGeneration(generation));
     state.live.delete(generation.projectId);
     const here = state.projectId === generation.projectId;
@@ -436,6 +452,55 @@ export function createWorkspace() {
     return prose?.files.length ? prose.files : current;
   }
 
+  // --- changes made elsewhere (another tab, device, or `vibe generate`) ------------------------------
+
+  /**
+   * @param {"project" | "version" | "session"} name
+   * @param {any} data
+   */
+  function onAccountEvent(name, data) {
+    const projectId = name === "project" ? data.id : data.project_id;
+    if (name === "project" || (name === "session" && FINISHED.has(data.status))) {
+      clearTimeout(listTimer);
+      listTimer = setTimeout(() => void loadProjects(), 50);
+    }
+    if (name === "project" && data.action === "deleted" && projectId === state.projectId) {
+      state.live.get(projectId)?.dispose();
+      state.live.delete(projectId);
+      navigate("/app", { replace: true });
+      return;
+    }
+    if (projectId !== state.projectId || !state.project) return;
+    if (name === "session" && (state.live.has(projectId) || followedHere.has(data.id))) return;
+    if (name === "version" && madeHere.has(`${projectId}:${data.number}`)) return; // its stream told
+    if (name === "version" && (state.live.has(projectId) || data.number <= state.project.current_version))
+      return;
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void refreshOpen(projectId), 50);
+  }
+
+  /**
+   * Read the open project again and show what changed, without moving the stage.
+   * @param {string} projectId
+   */
+  async function refreshOpen(projectId) {
+    const before = state.project?.current_version ?? 0;
+    try {
+      await fetchProject(projectId);
+    } catch {
+      return;
+    }
+    if (state.projectId !== projectId) return;
+    const now = state.project?.current_version ?? 0;
+    if (now !== before || !state.selected) state.selected = now || null;
+    for (const session of state.sessions) {
+      if (!FINISHED.has(session.status) && !state.live.has(session.project_id)) follow(session);
+    }
+    const missing = state.sessions.filter((s) => FINISHED.has(s.status) && !state.prose.has(s.id));
+    await Promise.all(missing.map(async (s) => state.prose.set(s.id, await fetchProse(s.id))));
+    if (state.projectId === projectId) drawProject({ keepStage: true });
+  }
+
   // --- drawing --------------------------------------------------------------------------------------
 
   function drawSidebar() {
@@ -463,6 +528,8 @@ export function createWorkspace() {
       prose: state.prose,
       live: state.live.get(project.id) ?? null,
       model: state.model,
+      versions: state.versions,
+      onRetry: (prompt) => composer.retry(prompt),
       onShowVersion: (version) => {
         selectVersion(version);
         panes.showStage("preview");
@@ -488,6 +555,10 @@ export function createWorkspace() {
               : t("stage.versionOption", { version: v.number, when: ago(v.created_at) }),
         }),
       ),
+    );
+    compare.render(
+      project?.id ?? null,
+      numbered.map((v) => v.number),
     );
     history.render({
       versions: project ? state.versions : [],
@@ -547,14 +618,30 @@ export function createWorkspace() {
     async enter(projectId) {
       if (!state.started) {
         state.started = true;
+        account = followAccount(onAccountEvent);
         await Promise.all([loadProjects(), learnModel()]);
       }
       if (projectId !== state.projectId || !state.project) await open(projectId);
       if (!projectId) composer.focus();
+      if (!projectId && firstPrompt) {
+        const prompt = firstPrompt;
+        firstPrompt = null;
+        composer.retry(prompt);
+      }
+    },
+
+    /**
+     * Run `prompt` as a new project once the workspace opens (the landing page's prompt box).
+     * @param {string} prompt
+     */
+    sendFirst(prompt) {
+      firstPrompt = prompt;
     },
 
     /** Forget everything (signed out). */
     reset() {
+      account?.close();
+      account = null;
       for (const generation of state.live.values()) generation.dispose();
       state.live.clear();
       state.prose.clear();
