@@ -202,12 +202,14 @@ def test_queue_stop_retry_restore_note_and_a_long_prompt(server: str, browser: A
     sent = page.locator("#conversation .msg-user .bubble").all_text_contents()
     assert sent[-2:] == ["Make it dark", "Add a FAQ"]
 
-    # A restore leaves a note in the conversation.
+    # A restore leaves a note in the conversation, as every version made without the model does
+    # (issue 20's hand edits), with Undo.
     page.get_by_role("tab", name="History").click()
     page.locator(".version[data-version='1']").get_by_role("button", name="Restore").click()
     wait_for_version(page, 4)
-    note = page.locator("#conversation .msg-note[data-version='4']")
+    note = page.locator("#conversation .msg-edit[data-version='4']")
     expect(note).to_contain_text("Restored version 1")
+    expect(note.get_by_role("button", name="Undo")).to_be_visible()
 
     # A very long prompt is collapsed, and opens on demand.
     long_prompt = "A page about bread. " + "Sourdough, rye and spelt. " * 700

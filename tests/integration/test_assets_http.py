@@ -224,3 +224,30 @@ async def test_byte_ranges_of_assets_and_etags_on_preview_links(client: Client) 
     again = await client.get(f"{link}big.png", headers={"If-None-Match": shared.headers["etag"]})
     assert again.status_code == 304
     assert again.headers["content-security-policy"] == CSP
+
+
+async def test_diff_fork_and_file_restore_carry_assets(client: Client, vibe: Vibe) -> None:
+    """Issues 18 and 19 together: an asset in a diff has no patch and its sizes; a fork, and a restore
+    of a whole version or of one asset, bring its bytes back exactly."""
+    ada = await signed_up(client, "ada@example.com")
+    pid = (await create(client, ada))["id"]
+    await vibe.projects.commit(pid, {"index.html": "<h1>Hi</h1>"}, "first")
+    logo = sample("png")
+    assert (await upload(client, ada, pid, "logo.png", logo, "image/png")).status_code == 201
+    base = f"/api/v1/projects/{pid}"
+
+    diff = (await client.get(f"{base}/diff", params={"from": 1, "to": 2}, headers=ada["headers"])).json()
+    assert [(f["path"], f["status"], f["patch"]) for f in diff["files"]] == [("logo.png", "added", None)]
+
+    forked = await client.post(f"{base}/fork", json={}, headers=ada["headers"])
+    assert forked.status_code == 201, forked.text
+    copy = forked.json()["id"]
+    got = await client.get(f"/api/v1/projects/{copy}/files/logo.png", headers=ada["headers"])
+    assert (got.status_code, got.content) == (200, logo)
+
+    gone = await client.delete(f"{base}/files/logo.png", headers=ada["headers"])
+    assert gone.status_code == 201, gone.text
+    whole = await client.post(f"{base}/versions/2/restore", headers=ada["headers"])
+    assert whole.status_code == 201, whole.text
+    got = await client.get(f"{base}/files/logo.png", headers=ada["headers"])
+    assert (got.status_code, got.content) == (200, logo)

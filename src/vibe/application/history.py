@@ -9,7 +9,7 @@ from __future__ import annotations
 import msgspec
 
 from vibe.application.projects import Projects
-from vibe.domain.diffs import FileChange, diff_files
+from vibe.domain.diffs import Content, FileChange, Stored, diff_files
 from vibe.domain.errors import NotFoundError
 from vibe.domain.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from vibe.domain.projects import MAX_NAME_CHARS, Project, ProjectName
@@ -39,8 +39,8 @@ class History:
         if since != 0:
             project.check_version(since)
         async with self._uow(readonly=True) as uow:
-            old = await uow.projects.read_all(project.id, since) if since else {}
-            new = await uow.projects.read_all(project.id, to) if to else {}
+            old = await _contents(uow, project.id, since)
+            new = await _contents(uow, project.id, to)
         return Diff(since, to, diff_files(old, new))
 
     async def fork(
@@ -70,6 +70,17 @@ class History:
         for number_ in added:
             await self._projects.tell_version(forked.id, number_)
         return msgspec.structs.replace(forked, current_version=added[-1] if added else 0)
+
+
+async def _contents(uow: UnitOfWork, project_id: str, number: int) -> dict[str, Content]:
+    """A version's text files with their text, and its assets by hash and size (no bytes read)."""
+    if not number:
+        return {}
+    contents: dict[str, Content] = dict(await uow.projects.read_all(project_id, number))
+    for entry in await uow.projects.files(project_id, number):
+        if entry.is_asset:
+            contents[entry.path] = Stored(entry.sha256, entry.size)
+    return contents
 
 
 def _remix_name(name: str) -> str:

@@ -23,7 +23,15 @@ _TEXT_TYPES = frozenset(
     {"html", "htm", "css", "js", "mjs", "json", "map", "webmanifest", "svg", "md", "txt", "csv", "xml"}
 )
 
-Content = str | bytes
+
+class Stored(msgspec.Struct, frozen=True):
+    """A binary asset as the version store lists it: its SHA-256 (hex) and size, its bytes not read."""
+
+    sha256: str
+    size: int
+
+
+Content = str | bytes | Stored
 
 
 class ChangeStatus(enum.StrEnum):
@@ -52,14 +60,24 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _as_bytes(content: Content) -> bytes:
+def _as_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _size(content: Content) -> int:
+    return content.size if isinstance(content, Stored) else len(_as_bytes(content))
+
+
+def _digest(content: Content) -> str:
+    return content.sha256 if isinstance(content, Stored) else hashlib.sha256(_as_bytes(content)).hexdigest()
 
 
 def _as_text(path: str, content: Content) -> str | None:
     """The text of a file, or None for a binary asset (bytes of a non-text type, or not UTF-8)."""
     if isinstance(content, str):
         return content
+    if isinstance(content, Stored):
+        return None
     if path.rsplit(".", 1)[-1].lower() not in _TEXT_TYPES:
         return None
     try:
@@ -86,10 +104,10 @@ def diff_text(old: str, new: str, path: str = "file", context: int = 3) -> tuple
 
 
 def _change(path: str, old: Content | None, new: Content | None) -> FileChange | None:
-    old_size = len(_as_bytes(old)) if old is not None else None
-    size = len(_as_bytes(new)) if new is not None else None
+    old_size = _size(old) if old is not None else None
+    size = _size(new) if new is not None else None
     if old is not None and new is not None:
-        if hashlib.sha256(_as_bytes(old)).digest() == hashlib.sha256(_as_bytes(new)).digest():
+        if _digest(old) == _digest(new):
             return None
         status = ChangeStatus.MODIFIED
     else:

@@ -142,21 +142,6 @@ function userMessage(prompt, when) {
 const LONG_PROMPT = 600;
 
 /**
- * A version made without the model (a restore), between the replies.
- * @param {{number: number, created_at: string, summary: string} | undefined} version
- */
-function restoreNote(version) {
-  if (!version) return "";
-  return h(
-    "p",
-    { class: "msg-note", role: "note", dataset: { version: String(version.number) } },
-    icon("restore", 14),
-    h("span", { text: t("conversation.restoredNote", { summary: version.summary, version: version.number }) }),
-    timeAgo(version.created_at, "msg-time"),
-  );
-}
-
-/**
  * @param {string} model
  * @param {string | null} when
  */
