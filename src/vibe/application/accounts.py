@@ -11,6 +11,7 @@ the family's live access tokens, through the denylist.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from datetime import datetime
 
@@ -215,6 +216,22 @@ class Accounts:
         if user is None:
             raise AuthenticationError("This account no longer exists.")
         return Principal(user=user, claims=claims)
+
+    async def refresh_signed_in(self, refresh_token: str) -> tuple[TokenPair, Principal]:
+        """``refresh``, and who the new pair signs in (the web UI shows them at once)."""
+        pair = await self.refresh(refresh_token)
+        return pair, await self.authenticate(pair.access_token)
+
+    async def signed_in(self, access_token: str | None, refresh_token: str | None) -> Principal | None:
+        """Who a pair of tokens belongs to, even once the access token has expired (the refresh token
+        is then traded once, so the login it belongs to can still be ended); None when neither works."""
+        with contextlib.suppress(AuthenticationError):
+            if access_token:
+                return await self.authenticate(access_token)
+        with contextlib.suppress(AuthenticationError):
+            if refresh_token:
+                return (await self.refresh_signed_in(refresh_token))[1]
+        return None
 
     async def _load_user(self, user_id: str) -> User | None:
         async with self._uow(readonly=True) as uow:

@@ -10,7 +10,6 @@ account of its choosing. Sign-in is throttled exactly like ``POST /auth/login``.
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 from typing import Any
 
@@ -80,21 +79,7 @@ def _check_origin(request: AnyRequest, *, strict: bool) -> None:
         raise PermissionDeniedError("Cross-site request refused.")
 
 
-async def _signed_in(request: AnyRequest, vibe: Vibe) -> Principal | None:
-    """Who the cookies belong to, even once the access cookie has expired (the refresh cookie is then
-    traded once, so the login it belongs to can be ended)."""
-    access, refresh = request.cookies.get(ACCESS_COOKIE), request.cookies.get(REFRESH_COOKIE)
-    with contextlib.suppress(AuthenticationError):
-        if access:
-            return await vibe.accounts.authenticate(access)
-    with contextlib.suppress(AuthenticationError):
-        if refresh:
-            return await vibe.accounts.authenticate((await vibe.accounts.refresh(refresh)).access_token)
-    return None
-
-
-async def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair) -> Response[UserOut]:
-    principal = await vibe.accounts.authenticate(pair.access_token)
+def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair, principal: Principal) -> Response[UserOut]:
     return Response(user_out(principal.user), cookies=_cookies(request, vibe, pair))
 
 
@@ -107,7 +92,7 @@ async def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair) -> Response
 async def sign_in_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest) -> Response[UserOut]:
     _check_origin(request, strict=False)
     pair = await vibe.accounts.login(data.email, data.password, client=client_address(request, vibe))
-    return await _started(request, vibe, pair)
+    return _started(request, vibe, pair, await vibe.accounts.authenticate(pair.access_token))
 
 
 @post(
@@ -119,15 +104,14 @@ async def sign_in_session(data: JSONBody[LoginIn], vibe: App, request: AnyReques
 async def refresh_sign_in_session(vibe: App, request: AnyRequest) -> Response[Any]:
     _check_origin(request, strict=True)
     try:
-        return await _started(
-            request, vibe, await vibe.accounts.refresh(request.cookies.get(REFRESH_COOKIE, ""))
-        )
+        pair, principal = await vibe.accounts.refresh_signed_in(request.cookies.get(REFRESH_COOKIE, ""))
     except AuthenticationError as error:  # also an account deleted meanwhile: forget the cookies either way
         refused = problem_response(
             request, 401, error.detail, headers={"WWW-Authenticate": 'Bearer realm="vibe"'}
         )
         refused.cookies.extend(_cookies(request, vibe, None))
         return refused
+    return _started(request, vibe, pair, principal)
 
 
 @delete(
@@ -138,7 +122,9 @@ async def refresh_sign_in_session(vibe: App, request: AnyRequest) -> Response[An
 )
 async def sign_out_session(vibe: App, request: AnyRequest) -> Response[None]:
     _check_origin(request, strict=True)
-    principal = await _signed_in(request, vibe)
+    principal = await vibe.accounts.signed_in(
+        request.cookies.get(ACCESS_COOKIE), request.cookies.get(REFRESH_COOKIE)
+    )
     if principal is not None:
         await vibe.accounts.logout(principal)
     return Response(None, status_code=204, cookies=_cookies(request, vibe, None))
