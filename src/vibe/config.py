@@ -145,8 +145,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             sse_heartbeat_seconds=_float(env, "VIBE_SSE_HEARTBEAT_SECONDS", 15.0, 0.01, 3600),
             offline_pace_seconds=_float(env, "VIBE_OFFLINE_PACE_SECONDS", 0.01, 0, 10),
             max_body_bytes=_int(env, "VIBE_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+            # at most what a MySQL MEDIUMBLOB (the blobs' column) holds
             max_asset_bytes=_int(
-                env, "VIBE_MAX_ASSET_BYTES", DEFAULT_MAX_ASSET_BYTES, 1024, 64 * 1024 * 1024
+                env, "VIBE_MAX_ASSET_BYTES", DEFAULT_MAX_ASSET_BYTES, 1024, 16 * 1024 * 1024 - 1
             ),
             max_project_bytes=_int(
                 env, "VIBE_MAX_PROJECT_BYTES", DEFAULT_MAX_PROJECT_BYTES, 1024, 16 * 1024 * 1024 * 1024

@@ -175,6 +175,7 @@ export function createAssets({ project, ensureProject, onChanged, insert }) {
         projectPath(current.id, `/files/${path.split("/").map(encodeURIComponent).join("/")}?base=${current.current_version}`),
         { method: "DELETE", credentials: "same-origin", headers: { Accept: "application/json" } },
       );
+      if (response.status === 409) await onChanged(current.id); // a stale view: show the project as it is now
       if (!response.ok) throw new ApiError(response.status, problemText(response.status, await response.json().catch(() => ({}))));
       toast(t("assets.deleted", { path }), { kind: "success" });
       await onChanged(current.id);
