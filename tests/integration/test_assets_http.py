@@ -227,8 +227,8 @@ async def test_byte_ranges_of_assets_and_etags_on_preview_links(client: Client) 
 
 
 async def test_diff_fork_and_file_restore_carry_assets(client: Client, vibe: Vibe) -> None:
-    """Issues 18 and 19 together: an asset in a diff has no patch and its sizes; a fork, and a restore
-    of a whole version or of one asset, bring its bytes back exactly."""
+    """Issues 18 and 19 together: an asset in a diff has no patch and its sizes; a fork holds every
+    asset type byte for byte; a restore of one asset, and of a whole version, bring its bytes back."""
     ada = await signed_up(client, "ada@example.com")
     pid = (await create(client, ada))["id"]
     await vibe.projects.commit(pid, {"index.html": "<h1>Hi</h1>"}, "first")
@@ -237,16 +237,33 @@ async def test_diff_fork_and_file_restore_carry_assets(client: Client, vibe: Vib
     base = f"/api/v1/projects/{pid}"
 
     diff = (await client.get(f"{base}/diff", params={"from": 1, "to": 2}, headers=ada["headers"])).json()
-    assert [(f["path"], f["status"], f["patch"]) for f in diff["files"]] == [("logo.png", "added", None)]
+    changes = [(f["path"], f["status"], f["patch"], f["additions"]) for f in diff["files"]]
+    assert changes == [("logo.png", "added", None, 0)]
 
+    others = {f"assets/sample.{ext}": sample(ext) for ext in MEDIA_TYPES if ext != "png"}
+    for path, data in others.items():
+        response = await upload(client, ada, pid, path, data, MEDIA_TYPES[path.rsplit(".", 1)[1]])
+        assert response.status_code == 201, response.text
     forked = await client.post(f"{base}/fork", json={}, headers=ada["headers"])
     assert forked.status_code == 201, forked.text
     copy = forked.json()["id"]
-    got = await client.get(f"/api/v1/projects/{copy}/files/logo.png", headers=ada["headers"])
-    assert (got.status_code, got.content) == (200, logo)
+    for path, data in {"logo.png": logo, **others}.items():
+        got = await client.get(f"/api/v1/projects/{copy}/files/{path}", headers=ada["headers"])
+        assert (got.status_code, got.content) == (200, data), path
 
+    before = (await client.get(base, headers=ada["headers"])).json()["current_version"]
     gone = await client.delete(f"{base}/files/logo.png", headers=ada["headers"])
     assert gone.status_code == 201, gone.text
+    one = await client.post(
+        f"{base}/versions/{before}/restore", json={"paths": ["logo.png"]}, headers=ada["headers"]
+    )
+    assert one.status_code == 201, one.text
+    got = await client.get(f"{base}/files/logo.png", headers=ada["headers"])
+    assert (got.status_code, got.content) == (200, logo)
+    files = (await client.get(base, headers=ada["headers"])).json()["files"]
+    assert {f["path"] for f in files} == {"index.html", "logo.png", *others}
+
+    assert (await client.delete(f"{base}/files/logo.png", headers=ada["headers"])).status_code == 201
     whole = await client.post(f"{base}/versions/2/restore", headers=ada["headers"])
     assert whole.status_code == 201, whole.text
     got = await client.get(f"{base}/files/logo.png", headers=ada["headers"])

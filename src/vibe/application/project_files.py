@@ -116,6 +116,7 @@ class ProjectFiles:
             await self._check_totals(uow, project.id, version.number)
             await uow.commit()
         await self._projects.forget(project.id, project.owner_id)
+        await self._projects.tell_version(project.id, version.number)
         return version
 
     async def _check_totals(self, uow: UnitOfWork, project_id: str, number: int) -> None:

@@ -264,25 +264,39 @@ class Projects:
                 if version is None:
                     raise NotFoundError("No such project.")
                 await uow.commit()
-            await self.forget(project.id, project.owner_id)
-            return version
-        async with self._uow(readonly=True) as uow:
-            files = await uow.projects.read_all(project.id, number)
-            current = await uow.projects.read_all(project.id, project.current_version)
-        wanted = sorted({ProjectPath.parse(path) for path in paths})
+        else:
+            version = await self._restore_files(project, number, paths)
+        await self.forget(project.id, project.owner_id)
+        await self.tell_version(project.id, version.number)
+        return version
+
+    async def _restore_files(self, project: Project, number: int, paths: Sequence[str]) -> Version:
+        """The next version with the files ``paths`` as version ``number`` holds them (text files and
+        assets alike, bytes as stored), removed where it does not; the other files stay."""
+        wanted = sorted({ProjectPath.parse_any(path) for path in paths})
         if not wanted:
             raise InvalidInputError("Name at least one file to restore.", field="paths")
-        if unknown := [p for p in wanted if p not in files and p not in current]:
-            raise NotFoundError(f"No file '{unknown[0]}' in version {number} nor in the current one.")
-        merged = dict(current)
-        for path in wanted:
-            if path in files:
-                merged[path] = files[path]
-            else:
-                merged.pop(path, None)
-        return await self.commit(
-            project.id, merged, f"Restored {', '.join(wanted)[:200]} from version {number}"
-        )
+        summary = f"Restored {', '.join(wanted)[:200]} from version {number}"
+        async with self._uow() as uow:
+            current = project.current_version
+            present = (
+                {entry.path for entry in await uow.projects.files(project.id, current)} if current else set()
+            )
+            put: list[tuple[FileEntry, bytes]] = []
+            remove: list[str] = []
+            for path in wanted:
+                found = await uow.projects.read_file(project.id, number, path)
+                if found is not None:
+                    put.append(found)
+                elif path in present:
+                    remove.append(path)
+                else:
+                    raise NotFoundError(f"No file '{path}' in version {number} nor in the current one.")
+            version = await uow.projects.change_files(project.id, put, remove, summary, self._clock.now())
+            if version is None:
+                raise NotFoundError("No such project.")
+            await uow.commit()
+        return version
 
     async def commit(
         self,
