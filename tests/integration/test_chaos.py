@@ -42,6 +42,14 @@ async def test_killing_workers_never_leaves_a_session_running_or_doubles_a_versi
                     "/api/generate", json={"prompt": f"site {i}"}, headers=ada["headers"]
                 )
                 assert started.status_code == 202
+            # The first kill comes as soon as a generation runs, on both workers, so that it hits one
+            # however fast the machine is (the offline model may finish a site within a second).
+            await wait_until_running(http, ada["headers"])
+            for victim in (0, 1):
+                cluster.kill_worker(victim)
+            await asyncio.sleep(0.3)
+            for victim in (0, 1):
+                cluster.start_worker(victim)
             chaos = random.Random(7)
             deadline = time.monotonic() + CHAOS_SECONDS
             while time.monotonic() < deadline:
@@ -104,3 +112,13 @@ async def wait_until_settled(http: httpx.AsyncClient, headers: dict[str, str], t
             return
         await asyncio.sleep(0.5)
     raise AssertionError("sessions still queued or running after the chaos")
+
+
+async def wait_until_running(http: httpx.AsyncClient, headers: dict[str, str], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = await http.get("/api/sessions", params={"status": "running"}, headers=headers)
+        if page.status_code == 200 and page.json()["items"]:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("no generation started running")
