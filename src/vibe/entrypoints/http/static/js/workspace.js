@@ -349,26 +349,8 @@ export function createWorkspace() {
    * Save a direct text edit the person confirmed (see picker-host.js), as a new version.
    * @param {import("./picker-host.js").TextEdit} edit
    */
-  async function saveEdit(edit) {
-    const project = state.project;
-    const shown = preview.shown;
-    if (!project || !shown || shown.projectId !== project.id) return false;
-    if (shown.version !== project.current_version) {
-      toast(t("picker.oldVersion"), { kind: "error" });
-      return false;
-    }
-    let made;
-    try {
-      made = await saveTextEdit(project.id, shown.version, edit);
-    } catch (error) {
-      if (error instanceof NotInFile) toast(t("picker.notInFile", { path: edit.path }), { kind: "error" });
-      else if (/** @type {any} */ (error)?.status === 409) toast(t("picker.stale"), { kind: "error" });
-      else toastError(error);
-      return false;
-    }
-    await afterHandEdit(project.id, made.number);
-    toast(t("picker.saved", { version: made.number }), { kind: "success" });
-    return true;
+  function saveEdit(edit) {
+    return handEdit((projectId, version) => saveTextEdit(projectId, version, edit), "picker.notInFile", edit.path);
   }
 
   /**
@@ -376,7 +358,17 @@ export function createWorkspace() {
    * @param {import("./picker-host.js").ImageSwap} swap
    * @param {File} file
    */
-  async function swapImage(swap, file) {
+  function swapImage(swap, file) {
+    return handEdit((projectId, version) => replaceImage(projectId, version, swap, file), "picker.imageNotInFile", swap.path);
+  }
+
+  /**
+   * Make a version by hand on top of the version the preview shows, which must be the current one.
+   * @param {(projectId: string, version: number) => Promise<{number: number}>} make
+   * @param {string} notInFileKey the message when the picked element is not in the file as shown
+   * @param {string} path
+   */
+  async function handEdit(make, notInFileKey, path) {
     const project = state.project;
     const shown = preview.shown;
     if (!project || !shown || shown.projectId !== project.id) return false;
@@ -386,9 +378,9 @@ export function createWorkspace() {
     }
     let made;
     try {
-      made = await replaceImage(project.id, shown.version, swap, file);
+      made = await make(project.id, shown.version);
     } catch (error) {
-      if (error instanceof NotInFile) toast(t("picker.imageNotInFile", { path: swap.path }), { kind: "error" });
+      if (error instanceof NotInFile) toast(t(notInFileKey, { path }), { kind: "error" });
       else if (/** @type {any} */ (error)?.status === 409) toast(t("picker.stale"), { kind: "error" });
       else toastError(error);
       return false;
