@@ -50,6 +50,10 @@ __all__ = ["Vibe", "connect", "current_trace_id", "diagnose_model", "jwt_secret_
 
 log = logging.getLogger("vibe")
 READY_TIMEOUT_SECONDS = 3.0
+# How long ``aclose`` lets background work finish the database call it is in before cancelling it: a
+# call cancelled halfway leaves its pooled connection to be reset while the loop closes, which
+# SQLAlchemy reports with a traceback on stderr (a short CLI command used to print one).
+CLOSE_GRACE_SECONDS = 5.0
 
 
 class Vibe:
@@ -62,6 +66,7 @@ class Vibe:
         self._started = False
         self._closed = False
         self._background: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
 
     @property
     def accounts(self) -> Accounts:
@@ -178,12 +183,12 @@ class Vibe:
             touch_seconds=lease / 6,
             idle_ms=int(lease * 1000),
         )
-        requeue = asyncio.create_task(self.requeue_stale_forever())
+        requeue = asyncio.create_task(self.requeue_stale_forever(stop))
         try:
             await worker.run(stop)
         finally:
-            requeue.cancel()
-            await asyncio.gather(requeue, return_exceptions=True)
+            stop.set()
+            await _finish([requeue])
 
     async def _recover(self, booted_at: datetime) -> None:
         """Fail the sessions dead processes left (this process is the only one alive that runs
@@ -193,20 +198,21 @@ class Vibe:
             try:
                 count = await self.generations.recover(created_before=booted_at)
             except UnavailableError:
-                await asyncio.sleep(delay)
+                if await _set_within(self._stopping, delay):
+                    return
                 delay = min(delay * 2, 30.0)
                 continue
             if count:
                 log.warning("failed %d generation(s) left unfinished by a previous process", count)
             return
 
-    async def requeue_stale_forever(self) -> None:
+    async def requeue_stale_forever(self, stop: asyncio.Event | None = None) -> None:
         """Queue again, twice a lease, the sessions nobody runs any more (a dead worker's, or ones
-        whose job was lost); the claim's lease and attempt count keep each run single."""
+        whose job was lost), until ``stop`` (default: ``aclose``) is set; the claim's lease and
+        attempt count keep each run single."""
         queue = self.container.queue()
         every = self.settings.generation_lease_seconds / 2
-        while True:
-            await asyncio.sleep(every)
+        while not await _set_within(stop or self._stopping, every):
             try:
                 for generation_id in await self.generations.stale():
                     await queue.enqueue(generation_id)
@@ -218,9 +224,8 @@ class Vibe:
         if self._closed:
             return
         self._closed = True
-        for task in self._background:
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        self._stopping.set()  # the loops stop between database calls, not in the middle of one
+        await _finish(self._background)
         await self.container.resources().aclose()
 
     async def __aenter__(self) -> Self:
@@ -306,3 +311,21 @@ def connect(settings: Settings | None = None, *, migrate: bool | None = None, **
         provider.override(providers.Object(value))
     container.jwt_secret()  # made now, not at the first sign-in: a bad secret file fails here
     return Vibe(container, migrate=settings.is_sqlite if migrate is None else migrate)
+
+
+async def _set_within(event: asyncio.Event, seconds: float) -> bool:
+    """Wait ``seconds``, or less if ``event`` is set meanwhile; whether it is set."""
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def _finish(tasks: Sequence[asyncio.Task[None]]) -> None:
+    """Let ``tasks`` (told to stop) end by themselves, cancelling those still running after the grace."""
+    if tasks:
+        _, late = await asyncio.wait(tasks, timeout=CLOSE_GRACE_SECONDS)
+        for task in late:
+            task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -273,3 +273,52 @@ async def test_a_claim_the_database_refused_is_tried_again(model: ScriptedModel)
                 break
             await asyncio.sleep(0.05)
         assert (await app.generations.get(ada, session.id)).status is GenerationStatus.SUCCEEDED
+
+
+class _SlowRecovery:
+    """Generations whose recovery pass is one database call that takes as long as the test says."""
+
+    def __init__(self) -> None:
+        self.entered, self.release = asyncio.Event(), asyncio.Event()
+        self.outcome = "not run"
+
+    async def recover(self, created_before: object) -> int:
+        self.entered.set()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.outcome = "cancelled"
+            raise
+        self.outcome = "finished"
+        return 0
+
+    async def run(self, generation_id: str, trace: object = None) -> bool:
+        return True
+
+    async def stale(self) -> list[str]:
+        return []
+
+
+async def test_closing_lets_the_recovery_pass_finish_its_database_call() -> None:
+    # A command that ends while the recovery pass is mid-query (``vibe publish --slug www`` fails at
+    # once) used to cancel that query: SQLAlchemy then printed a traceback resetting its connection.
+    slow = _SlowRecovery()
+    app = connect_fake(generations=slow)
+    await app.start()
+    await slow.entered.wait()
+    closing = asyncio.create_task(app.aclose())
+    await asyncio.sleep(0.05)
+    assert not closing.done()
+    slow.release.set()
+    await closing
+    assert slow.outcome == "finished"
+
+
+async def test_closing_cancels_work_that_outlives_the_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vibe.bootstrap.CLOSE_GRACE_SECONDS", 0.05)
+    slow = _SlowRecovery()
+    app = connect_fake(generations=slow)
+    await app.start()
+    await slow.entered.wait()
+    await asyncio.wait_for(app.aclose(), 5)
+    assert slow.outcome == "cancelled"
