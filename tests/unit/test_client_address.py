@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from litestar import Request
 
-from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.entrypoints.http.deps import client_address
 
@@ -18,8 +17,8 @@ def _request(peer: str, forwarded: str | None) -> Request[Any, Any, Any]:
     return Request(scope)
 
 
-def _vibe(*trusted: str) -> Vibe:
-    return connect(Settings(database_url="sqlite+aiosqlite://", trusted_proxies=trusted), migrate=False)
+def _settings(*trusted: str) -> Settings:
+    return Settings(database_url="sqlite+aiosqlite://", trusted_proxies=trusted)
 
 
 @pytest.mark.parametrize(
@@ -34,4 +33,4 @@ def _vibe(*trusted: str) -> Vibe:
     ],
 )
 def test_client_address(trusted: tuple[str, ...], peer: str, forwarded: str | None, expected: str) -> None:
-    assert client_address(_request(peer, forwarded), _vibe(*trusted)) == expected
+    assert client_address(_request(peer, forwarded), _settings(*trusted)) == expected

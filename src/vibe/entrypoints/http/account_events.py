@@ -12,7 +12,7 @@ from litestar import Request, Router, get
 from litestar.di import Provide
 from litestar.response import Stream
 
-from vibe.entrypoints.http.deps import App, Me, principal
+from vibe.entrypoints.http.deps import Me, NewsDep, principal
 from vibe.entrypoints.http.generations import _frames, last_event_id
 from vibe.entrypoints.http.middleware import NO_GZIP
 from vibe.entrypoints.http.openapi import BEARER, EVENT_STREAM, problems
@@ -26,9 +26,9 @@ __all__ = ["router"]
     opt={NO_GZIP: True},
     responses={200: EVENT_STREAM, **problems(401)},
 )
-async def account_events(request: Request[Any, Any, Any], vibe: App, principal: Me) -> Stream:
+async def account_events(request: Request[Any, Any, Any], news: NewsDep, principal: Me) -> Stream:
     resumed = "last-event-id" in request.headers or "last_event_id" in request.query_params
-    events = await vibe.news.follow(principal.user, last_event_id(request) if resumed else None)
+    events = await news.follow(principal.user, last_event_id(request) if resumed else None)
     return Stream(
         _frames(events),
         media_type="text/event-stream",

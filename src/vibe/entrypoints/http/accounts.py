@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 
 from vibe.domain.auth import TokenPair
 from vibe.domain.users import Role
-from vibe.entrypoints.http.deps import App, Limit, Me, Offset, client_address, principal
+from vibe.entrypoints.http.deps import AccountsDep, Client, Limit, Me, Offset, SitesDep, principal
 from vibe.entrypoints.http.openapi import BEARER, problems
 from vibe.entrypoints.http.schemas import (
     LoginIn,
@@ -36,17 +36,17 @@ def _tokens(pair: TokenPair) -> TokenOut:
 
 
 @post("/users", status_code=201, summary="Register", responses=problems(409, 413, 422, 429))
-async def register(data: JSONBody[RegisterIn], vibe: App, request: Request[Any, Any, Any]) -> UserOut:
-    address = client_address(request, vibe)
-    return user_out(
-        await vibe.accounts.register(data.email, data.password, data.display_name, client=address)
-    )
+async def register(
+    data: JSONBody[RegisterIn], accounts: AccountsDep, client: Client, request: Request[Any, Any, Any]
+) -> UserOut:
+    return user_out(await accounts.register(data.email, data.password, data.display_name, client=client))
 
 
 @post("/auth/login", status_code=200, summary="Sign in: a token pair", responses=problems(401, 413, 422, 429))
-async def login(data: JSONBody[LoginIn], vibe: App, request: Request[Any, Any, Any]) -> TokenOut:
-    address = client_address(request, vibe)
-    return _tokens(await vibe.accounts.login(data.email, data.password, client=address))
+async def login(
+    data: JSONBody[LoginIn], accounts: AccountsDep, client: Client, request: Request[Any, Any, Any]
+) -> TokenOut:
+    return _tokens(await accounts.login(data.email, data.password, client=client))
 
 
 @post(
@@ -55,13 +55,13 @@ async def login(data: JSONBody[LoginIn], vibe: App, request: Request[Any, Any, A
     summary="Trade a refresh token (once) for a new pair",
     responses=problems(401, 413, 422),
 )
-async def refresh(data: JSONBody[RefreshIn], vibe: App) -> TokenOut:
-    return _tokens(await vibe.accounts.refresh(data.refresh_token))
+async def refresh(data: JSONBody[RefreshIn], accounts: AccountsDep) -> TokenOut:
+    return _tokens(await accounts.refresh(data.refresh_token))
 
 
 @post("/auth/logout", status_code=204, summary="End this sign-in", responses=problems(401), security=BEARER)
-async def logout(vibe: App, principal: Me) -> None:
-    await vibe.accounts.logout(principal)
+async def logout(accounts: AccountsDep, principal: Me) -> None:
+    await accounts.logout(principal)
 
 
 @get("/users/me", summary="The caller", responses=problems(401), security=BEARER)
@@ -70,8 +70,8 @@ async def me(principal: Me) -> UserOut:
 
 
 @get("/users", summary="Every user (administrators only)", responses=problems(401, 403, 422), security=BEARER)
-async def list_users(vibe: App, principal: Me, limit: Limit = 20, offset: Offset = 0) -> UserPage:
-    page = await vibe.accounts.list_users(principal.user, limit, offset)
+async def list_users(accounts: AccountsDep, principal: Me, limit: Limit = 20, offset: Offset = 0) -> UserPage:
+    page = await accounts.list_users(principal.user, limit, offset)
     return UserPage(items=[user_out(u) for u in page.items], total=page.total)
 
 
@@ -81,8 +81,8 @@ async def list_users(vibe: App, principal: Me, limit: Limit = 20, offset: Offset
     responses=problems(401, 404),
     security=BEARER,
 )
-async def get_user(user_id: FromPath[str], vibe: App, principal: Me) -> UserOut:
-    return user_out(await vibe.accounts.get_user(principal.user, user_id))
+async def get_user(user_id: FromPath[str], accounts: AccountsDep, principal: Me) -> UserOut:
+    return user_out(await accounts.get_user(principal.user, user_id))
 
 
 @patch(
@@ -94,19 +94,20 @@ async def get_user(user_id: FromPath[str], vibe: App, principal: Me) -> UserOut:
 async def update_user(
     user_id: FromPath[str],
     data: JSONBody[UserPatch],
-    vibe: App,
+    accounts: AccountsDep,
+    client: Client,
     principal: Me,
     request: Request[Any, Any, Any],
 ) -> UserOut:
     role = Role(data.role) if data.role is not None else None
-    user = await vibe.accounts.update_user(
+    user = await accounts.update_user(
         principal.user,
         user_id,
         display_name=data.display_name,
         password=data.password,
         role=role,
         current_password=data.current_password,
-        client=client_address(request, vibe),
+        client=client,
     )
     return user_out(user)
 
@@ -118,10 +119,10 @@ async def update_user(
     responses=problems(401, 404),
     security=BEARER,
 )
-async def delete_user(user_id: FromPath[str], vibe: App, principal: Me) -> None:
-    published = await vibe.sites.slugs_of_owner(user_id)  # their sites go with them: serve them no more
-    await vibe.accounts.delete_user(principal.user, user_id)
-    await vibe.sites.forget(*published)
+async def delete_user(user_id: FromPath[str], sites: SitesDep, accounts: AccountsDep, principal: Me) -> None:
+    published = await sites.slugs_of_owner(user_id)  # their sites go with them: serve them no more
+    await accounts.delete_user(principal.user, user_id)
+    await sites.forget(*published)
 
 
 router = Router(

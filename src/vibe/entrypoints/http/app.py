@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from litestar import Litestar
-from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
@@ -28,6 +27,7 @@ from vibe.entrypoints.http import (
     web,
 )
 from vibe.entrypoints.http.access_log import ACCESS_LOG
+from vibe.entrypoints.http.deps import services
 from vibe.entrypoints.http.host_check import HostCheck
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
@@ -65,7 +65,7 @@ def create_app(vibe: Vibe) -> Litestar:
                 history.router,
                 account_events.router,
             ],
-            dependencies={"vibe": Provide(lambda: vibe, sync_to_thread=False)},
+            dependencies=services(vibe),
             exception_handlers=EXCEPTION_HANDLERS,
             request_max_body_size=vibe.settings.max_body_bytes,
             on_startup=[vibe.start],

@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from vibe.entrypoints.http.budget_schemas import BudgetIn, SpendPage, UsageOut, usage_out, user_usage_out
-from vibe.entrypoints.http.deps import App, Limit, Me, Offset, principal
+from vibe.entrypoints.http.deps import BudgetsDep, Limit, Me, Offset, principal
 from vibe.entrypoints.http.openapi import BEARER, problems
 
 __all__ = ["router"]
@@ -23,8 +23,8 @@ Sort = Literal["email", "spent", "budget", "remaining"]
     summary="A user's spend this month and their budget (the user or an administrator)",
     responses=problems(401, 404),
 )
-async def get_usage(user_id: FromPath[str], vibe: App, principal: Me) -> UsageOut:
-    return usage_out(await vibe.budgets.status(principal.user, user_id))
+async def get_usage(user_id: FromPath[str], budgets: BudgetsDep, principal: Me) -> UsageOut:
+    return usage_out(await budgets.status(principal.user, user_id))
 
 
 @put(
@@ -33,22 +33,24 @@ async def get_usage(user_id: FromPath[str], vibe: App, principal: Me) -> UsageOu
     summary="Set a user's monthly token budget; null: the default (administrators only)",
     responses=problems(401, 403, 404, 413, 422),
 )
-async def put_budget(user_id: FromPath[str], data: JSONBody[BudgetIn], vibe: App, principal: Me) -> UsageOut:
-    return usage_out(await vibe.budgets.set_budget(principal.user, user_id, data.monthly_tokens))
+async def put_budget(
+    user_id: FromPath[str], data: JSONBody[BudgetIn], budgets: BudgetsDep, principal: Me
+) -> UsageOut:
+    return usage_out(await budgets.set_budget(principal.user, user_id, data.monthly_tokens))
 
 
 @get(
     "/usage", summary="Every user's spend this month (administrators only)", responses=problems(401, 403, 422)
 )
 async def list_usage(
-    vibe: App,
+    budgets: BudgetsDep,
     principal: Me,
     sort: Annotated[Sort, QueryParameter()] = "spent",
     order: Annotated[Literal["asc", "desc"], QueryParameter()] = "desc",
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> SpendPage:
-    overview = await vibe.budgets.overview(principal.user, sort, order == "desc", limit, offset)
+    overview = await budgets.overview(principal.user, sort, order == "desc", limit, offset)
     return SpendPage(
         period_start=overview.period_start,
         default_budget=overview.default_budget,

@@ -18,10 +18,17 @@ from litestar.datastructures import Cookie
 from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
-from vibe.bootstrap import Vibe
+from vibe.config import Settings
 from vibe.domain.auth import ACCESS_TOKEN_TTL, FAMILY_TTL, Principal, TokenPair
 from vibe.domain.errors import AuthenticationError, PermissionDeniedError
-from vibe.entrypoints.http.deps import ACCESS_COOKIE, REFRESH_COOKIE, App, client_address, same_origin
+from vibe.entrypoints.http.deps import (
+    ACCESS_COOKIE,
+    REFRESH_COOKIE,
+    AccountsDep,
+    Client,
+    SettingsDep,
+    same_origin,
+)
 from vibe.entrypoints.http.openapi import problems
 from vibe.entrypoints.http.problems import problem_response
 from vibe.entrypoints.http.schemas import LoginIn, UserOut, user_out
@@ -32,10 +39,10 @@ REFRESH_PATH = "/api/v1/auth/session"
 AnyRequest = Request[Any, Any, Any]
 
 
-def _over_https(request: AnyRequest, vibe: Vibe) -> bool:
+def _over_https(request: AnyRequest, settings: Settings) -> bool:
     if request.url.scheme == "https":
         return True
-    trusted = vibe.settings.trusted_networks()
+    trusted = settings.trusted_networks()
     try:
         peer = ipaddress.ip_address(request.client.host if request.client else "")
     except ValueError:
@@ -44,9 +51,9 @@ def _over_https(request: AnyRequest, vibe: Vibe) -> bool:
     return forwarded == "https" and any(peer in network for network in trusted)
 
 
-def _cookies(request: AnyRequest, vibe: Vibe, pair: TokenPair | None) -> list[Cookie]:
+def _cookies(request: AnyRequest, settings: Settings, pair: TokenPair | None) -> list[Cookie]:
     """The two session cookies, or (``pair`` None) the instructions to forget them."""
-    secure = _over_https(request, vibe)
+    secure = _over_https(request, settings)
     access_age = int(ACCESS_TOKEN_TTL.total_seconds()) if pair else 0
     refresh_age = int(FAMILY_TTL.total_seconds()) if pair else 0
     return [
@@ -79,8 +86,10 @@ def _check_origin(request: AnyRequest, *, strict: bool) -> None:
         raise PermissionDeniedError("Cross-site request refused.")
 
 
-def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair, principal: Principal) -> Response[UserOut]:
-    return Response(user_out(principal.user), cookies=_cookies(request, vibe, pair))
+def _started(
+    request: AnyRequest, settings: Settings, pair: TokenPair, principal: Principal
+) -> Response[UserOut]:
+    return Response(user_out(principal.user), cookies=_cookies(request, settings, pair))
 
 
 @post(
@@ -89,10 +98,12 @@ def _started(request: AnyRequest, vibe: Vibe, pair: TokenPair, principal: Princi
     summary="Sign in with cookies (web UI)",
     responses=problems(401, 403, 413, 422, 429),
 )
-async def sign_in_session(data: JSONBody[LoginIn], vibe: App, request: AnyRequest) -> Response[UserOut]:
+async def sign_in_session(
+    data: JSONBody[LoginIn], accounts: AccountsDep, settings: SettingsDep, client: Client, request: AnyRequest
+) -> Response[UserOut]:
     _check_origin(request, strict=False)
-    pair = await vibe.accounts.login(data.email, data.password, client=client_address(request, vibe))
-    return _started(request, vibe, pair, await vibe.accounts.authenticate(pair.access_token))
+    pair = await accounts.login(data.email, data.password, client=client)
+    return _started(request, settings, pair, await accounts.authenticate(pair.access_token))
 
 
 @post(
@@ -101,17 +112,19 @@ async def sign_in_session(data: JSONBody[LoginIn], vibe: App, request: AnyReques
     summary="Rotate the session cookies",
     responses={200: ResponseSpec(UserOut, description="Signed in again"), **problems(401, 403)},
 )
-async def refresh_sign_in_session(vibe: App, request: AnyRequest) -> Response[Any]:
+async def refresh_sign_in_session(
+    accounts: AccountsDep, settings: SettingsDep, request: AnyRequest
+) -> Response[Any]:
     _check_origin(request, strict=True)
     try:
-        pair, principal = await vibe.accounts.refresh_signed_in(request.cookies.get(REFRESH_COOKIE, ""))
+        pair, principal = await accounts.refresh_signed_in(request.cookies.get(REFRESH_COOKIE, ""))
     except AuthenticationError as error:  # also an account deleted meanwhile: forget the cookies either way
         refused = problem_response(
             request, 401, error.detail, headers={"WWW-Authenticate": 'Bearer realm="vibe"'}
         )
-        refused.cookies.extend(_cookies(request, vibe, None))
+        refused.cookies.extend(_cookies(request, settings, None))
         return refused
-    return _started(request, vibe, pair, principal)
+    return _started(request, settings, pair, principal)
 
 
 @delete(
@@ -120,14 +133,16 @@ async def refresh_sign_in_session(vibe: App, request: AnyRequest) -> Response[An
     summary="Sign out: end the login and forget the cookies",
     responses={204: ResponseSpec(None, description="Signed out"), **problems(403)},
 )
-async def sign_out_session(vibe: App, request: AnyRequest) -> Response[None]:
+async def sign_out_session(
+    accounts: AccountsDep, settings: SettingsDep, request: AnyRequest
+) -> Response[None]:
     _check_origin(request, strict=True)
-    principal = await vibe.accounts.signed_in(
+    principal = await accounts.signed_in(
         request.cookies.get(ACCESS_COOKIE), request.cookies.get(REFRESH_COOKIE)
     )
     if principal is not None:
-        await vibe.accounts.logout(principal)
-    return Response(None, status_code=204, cookies=_cookies(request, vibe, None))
+        await accounts.logout(principal)
+    return Response(None, status_code=204, cookies=_cookies(request, settings, None))
 
 
 router = Router(

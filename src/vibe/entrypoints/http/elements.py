@@ -20,7 +20,7 @@ from litestar.params import FromPath, QueryParameter
 
 from vibe.domain.errors import InvalidInputError
 from vibe.domain.selection import MAX_SELECTOR_CHARS, Selected, parse_selection
-from vibe.entrypoints.http.deps import App, Me, principal
+from vibe.entrypoints.http.deps import ElementsDep, FilesDep, Me, ProjectsDep, principal
 from vibe.entrypoints.http.openapi import BEARER, problems
 
 __all__ = ["ElementOut", "router"]
@@ -50,18 +50,20 @@ def _utf16(source: str, offset: int) -> int:
 )
 async def locate_element(
     project_id: FromPath[str],
-    vibe: App,
+    projects: ProjectsDep,
+    project_files: FilesDep,
+    elements: ElementsDep,
     principal: Me,
     path: Annotated[str, QueryParameter(max_length=1024)],
     selector: Annotated[str, QueryParameter(max_length=MAX_SELECTOR_CHARS)],
     version: Annotated[int | None, QueryParameter(ge=1, schema_extra={"minimum": 1})] = None,
 ) -> ElementOut:
     [pick] = parse_selection([Selected(path=path, selector=selector)])
-    number = await vibe.projects.readable_version(principal.user, project_id, version)
-    entry, data = await vibe.project_files.read(principal.user, project_id, pick.path, number)
+    number = await projects.readable_version(principal.user, project_id, version)
+    entry, data = await project_files.read(principal.user, project_id, pick.path, number)
     assert data is not None
     source = data.decode("utf-8", errors="replace")
-    spans = vibe.elements.find(source, pick.selector)
+    spans = elements.find(source, pick.selector)
     if len(spans) != 1:
         raise InvalidInputError(
             f"'{pick.selector[:200]}' matches {len(spans)} elements of {pick.path} in version {number}; "

@@ -21,7 +21,7 @@ from vibe.domain.events import StoredEvent
 from vibe.domain.generations import GenerationStatus
 from vibe.domain.reference_images import parse_reference_images
 from vibe.entrypoints.http.budget_schemas import EstimateIn, EstimateOut
-from vibe.entrypoints.http.deps import App, Limit, Me, Offset, principal
+from vibe.entrypoints.http.deps import GenerationsDep, Limit, Me, Offset, principal
 from vibe.entrypoints.http.generation_schemas import (
     EventList,
     EventName,
@@ -52,9 +52,9 @@ MAX_EVENT_ID_DIGITS = len(str(MAX_EVENT_ID))
     responses=problems(401, 403, 404, 413, 422, 429),
     request_max_body_size=MAX_GENERATE_BODY,
 )
-async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> GenerateOut:
+async def generate(data: JSONBody[GenerateIn], generations: GenerationsDep, principal: Me) -> GenerateOut:
     images = parse_reference_images([(i.media_type, i.data) for i in data.images or ()])
-    generation = await vibe.generations.start(
+    generation = await generations.start(
         principal.user, data.prompt, data.project_id, images, selection=data.picks()
     )
     return GenerateOut(
@@ -71,8 +71,8 @@ async def generate(data: JSONBody[GenerateIn], vibe: App, principal: Me) -> Gene
     summary="Count what a generation's first model call would send, before anything is spent",
     responses=problems(401, 403, 404, 413, 422, 429, 502),
 )
-async def estimate(data: JSONBody[EstimateIn], vibe: App, principal: Me) -> EstimateOut:
-    counted, output_limit = await vibe.generations.estimate(principal.user, data.prompt, data.project_id)
+async def estimate(data: JSONBody[EstimateIn], generations: GenerationsDep, principal: Me) -> EstimateOut:
+    counted, output_limit = await generations.estimate(principal.user, data.prompt, data.project_id)
     return EstimateOut(
         input_tokens=counted.input_tokens,
         max_output_tokens=output_limit,
@@ -108,9 +108,9 @@ async def _frames(events: AsyncIterator[StoredEvent | None]) -> AsyncIterator[by
     responses={200: EVENT_STREAM, **problems(401, 404)},
 )
 async def stream(
-    session_id: FromPath[str], request: Request[Any, Any, Any], vibe: App, principal: Me
+    session_id: FromPath[str], request: Request[Any, Any, Any], generations: GenerationsDep, principal: Me
 ) -> Stream:
-    events = await vibe.generations.events(principal.user, session_id, last_event_id(request))
+    events = await generations.events(principal.user, session_id, last_event_id(request))
     return Stream(
         _frames(events),
         media_type="text/event-stream",
@@ -120,7 +120,7 @@ async def stream(
 
 @get("/sessions", summary="The caller's sessions, newest first", responses=problems(401, 422))
 async def list_sessions(
-    vibe: App,
+    generations: GenerationsDep,
     principal: Me,
     project_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
     status: Annotated[Status | None, QueryParameter()] = None,
@@ -128,13 +128,13 @@ async def list_sessions(
     offset: Offset = 0,
 ) -> SessionPage:
     state = GenerationStatus(status) if status else None
-    page = await vibe.generations.list_sessions(principal.user, limit, offset, project_id, state)
+    page = await generations.list_sessions(principal.user, limit, offset, project_id, state)
     return SessionPage(items=[session_out(g) for g in page.items], total=page.total)
 
 
 @get("/sessions/{session_id:str}", summary="A session", responses=problems(401, 404))
-async def get_session(session_id: FromPath[str], vibe: App, principal: Me) -> SessionOut:
-    return session_out(await vibe.generations.get(principal.user, session_id))
+async def get_session(session_id: FromPath[str], generations: GenerationsDep, principal: Me) -> SessionOut:
+    return session_out(await generations.get(principal.user, session_id))
 
 
 @get(
@@ -144,7 +144,7 @@ async def get_session(session_id: FromPath[str], vibe: App, principal: Me) -> Se
 )
 async def session_events(
     session_id: FromPath[str],
-    vibe: App,
+    generations: GenerationsDep,
     principal: Me,
     after: Annotated[
         int, QueryParameter(ge=0, le=MAX_EVENT_ID, description="Only events after this id.")
@@ -153,7 +153,7 @@ async def session_events(
 ) -> EventList:
     """The same events the stream replays (same access rule), for a page that shows past sessions;
     a session still running is followed on its stream instead."""
-    events = await vibe.generations.finished_events(principal.user, session_id, after, frozenset(name or ()))
+    events = await generations.finished_events(principal.user, session_id, after, frozenset(name or ()))
     return EventList(
         items=[
             EventOut(id=event.seq, event=cast("EventName", event.name), data=msgspec.json.decode(event.data))
@@ -168,8 +168,8 @@ async def session_events(
     summary="Cancel a session",
     responses=problems(401, 404, 409),
 )
-async def cancel(session_id: FromPath[str], vibe: App, principal: Me) -> SessionOut:
-    return session_out(await vibe.generations.cancel(principal.user, session_id))
+async def cancel(session_id: FromPath[str], generations: GenerationsDep, principal: Me) -> SessionOut:
+    return session_out(await generations.cancel(principal.user, session_id))
 
 
 router = Router(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from litestar import get
-from litestar.di import NamedDependency
 
-from vibe.bootstrap import Vibe
+from vibe.entrypoints.http.deps import App
 from vibe.entrypoints.http.openapi import problems
 from vibe.entrypoints.http.schemas import Message, Readiness, circuit_out
 
@@ -28,7 +27,7 @@ async def healthz() -> Message:
     summary="200 when the database (and Redis when configured) answer; shows the model's circuit breaker",
     responses=problems(503),
 )
-async def readyz(vibe: NamedDependency[Vibe]) -> Readiness:
+async def readyz(vibe: App) -> Readiness:
     checks = await vibe.check_ready()
     circuit = await vibe.model_circuit()
     return Readiness(

@@ -13,7 +13,7 @@ from litestar import Router, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from vibe.entrypoints.http.deps import App, Me, Reader, current_reader, principal
+from vibe.entrypoints.http.deps import HistoryDep, Me, Reader, current_reader, principal
 from vibe.entrypoints.http.openapi import BEARER, OPTIONAL_BEARER, problems
 from vibe.entrypoints.http.project_schemas import ProjectOut, project_out
 
@@ -57,14 +57,14 @@ class ForkIn(msgspec.Struct):
 )
 async def diff(
     project_id: FromPath[str],
-    vibe: App,
+    history: HistoryDep,
     reader: Reader,
     from_: Annotated[
         int | None, QueryParameter(name="from", ge=0, le=2**31, schema_extra={"minimum": 0})
     ] = None,
     to: VersionNumber = None,
 ) -> DiffOut:
-    found = await vibe.history.diff(reader, project_id, from_, to)
+    found = await history.diff(reader, project_id, from_, to)
     files = [
         FileChangeOut(
             path=c.path,
@@ -88,10 +88,10 @@ async def diff(
     security=BEARER,
 )
 async def fork(
-    project_id: FromPath[str], vibe: App, principal: Me, data: JSONBody[ForkIn | None] = None
+    project_id: FromPath[str], history: HistoryDep, principal: Me, data: JSONBody[ForkIn | None] = None
 ) -> ProjectOut:
     body = data or ForkIn()
-    return project_out(await vibe.history.fork(principal.user, project_id, body.version, body.name))
+    return project_out(await history.fork(principal.user, project_id, body.version, body.name))
 
 
 router = Router(

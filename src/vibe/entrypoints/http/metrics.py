@@ -14,16 +14,15 @@ import os
 from collections.abc import Iterator
 
 from litestar import Response, get
-from litestar.di import NamedDependency
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from vibe.bootstrap import Vibe
 from vibe.domain.circuit import Circuit
 from vibe.domain.conversation import OFFLINE_MODEL
 from vibe.domain.ports import GenerationTotals
 from vibe.domain.usage import Usage
+from vibe.entrypoints.http.deps import App
 from vibe.entrypoints.http.request_metrics import REQUEST_METRICS
 
 __all__ = ["metrics"]
@@ -109,7 +108,7 @@ def _request_metrics() -> bytes:
 
 
 @get("/metrics", summary="Prometheus metrics", tags=["health"], include_in_schema=False)
-async def metrics(vibe: NamedDependency[Vibe]) -> Response[bytes]:
+async def metrics(vibe: App) -> Response[bytes]:
     totals, depth = await vibe.generations.totals()
     scrape = CollectorRegistry()
     scrape.register(_Generations(totals, depth))

@@ -16,10 +16,9 @@ from functools import cache
 from importlib.resources import files
 
 from litestar import Response, Router, get
-from litestar.di import Provide
 from litestar.params import FromPath
 
-from vibe.entrypoints.http.deps import Links, preview_links
+from vibe.entrypoints.http.deps import Links
 from vibe.entrypoints.http.openapi import FILE, problems
 from vibe.entrypoints.http.untrusted import file_path, refuse_service_workers, untrusted_file
 
@@ -60,7 +59,6 @@ async def workspace_file(token: FromPath[str], links: Links, path: FromPath[str]
 router = Router(
     path="/",
     route_handlers=[workspace_file],
-    dependencies={"links": Provide(preview_links, sync_to_thread=False)},
     guards=[refuse_service_workers],
     tags=["preview"],
 )

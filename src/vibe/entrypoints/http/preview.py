@@ -14,7 +14,7 @@ from litestar import Request, Response, Router, get
 from litestar.di import Provide
 from litestar.params import FromPath
 
-from vibe.entrypoints.http.deps import App, Links, Viewer, current_viewer, preview_links
+from vibe.entrypoints.http.deps import FilesDep, Links, Viewer, current_viewer
 from vibe.entrypoints.http.openapi import FILE, OPTIONAL_BEARER, problems
 from vibe.entrypoints.http.untrusted import VersionQuery, file_path, refuse_service_workers, revalidated
 
@@ -30,13 +30,13 @@ __all__ = ["router"]
 async def preview(
     project_id: FromPath[str],
     request: Request[Any, Any, Any],
-    vibe: App,
+    project_files: FilesDep,
     viewer: Viewer,
     path: FromPath[str] = "/",
     version: VersionQuery = None,
 ) -> Response[bytes]:
     etag = request.headers.get("if-none-match")
-    entry, data = await vibe.project_files.read(viewer, project_id, file_path(path), version, etag)
+    entry, data = await project_files.read(viewer, project_id, file_path(path), version, etag)
     return revalidated(request, entry, data)
 
 
@@ -57,7 +57,6 @@ router = Router(
     route_handlers=[preview, shared],
     dependencies={
         "viewer": Provide(current_viewer),
-        "links": Provide(preview_links, sync_to_thread=False),
     },
     guards=[refuse_service_workers],
     tags=["preview"],

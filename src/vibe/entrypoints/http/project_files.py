@@ -15,7 +15,7 @@ from litestar.params import FromPath, QueryParameter
 
 from vibe.domain.errors import TooLargeError
 from vibe.domain.projects import MAX_FILE_BYTES, FileEntry
-from vibe.entrypoints.http.deps import App, Me
+from vibe.entrypoints.http.deps import FilesDep, Me
 from vibe.entrypoints.http.openapi import BEARER, problems
 from vibe.entrypoints.http.project_schemas import VersionOut, version_out
 from vibe.entrypoints.http.untrusted import revalidated
@@ -71,11 +71,11 @@ async def put_file(
     project_id: FromPath[str],
     path: FromPath[str],
     request: Request[Any, Any, Any],
-    vibe: App,
+    project_files: FilesDep,
     principal: Me,
     base: BaseQuery = None,
 ) -> VersionOut:
-    files = vibe.project_files
+    files = project_files
     data = await read_body(request, max(files.max_asset_bytes, MAX_FILE_BYTES))
     declared = request.headers.get("content-type")
     version = await files.put(principal.user, project_id, path.removeprefix("/"), data, declared, base)
@@ -90,8 +90,10 @@ async def put_file(
     security=BEARER,
 )
 async def delete_file(
-    project_id: FromPath[str], path: FromPath[str], vibe: App, principal: Me, base: BaseQuery = None
+    project_id: FromPath[str],
+    path: FromPath[str],
+    project_files: FilesDep,
+    principal: Me,
+    base: BaseQuery = None,
 ) -> VersionOut:
-    return version_out(
-        await vibe.project_files.delete(principal.user, project_id, path.removeprefix("/"), base)
-    )
+    return version_out(await project_files.delete(principal.user, project_id, path.removeprefix("/"), base))

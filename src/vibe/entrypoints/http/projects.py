@@ -20,14 +20,15 @@ from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
 from vibe.application.projects import Snapshot
 from vibe.domain.projects import FileEntry, Visibility
 from vibe.entrypoints.http.deps import (
-    App,
+    FilesDep,
     Limit,
     Links,
     Me,
     Offset,
+    ProjectsDep,
     Reader,
+    SitesDep,
     current_reader,
-    preview_links,
     principal,
 )
 from vibe.entrypoints.http.middleware import NO_GZIP
@@ -82,8 +83,8 @@ def zip_response(snapshot: Snapshot, assets: Sequence[tuple[FileEntry, bytes]] =
     responses=problems(401, 413, 422),
     security=BEARER,
 )
-async def create_project(data: JSONBody[ProjectIn], vibe: App, principal: Me) -> ProjectOut:
-    return project_out(await vibe.projects.create(principal.user, data.name, data.description))
+async def create_project(data: JSONBody[ProjectIn], projects: ProjectsDep, principal: Me) -> ProjectOut:
+    return project_out(await projects.create(principal.user, data.name, data.description))
 
 
 @get(
@@ -92,8 +93,10 @@ async def create_project(data: JSONBody[ProjectIn], vibe: App, principal: Me) ->
     responses=problems(401, 422),
     security=BEARER,
 )
-async def list_projects(vibe: App, principal: Me, limit: Limit = 20, offset: Offset = 0) -> ProjectPage:
-    page = await vibe.projects.list_projects(principal.user, limit, offset)
+async def list_projects(
+    projects: ProjectsDep, principal: Me, limit: Limit = 20, offset: Offset = 0
+) -> ProjectPage:
+    page = await projects.list_projects(principal.user, limit, offset)
     return ProjectPage(items=[project_out(p) for p in page.items], total=page.total)
 
 
@@ -103,8 +106,8 @@ async def list_projects(vibe: App, principal: Me, limit: Limit = 20, offset: Off
     responses=problems(401, 404),
     security=OPTIONAL_BEARER,
 )
-async def get_project(project_id: FromPath[str], vibe: App, reader: Reader) -> ProjectDetailOut:
-    return project_detail_out(*await vibe.projects.get(reader, project_id))
+async def get_project(project_id: FromPath[str], projects: ProjectsDep, reader: Reader) -> ProjectDetailOut:
+    return project_detail_out(*await projects.get(reader, project_id))
 
 
 @patch(
@@ -114,10 +117,10 @@ async def get_project(project_id: FromPath[str], vibe: App, reader: Reader) -> P
     security=BEARER,
 )
 async def update_project(
-    project_id: FromPath[str], data: JSONBody[ProjectPatch], vibe: App, principal: Me
+    project_id: FromPath[str], data: JSONBody[ProjectPatch], projects: ProjectsDep, principal: Me
 ) -> ProjectOut:
     visibility = Visibility(data.visibility) if data.visibility is not None else None
-    project = await vibe.projects.update(
+    project = await projects.update(
         principal.user, project_id, name=data.name, description=data.description, visibility=visibility
     )
     return project_out(project)
@@ -130,10 +133,12 @@ async def update_project(
     responses=problems(401, 403, 404),
     security=BEARER,
 )
-async def delete_project(project_id: FromPath[str], vibe: App, principal: Me) -> None:
-    published = await vibe.sites.slug_of(project_id)  # the site goes with the project: serve it no more
-    await vibe.projects.delete(principal.user, project_id)
-    await vibe.sites.forget(published)
+async def delete_project(
+    project_id: FromPath[str], sites: SitesDep, projects: ProjectsDep, principal: Me
+) -> None:
+    published = await sites.slug_of(project_id)  # the site goes with the project: serve it no more
+    await projects.delete(principal.user, project_id)
+    await sites.forget(published)
 
 
 @get(
@@ -147,12 +152,12 @@ async def read_file(
     project_id: FromPath[str],
     path: FromPath[str],
     request: Request[Any, Any, Any],
-    vibe: App,
+    project_files: FilesDep,
     reader: Reader,
     version: VersionQuery = None,
 ) -> Response[bytes]:
     etag = request.headers.get("if-none-match")
-    found = await vibe.project_files.read(reader, project_id, path.removeprefix("/"), version, etag)
+    found = await project_files.read(reader, project_id, path.removeprefix("/"), version, etag)
     return served_file(request, *found)
 
 
@@ -162,8 +167,8 @@ async def read_file(
     responses=problems(401, 404),
     security=OPTIONAL_BEARER,
 )
-async def list_versions(project_id: FromPath[str], vibe: App, reader: Reader) -> VersionList:
-    return VersionList(items=[version_out(v) for v in await vibe.projects.versions(reader, project_id)])
+async def list_versions(project_id: FromPath[str], projects: ProjectsDep, reader: Reader) -> VersionList:
+    return VersionList(items=[version_out(v) for v in await projects.versions(reader, project_id)])
 
 
 @post(
@@ -176,12 +181,12 @@ async def list_versions(project_id: FromPath[str], vibe: App, reader: Reader) ->
 async def restore_version(
     project_id: FromPath[str],
     number: FromPath[int],
-    vibe: App,
+    projects: ProjectsDep,
     principal: Me,
     data: JSONBody[RestoreIn | None] = None,
 ) -> VersionOut:
     paths = data.paths if data is not None else None
-    return version_out(await vibe.projects.restore(principal.user, project_id, number, paths))
+    return version_out(await projects.restore(principal.user, project_id, number, paths))
 
 
 @get(
@@ -192,12 +197,14 @@ async def restore_version(
     security=OPTIONAL_BEARER,
 )
 async def archive(
-    project_id: FromPath[str], vibe: App, reader: Reader, version: VersionQuery = None
+    project_id: FromPath[str],
+    projects: ProjectsDep,
+    project_files: FilesDep,
+    reader: Reader,
+    version: VersionQuery = None,
 ) -> Stream:
-    snapshot = await vibe.projects.snapshot(reader, project_id, version)
-    return zip_response(
-        snapshot, await vibe.project_files.assets(reader, project_id, snapshot.version or None)
-    )
+    snapshot = await projects.snapshot(reader, project_id, version)
+    return zip_response(snapshot, await project_files.assets(reader, project_id, snapshot.version or None))
 
 
 @post(
@@ -233,7 +240,6 @@ router = Router(
     dependencies={
         "principal": Provide(principal),
         "reader": Provide(current_reader),
-        "links": Provide(preview_links, sync_to_thread=False),
     },
     tags=["projects"],
 )

@@ -7,7 +7,7 @@ from litestar import Router, delete, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from vibe.entrypoints.http.deps import App, Limit, Me, Offset, Reader, current_reader, principal
+from vibe.entrypoints.http.deps import Limit, Me, Offset, Reader, SitesDep, current_reader, principal
 from vibe.entrypoints.http.openapi import BEARER, OPTIONAL_BEARER, problems
 from vibe.entrypoints.http.site_schemas import (
     PublishIn,
@@ -26,8 +26,8 @@ __all__ = ["router"]
     summary="Whether this instance publishes sites, and under which domain",
     responses=problems(),
 )
-async def publishing(vibe: App) -> PublishingOut:
-    return PublishingOut(enabled=vibe.sites.enabled, domain=vibe.sites.domain)
+async def publishing(sites: SitesDep) -> PublishingOut:
+    return PublishingOut(enabled=sites.enabled, domain=sites.domain)
 
 
 @post(
@@ -38,11 +38,11 @@ async def publishing(vibe: App) -> PublishingOut:
     security=BEARER,
 )
 async def publish(
-    project_id: FromPath[str], vibe: App, principal: Me, data: JSONBody[PublishIn | None] = None
+    project_id: FromPath[str], sites: SitesDep, principal: Me, data: JSONBody[PublishIn | None] = None
 ) -> SiteOut:
     wanted = data or PublishIn()
-    site = await vibe.sites.publish(principal.user, project_id, version=wanted.version, slug=wanted.slug)
-    return site_out(vibe.sites, site)
+    site = await sites.publish(principal.user, project_id, version=wanted.version, slug=wanted.slug)
+    return site_out(sites, site)
 
 
 @get(
@@ -51,8 +51,8 @@ async def publish(
     responses=problems(401, 404),
     security=OPTIONAL_BEARER,
 )
-async def published(project_id: FromPath[str], vibe: App, reader: Reader) -> SiteOut:
-    return site_out(vibe.sites, await vibe.sites.state(reader, project_id))
+async def published(project_id: FromPath[str], sites: SitesDep, reader: Reader) -> SiteOut:
+    return site_out(sites, await sites.state(reader, project_id))
 
 
 @delete(
@@ -62,8 +62,8 @@ async def published(project_id: FromPath[str], vibe: App, reader: Reader) -> Sit
     responses=problems(401, 403, 404),
     security=BEARER,
 )
-async def unpublish(project_id: FromPath[str], vibe: App, principal: Me) -> None:
-    await vibe.sites.unpublish(principal.user, project_id)
+async def unpublish(project_id: FromPath[str], sites: SitesDep, principal: Me) -> None:
+    await sites.unpublish(principal.user, project_id)
 
 
 @get(
@@ -72,9 +72,9 @@ async def unpublish(project_id: FromPath[str], vibe: App, principal: Me) -> None
     responses=problems(401, 403, 422),
     security=BEARER,
 )
-async def list_sites(vibe: App, principal: Me, limit: Limit = 50, offset: Offset = 0) -> SitePage:
-    page = await vibe.sites.all_sites(principal.user, limit, offset)
-    return SitePage(items=[admin_site_out(vibe.sites, s) for s in page.items], total=page.total)
+async def list_sites(sites: SitesDep, principal: Me, limit: Limit = 50, offset: Offset = 0) -> SitePage:
+    page = await sites.all_sites(principal.user, limit, offset)
+    return SitePage(items=[admin_site_out(sites, s) for s in page.items], total=page.total)
 
 
 @delete(
@@ -84,8 +84,8 @@ async def list_sites(vibe: App, principal: Me, limit: Limit = 50, offset: Offset
     responses=problems(401, 403, 404),
     security=BEARER,
 )
-async def take_down(project_id: FromPath[str], vibe: App, principal: Me) -> None:
-    await vibe.sites.take_down(principal.user, project_id)
+async def take_down(project_id: FromPath[str], sites: SitesDep, principal: Me) -> None:
+    await sites.take_down(principal.user, project_id)
 
 
 router = Router(
