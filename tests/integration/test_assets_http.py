@@ -20,6 +20,7 @@ from tests.problems import assert_problem
 from tests.projects_http import CSP, create
 from vibe.bootstrap import Vibe
 from vibe.config import Settings
+from vibe.testing import seams
 
 Client = httpx.AsyncClient
 MAX_ASSET = 64 * 1024
@@ -110,7 +111,7 @@ async def test_every_asset_type_round_trips_byte_for_byte(client: Client, vibe: 
 
     # The version copy a fork builds on: another project's version, assets and all.
     copy = await create(client, ada, "Copy")
-    async with vibe.container.uow()() as uow:
+    async with seams.database(vibe)() as uow:
         await uow.projects.copy_version(copy["id"], pid, last, "Forked", project_created_at(project))
         await uow.commit()
     archive = await client.get(f"/api/v1/projects/{copy['id']}/archive", headers=ada["headers"])

@@ -17,6 +17,7 @@ from tests.integration.test_chaos import wait_until_settled
 from vibe.bootstrap import connect
 from vibe.domain.budgets import counted_tokens, month_start
 from vibe.domain.usage import Usage
+from vibe.testing import seams
 
 RUNS = 20
 
@@ -78,7 +79,7 @@ async def test_twenty_concurrent_runs_near_the_limit_overspend_by_at_most_one_ca
             owner = await app.accounts.owner_of(me)
             sessions = (await app.generations.list_sessions(owner, 100, 0)).items
             assert len(sessions) == RUNS + 1
-            async with app.container.uow()(readonly=True) as uow:
+            async with seams.database(app)(readonly=True) as uow:
                 spent = await uow.budgets.spent(me, month_start(sessions[0].created_at))
                 worst_calls = []
                 for session in sessions:

@@ -17,6 +17,7 @@ from tests.cluster import running_cluster
 from vibe.bootstrap import connect
 from vibe.domain.events import TERMINAL_EVENTS, StoredEvent
 from vibe.domain.generations import GenerationStatus
+from vibe.testing import seams
 
 GENERATIONS = 30
 CHAOS_SECONDS = 12
@@ -65,7 +66,7 @@ async def test_killing_workers_never_leaves_a_session_running_or_doubles_a_versi
             sessions = (await app.generations.list_sessions(owner, 100, 0)).items
             assert len(sessions) == GENERATIONS
             restarted = 0
-            async with app.container.uow()(readonly=True) as uow:
+            async with seams.database(app)(readonly=True) as uow:
                 for session in sessions:
                     assert session.finished, session
                     events = await uow.events.after(session.id, 0, limit=100_000)

@@ -19,7 +19,7 @@ from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.domain.events import Done, ErrorEvent, Event
 from vibe.domain.users import User
-from vibe.testing import FastHasher
+from vibe.testing import FastHasher, seams
 from vibe.testing.messages_server import MessagesServer, Reply
 
 pytestmark = pytest.mark.redis
@@ -148,9 +148,9 @@ async def test_the_breaker_opens_fails_fast_on_every_worker_probes_and_closes(
     assert seconds < 3.0  # its retries alone would sleep 3.5 s at the least
     retry_at = circuit.retry_at
     assert retry_at is not None
-    assert serve.container.clock().now() < retry_at, "too slow a machine: the cool-down ran out already"
+    assert seams.clock(serve).now() < retry_at, "too slow a machine: the cool-down ran out already"
     assert len(api.requests) == 3  # failed without a call
-    await asyncio.sleep(max(0.0, (retry_at - serve.container.clock().now()).total_seconds()) + 0.2)
+    await asyncio.sleep(max(0.0, (retry_at - seams.clock(serve).now()).total_seconds()) + 0.2)
     api.add(Reply.tool_calls([("write_file", {"path": "index.html", "content": PAGE})]))
     api.add(Reply.text("Done."))
     probed, _ = await generate(serve, ada, "A page for my bees, once more")

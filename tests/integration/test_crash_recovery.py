@@ -15,7 +15,7 @@ from tests.conftest import JWT_SECRET
 from vibe.bootstrap import connect
 from vibe.config import Settings
 from vibe.domain.generations import GenerationStatus
-from vibe.testing import FastHasher, ScriptedModel, turn
+from vibe.testing import FastHasher, ScriptedModel, seams, turn
 
 PASSWORD = "correct horse battery"
 
@@ -92,7 +92,7 @@ async def test_a_process_alone_on_the_database_fails_what_dead_ones_left(tmp_pat
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'vibe.db'}", jwt_secret=JWT_SECRET)
     async with connect(settings, hasher=FastHasher(), model=ScriptedModel()) as first:
         ada = await first.accounts.register("ada@example.com", PASSWORD)
-        await first.container.queue().aclose()  # as if the process died before it ran the job
+        await seams.queue(first).aclose()  # as if the process died before it ran the job
         left = await first.generations.start(ada, "A page nobody will run")
     async with connect(settings, hasher=FastHasher()) as second:
         for _ in range(50):

@@ -18,6 +18,7 @@ from tests.problems import assert_problem
 from vibe.bootstrap import connect
 from vibe.config import Settings
 from vibe.entrypoints.http.app import create_app
+from vibe.testing import seams
 
 Client = httpx.AsyncClient
 
@@ -135,7 +136,7 @@ async def test_readyz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite+aiosqlite:///{folder / 'vibe.db'}", jwt_secret=JWT_SECRET)
     async with connect(settings) as vibe, http_client(create_app(vibe)) as client:
         assert (await client.get("/readyz")).status_code == 200
-        await vibe.container.engine().dispose()
+        await seams.drop_connections(vibe)
         shutil.rmtree(folder)
         body = assert_problem(await client.get("/readyz"), 503)
         assert "database" in body["detail"]

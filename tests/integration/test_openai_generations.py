@@ -17,7 +17,7 @@ from vibe.config import Settings
 from vibe.domain.events import Done, ErrorEvent, Event, FileDelta, FileStart, Restart
 from vibe.domain.generations import GenerationStatus
 from vibe.domain.users import User
-from vibe.testing import ChatCompletionsServer, Completion, FastHasher
+from vibe.testing import ChatCompletionsServer, Completion, FastHasher, seams
 
 PAGE = "<!doctype html>\n<title>Bakery</title>\n" + "".join(f"<p>Bread number {i}</p>\n" for i in range(60))
 CSS = "body { font-family: serif }\n" * 30
@@ -44,7 +44,7 @@ def settings_for(tmp_path: Path, server: ChatCompletionsServer, **extra: Any) ->
 @pytest.fixture
 async def app(tmp_path: Path, server: ChatCompletionsServer) -> AsyncIterator[Vibe]:
     async with connect(settings_for(tmp_path, server), hasher=FastHasher()) as vibe:
-        model: Any = vibe.container.model()
+        model: Any = seams.model(vibe)
         model._backoff = Backoff(sleep=_no_sleep)  # retries without waiting
         yield vibe
 

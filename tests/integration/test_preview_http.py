@@ -21,6 +21,7 @@ from tests.projects_http import CSP, SITE, TYPES, create, publish
 from vibe.adapters.link_signer import HmacLinkSigner
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
+from vibe.testing import seams
 from vibe.testing.fakes import FakeClock, FastHasher
 
 Client = httpx.AsyncClient
@@ -210,7 +211,7 @@ class TestPreviewLinks:
     async def foreign_token(vibe: Vibe, project_id: str) -> str:
         """A well-formed token for the same project signed with another secret."""
         token, _ = HmacLinkSigner("another secret that is long enough 0123456789").sign(
-            project_id, 1, vibe.container.clock().now()
+            project_id, 1, seams.clock(vibe).now()
         )
         return token
 

@@ -12,7 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from tests.conftest import JWT_SECRET
-from vibe.adapters.redis.queue import GROUP, STREAM, RedisWorker
+from vibe.adapters.redis.queue import GROUP, STREAM, RedisCancelBus, RedisWorker
 from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.domain.conversation import ModelChunk, ModelRequest, TextDelta, TurnEnd
@@ -20,7 +20,7 @@ from vibe.domain.events import Done, ErrorEvent, decode
 from vibe.domain.generations import GenerationStatus
 from vibe.domain.usage import Usage
 from vibe.domain.users import User
-from vibe.testing import FastHasher, ScriptedModel, turn
+from vibe.testing import FastHasher, ScriptedModel, seams, turn
 
 PAGE = "<!doctype html><title>x</title><h1>x</h1>"
 
@@ -62,10 +62,12 @@ class WorkerProcess:
     async def __aenter__(self) -> WorkerProcess:
         self.app = connect(self.settings, hasher=FastHasher(), model=self.model)
         await self.app.start()
+        bus = seams.cancel_bus(self.app)
+        assert isinstance(bus, RedisCancelBus)
         worker = RedisWorker(
             self.redis,
             self.app.generations.run,
-            self.app.container.cancel_bus(),
+            bus,
             consumer=self.name,
             block_ms=100,
             idle_ms=500,
@@ -76,7 +78,7 @@ class WorkerProcess:
 
     @property
     def redis(self) -> Redis:
-        client = self.app.container.redis()
+        client = seams.redis(self.app)
         assert client is not None
         return client
 
@@ -144,7 +146,7 @@ async def test_a_dead_workers_job_is_taken_over(
     model.pace = 0.01
     model.add(*site())
     session = await serve.generations.start(ada, "a page")
-    async with serve.container.uow()() as uow:
+    async with seams.database(serve)() as uow:
         current = await uow.generations.get(session.id)
         assert current is not None
         # a worker claimed it and died at once: running, lease already expired, job never acknowledged
@@ -163,7 +165,7 @@ async def test_a_session_that_keeps_dying_is_given_up(
 ) -> None:
     ada = await user(serve)
     session = await serve.generations.start(ada, "cursed")
-    async with serve.container.uow()() as uow:
+    async with seams.database(serve)() as uow:
         current = await uow.generations.get(session.id)
         assert current is not None
         for _ in range(3):

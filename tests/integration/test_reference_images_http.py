@@ -27,7 +27,7 @@ from vibe.config import Settings
 from vibe.domain.conversation import ImageBlock, Message, ModelRequest, TextBlock
 from vibe.domain.errors import UpstreamError
 from vibe.entrypoints.http.app import create_app
-from vibe.testing import FastHasher
+from vibe.testing import FastHasher, seams
 from vibe.testing.loopback import LoopbackServer
 from vibe.testing.messages_server import MessagesServer, Reply
 
@@ -70,7 +70,7 @@ async def test_images_are_kept_with_the_session_and_shape_the_offline_site(
     prose = "".join(f.data["delta"] for f in frames if f.event == "text")
     assert "From your reference image I took its colours" in prose
     assert "cannot copy its layout" in prose
-    async with vibe.container.uow()(readonly=True) as uow:
+    async with seams.database(vibe)(readonly=True) as uow:
         kept = await uow.generations.images(started.json()["session_id"])
     assert [(i.media_type, i.data) for i in kept] == [("image/png", poster), ("image/jpeg", sketch)]
     project = started.json()["project_id"]

@@ -12,6 +12,7 @@ from vibe.bootstrap import Vibe, connect
 from vibe.config import Settings
 from vibe.domain.errors import ConflictError, NotFoundError
 from vibe.domain.users import Role, User
+from vibe.testing import seams
 from vibe.testing.fakes import FastHasher
 
 
@@ -27,7 +28,7 @@ async def app(any_database_url: str) -> AsyncIterator[Vibe]:
 async def user(app: Vibe, email: str, admin: bool = False) -> User:
     created = await app.accounts.register(email, "password-123", email.split("@")[0])
     if admin:
-        async with app.container.uow()() as uow:
+        async with seams.database(app)() as uow:
             changed = await uow.users.change(created.id, created.updated_at, role=Role.ADMIN)
             await uow.commit()
         assert changed is not None
@@ -66,7 +67,7 @@ async def test_a_slug_is_held_by_one_site(app: Vibe) -> None:
     await app.sites.publish(ada, first, slug="shop-one")
     with pytest.raises(ConflictError):
         await app.sites.publish(bob, second, slug="shop-one")
-    async with app.container.uow()() as uow:  # the database itself refuses, whatever checks before
+    async with seams.database(app)() as uow:  # the database itself refuses, whatever checks before
         site = await uow.sites.get(first)
         assert site is not None
         with pytest.raises(ConflictError):

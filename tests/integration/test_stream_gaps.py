@@ -24,7 +24,7 @@ from vibe.config import Settings
 from vibe.domain.events import ErrorEvent, Event, Status, StoredEvent, Text
 from vibe.domain.generations import Generation, GenerationStatus
 from vibe.domain.users import User
-from vibe.testing import FastHasher, ScriptedModel
+from vibe.testing import FastHasher, ScriptedModel, seams
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -51,12 +51,12 @@ async def running(vibe: Vibe) -> tuple[User, Generation]:
 
 async def write(vibe: Vibe, generation: Generation, events: list[Event], *, publish: bool) -> None:
     """What the worker does: the durable write, then (unless it dies first) the publish."""
-    async with vibe.container.uow()() as uow:
+    async with seams.database(vibe)() as uow:
         stored = await uow.events.append(generation.id, generation.attempt, events)
         await uow.commit()
     assert stored is not None
     if publish:
-        await vibe.container.live_events().publish(generation.id, stored)
+        await seams.live_events(vibe).publish(generation.id, stored)
 
 
 async def read_all(vibe: Vibe, user: User, generation_id: str, after: int) -> list[StoredEvent]:

@@ -13,7 +13,7 @@ from tests.conftest import JWT_SECRET, http_client
 from vibe.bootstrap import connect
 from vibe.config import Settings
 from vibe.entrypoints.http.app import create_app
-from vibe.testing import FastHasher
+from vibe.testing import FastHasher, seams
 
 
 async def test_an_update_in_one_process_is_seen_by_another(tmp_path: Path, redis_test_url: str) -> None:
@@ -66,7 +66,7 @@ async def test_concurrent_requests_read_the_user_once(tmp_path: Path, redis_test
             return await real(user_id)
 
         app.accounts._load_user = counting  # type: ignore[method-assign]
-        await app.container.cache().delete("user:" + ada["user"]["id"])
+        await seams.cache(app).delete("user:" + ada["user"]["id"])
         responses = await asyncio.gather(
             *(client.get("/api/v1/users/me", headers=ada["headers"]) for _ in range(100))
         )

@@ -33,3 +33,14 @@ def test_the_names_of_ports_and_adapters_are_the_codes() -> None:
     named = {"LiveEvents", "EventStore", "Denylist", "RedisLiveEvents", "SqlEventStore"}
     assert named <= set(re.findall(r"`(\w+)`", TEXT))
     assert all(any(hasattr(module, name) for module in modules) for name in named)
+
+
+def test_tests_reach_behind_the_facade_only_through_the_seams() -> None:
+    reaching = re.compile(r"\.container\.\w+\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if reaching.search(line)
+    ]
+    assert not found, f"use vibe.testing.seams instead of Vibe.container: {found}"
