@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from vibe.adapters.redis.errors import REDIS_DOWN
+from vibe.adapters.redis.stream_tail import StreamTail, decode_entries
 from vibe.domain.events import StoredEvent
 from vibe.domain.ports import LiveEvents
 
@@ -34,13 +34,6 @@ log = logging.getLogger("vibe.redis")
 _IDLE_TTL = 24 * 3600  # a stream nobody finishes still goes away
 _WINDOW = 256  # entries of a watched session kept in memory for its readers
 _UNWATCH_AFTER = 5.0  # seconds without a reader before a session is no longer tailed
-
-
-def _decode(entries: Any) -> list[StoredEvent]:
-    return [
-        StoredEvent(int(entry_id.split(b"-", 1)[1]), fields[b"n"].decode(), fields[b"d"])
-        for entry_id, fields in entries
-    ]
 
 
 class _Watch:
@@ -79,23 +72,12 @@ class _Watch:
         wake.set()
 
 
-class RedisLiveEvents(LiveEvents):
+class RedisLiveEvents(StreamTail[_Watch], LiveEvents):
     def __init__(
         self, redis: Redis, *, prefix: str = "vibe:events:", retention_seconds: int = 600, block_ms: int = 200
     ) -> None:
-        self._redis = redis
-        self._prefix = prefix
+        super().__init__(redis, prefix=prefix, block_ms=block_ms, what="live event")
         self._retention = retention_seconds
-        self._block_ms = block_ms
-        self._watched: dict[str, _Watch] = {}
-        self._tail: asyncio.Task[None] | None = None
-        self._reading: frozenset[str] = frozenset()  # the sessions of the XREAD in flight
-        # A stream of this process only, read with the others: an entry added to it ends the XREAD
-        # in flight at once (a session to add to it, or closing), where cancelling the blocked
-        # command would cost the connection.
-        self._kick_key = f"{prefix}kick:{secrets.token_hex(8)}"
-        self._kick_seen = "0-0"
-        self._closing = False
 
     def _key(self, generation_id: str) -> str:
         return self._prefix + generation_id
@@ -140,7 +122,7 @@ class RedisLiveEvents(LiveEvents):
     async def _read_cold(self, generation_id: str, after: int, timeout: float) -> list[StoredEvent] | None:
         key = self._key(generation_id)
         try:
-            found = _decode(await self._redis.xrange(key, min=f"0-{after + 1}", max="+", count=1000))
+            found = decode_entries(await self._redis.xrange(key, min=f"0-{after + 1}", max="+", count=1000))
             if found:
                 return found
             last = await self._redis.xrevrange(key, max="+", min="-", count=1)
@@ -148,7 +130,7 @@ class RedisLiveEvents(LiveEvents):
             return None
         if not last:
             return None  # not held here (never published, or expired): the durable log has it
-        if timeout <= 0 or _decode(last)[0].terminal:
+        if timeout <= 0 or decode_entries(last)[0].terminal:
             return []
         watch = self._watched.get(generation_id)
         if watch is None:
@@ -159,7 +141,7 @@ class RedisLiveEvents(LiveEvents):
         if window is not None:
             return window
         try:
-            return _decode(await self._redis.xrange(key, min=f"0-{after + 1}", max="+", count=1000))
+            return decode_entries(await self._redis.xrange(key, min=f"0-{after + 1}", max="+", count=1000))
         except REDIS_DOWN:
             return None
 
@@ -172,10 +154,7 @@ class RedisLiveEvents(LiveEvents):
         watch.waiters += 1
         wake = watch.wake
         try:
-            if self._tail is None or self._tail.done():
-                self._tail = asyncio.create_task(self._follow(), name="vibe-redis-tail")
-            elif self._reading and generation_id not in self._reading:
-                await self._kick()  # blocked on other streams: read again at once, this one included
+            await self._read_now(generation_id)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     while watch.seen <= after:
@@ -191,54 +170,7 @@ class RedisLiveEvents(LiveEvents):
             if not watch.waiters and (watch.ended or watch.last_read < idle_since):
                 del self._watched[gid]
 
-    async def _kick(self) -> None:
-        with contextlib.suppress(*REDIS_DOWN):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.xadd(self._kick_key, {"k": "1"}, maxlen=8, approximate=True)
-                pipe.expire(self._kick_key, 3600)
-                await pipe.execute()
-
-    async def _follow(self) -> None:
-        """The one XREAD BLOCK loop of this process; it ends when nobody is watched any more."""
-        while self._watched and not self._closing:
-            self._unwatch_idle()
-            streams: dict[Any, Any] = {self._key(gid): f"0-{w.seen}" for gid, w in self._watched.items()}
-            if not streams:
-                return
-            streams[self._kick_key] = self._kick_seen
-            self._reading = frozenset(self._watched)
-            try:
-                answer: Any = await self._redis.xread(streams, block=self._block_ms, count=1000)
-            except REDIS_DOWN:
-                await asyncio.sleep(0.5)
-                continue
-            except Exception:  # the loop must outlive anything one read throws, or every reader stalls
-                log.exception("reading the live event streams failed; reading again")
-                await asyncio.sleep(0.5)
-                continue
-            finally:
-                self._reading = frozenset()
-            for key, entries in answer or []:
-                name = key.decode() if isinstance(key, bytes) else key
-                if name == self._kick_key:
-                    last = entries[-1][0]
-                    self._kick_seen = last.decode() if isinstance(last, bytes) else last
-                    continue
-                gid = name[len(self._prefix) :]
-                watch = self._watched.get(gid)
-                if watch is None:
-                    continue
-                fresh = [event for event in _decode(entries) if event.seq > watch.seen]
-                if fresh:
-                    watch.add(fresh)
-
-    async def aclose(self) -> None:
-        self._closing = True
-        if self._tail is not None and not self._tail.done():
-            await self._kick()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._tail), 1.0)
-            self._tail.cancel()
-            await asyncio.gather(self._tail, return_exceptions=True)
-        with contextlib.suppress(*REDIS_DOWN):
-            await self._redis.delete(self._kick_key)
+    def _deliver(self, watch: _Watch, entries: Any) -> None:
+        fresh = [event for event in decode_entries(entries) if event.seq > watch.seen]
+        if fresh:
+            watch.add(fresh)
