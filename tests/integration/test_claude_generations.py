@@ -118,6 +118,24 @@ async def test_a_generation_and_a_follow_up_on_todays_model(
     )
 
 
+async def test_the_model_titles_a_new_site_in_the_same_call(
+    http: httpx.AsyncClient, claude_api: MessagesServer
+) -> None:
+    ada = await signed_up(http, "ada@example.com")
+    calls = [
+        ("set_title", {"title": "Café Marguerite"}),
+        ("write_file", {"path": "index.html", "content": PAGE}),
+    ]
+    claude_api.add(Reply.tool_calls(calls, text="Naming it, then writing."))
+    claude_api.add(Reply.text("A cafe menu page."))
+    started, frames, _ = await generate(http, ada["headers"], "A menu page for my cafe called Marguerite")
+    assert frames[-1].event == "done", frames[-1]
+    tools = [tool["name"] for tool in claude_api.requests[0].body["tools"]]
+    assert "set_title" in tools
+    project = (await http.get(f"/api/v1/projects/{started['project_id']}", headers=ada["headers"])).json()
+    assert project["name"] == "Café Marguerite"
+
+
 async def test_a_cancelled_generation_keeps_its_bill(
     http: httpx.AsyncClient, claude_api: MessagesServer
 ) -> None:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from vibe.bootstrap import Vibe
-from vibe.domain.conversation import ModelChunk, TextBlock
+from vibe.domain.conversation import ModelChunk, TextBlock, ToolResultBlock
 from vibe.domain.errors import (
     InvalidStateError,
     NotFoundError,
@@ -31,6 +31,9 @@ from vibe.domain.users import User
 from vibe.testing import FakeClock, InMemoryUnitOfWorkFactory, ScriptedModel, connect_fake, turn
 
 PAGE = "<!doctype html><html><head><link rel=stylesheet href=style.css></head><body><h1>Hi</h1></body></html>"
+
+
+SITE_FILE = {"path": "index.html", "content": "<h1>Lavender</h1>"}
 
 
 def site_turns(page: str = PAGE) -> list[list[ModelChunk]]:
@@ -322,3 +325,45 @@ async def test_closing_cancels_work_that_outlives_the_grace(monkeypatch: pytest.
     await slow.entered.wait()
     await asyncio.wait_for(app.aclose(), 5)
     assert slow.outcome == "cancelled"
+
+
+async def test_the_model_names_a_new_site_in_the_same_call(
+    app: Vibe, ada: User, model: ScriptedModel
+) -> None:
+    model.add(
+        turn("", [("set_title", {"title": "  Lavender\nDistillery  "}), ("write_file", SITE_FILE)]),
+        turn("Done."),
+    )
+    done = [e async for e in app.generate(ada, "A landing page for my lavender farm in Provence")][-1]
+    assert isinstance(done, Done)
+    assert (await app.projects.get(ada, done.project_id))[0].name == "Lavender Distillery"
+    assert any(tool.name == "set_title" for tool in model.requests[0].tools)
+    # A follow-up keeps the name: only a project's first version takes the model's title.
+    model.add(turn("", [("set_title", {"title": "Another"}), ("write_file", SITE_FILE)]), turn("Done."))
+    again = [e async for e in app.generate(ada, "make it purple", done.project_id)][-1]
+    assert isinstance(again, Done)
+    assert (await app.projects.get(ada, done.project_id))[0].name == "Lavender Distillery"
+
+
+async def test_a_name_the_user_chose_is_not_replaced_by_the_models(
+    app: Vibe, ada: User, model: ScriptedModel
+) -> None:
+    project = await app.projects.create(ada, "My own name")
+    model.add(turn("", [("set_title", {"title": "Lavender"}), ("write_file", SITE_FILE)]), turn("Done."))
+    done = [e async for e in app.generate(ada, "A lavender farm", project.id)][-1]
+    assert isinstance(done, Done)
+    assert (await app.projects.get(ada, project.id))[0].name == "My own name"
+
+
+async def test_a_title_that_is_not_text_is_refused_to_the_model(
+    app: Vibe, ada: User, model: ScriptedModel
+) -> None:
+    model.add(
+        turn("", [("set_title", {"title": 7}), ("set_title", {"title": "   "}), ("write_file", SITE_FILE)]),
+        turn("Done."),
+    )
+    done = [e async for e in app.generate(ada, "A landing page for my lavender farm")][-1]
+    assert isinstance(done, Done)
+    results = [b for b in model.requests[1].messages[-1].content if isinstance(b, ToolResultBlock)]
+    assert [r.is_error for r in results] == [True, True, False]
+    assert (await app.projects.get(ada, done.project_id))[0].name == "Lavender Farm"  # from its prompt

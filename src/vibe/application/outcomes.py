@@ -15,10 +15,11 @@ from vibe.application.projects import Projects
 from vibe.application.session_events import Fenced, SessionWriter
 from vibe.application.site_check import check_site
 from vibe.application.tracing import COMMIT, NO_TRACER
+from vibe.domain.account_events import ProjectAction
 from vibe.domain.events import Done, ErrorEvent, Status, StoredEvent
 from vibe.domain.generations import Generation
 from vibe.domain.ports import Attribute, Clock, LiveEvents, Tracer, UnitOfWork, UnitOfWorkFactory
-from vibe.domain.projects import Version
+from vibe.domain.projects import Project, ProjectName, Version
 
 __all__ = ["Outcomes"]
 
@@ -54,14 +55,29 @@ class Outcomes:
             await self.fail(current, code, message)
 
     async def succeed(
-        self, running: Generation, files: Mapping[str, str], summary: str, writer: SessionWriter
+        self,
+        running: Generation,
+        files: Mapping[str, str],
+        summary: str,
+        writer: SessionWriter,
+        title: str | None = None,
     ) -> Generation:
         """Commit the version, the last events and the session's success together, or nothing
-        (Fenced when the session is no longer ``running``'s). Call after ``writer.stop()``."""
+        (Fenced when the session is no longer ``running``'s). Call after ``writer.stop()``.
+
+        ``title``: what the model named the site. It names the project when this is the project's
+        first version and the project still has the name its prompt gave it (not one a user chose)."""
         done: list[Generation] = []
         stored: list[StoredEvent] = []
+        renamed: list[Project] = []
 
         async def end_with(uow: UnitOfWork, version: Version) -> None:
+            if title is not None and version.number == 1:
+                project = await uow.projects.get(running.project_id)  # its row is locked: no race
+                provisional = ProjectName.from_prompt(running.prompt)
+                if project is not None and project.name == provisional and title != provisional:
+                    renamed.append(project.with_changes(self._clock.now(), name=ProjectName.parse(title)))
+                    await uow.projects.update(renamed[0])
             held = await uow.projects.files(running.project_id, version.number)
             uploaded = {f.path: "" for f in held if f.is_asset}  # links to assets are not broken
             ended = running.succeed(version.number, self._clock.now(), check_site({**uploaded, **files}))
@@ -79,6 +95,9 @@ class Outcomes:
             await self._projects.commit(running.project_id, files, summary, running.id, together=end_with)
             span.set({"vibe.version": done[0].version or 0})
         await writer.publish(stored)
+        if renamed:
+            await self._projects.forget(renamed[0].id, renamed[0].owner_id)
+            await self._projects.news.project(renamed[0].owner_id, renamed[0].id, ProjectAction.UPDATED)
         await self._projects.news.session(done[0])
         return done[0]
 

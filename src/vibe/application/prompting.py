@@ -86,12 +86,25 @@ TOOLS: tuple[ToolSpec, ...] = (
         description="List the project's files with their sizes.",
         input_schema={"type": "object", "properties": {}},
     ),
+    ToolSpec(
+        name="set_title",
+        description=(
+            "Name a new site: a short title for the project list (2 to 6 words, in the language of the "
+            "brief, e.g. 'Bakery in Paris'). Only for a project that has no files yet; call it once."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {"title": {"type": "string", "description": "The site's short title."}},
+            "required": ["title"],
+        },
+    ),
 )
 
 SYSTEM_PROMPT = f"""You are vibe, an expert web designer and front-end engineer. You build small, \
 polished, self-contained websites from a person's description, as a set of text files.
 
 How to work:
+- For a new site (the project has no files yet), first name it with set_title.
 - Write the site with the write_file tool: index.html first, then its stylesheet and script \
 (style.css, app.js), then any other files (SVG, JSON, Markdown...).
 - index.html links its own files with relative paths (href="style.css", src="app.js"). Use no CDN, no \

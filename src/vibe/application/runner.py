@@ -236,7 +236,7 @@ class Runner:
             await writer.emit(Text(delta=f"\n\n{note}"))
             report.summary = f"{report.summary.strip()} {note}".strip()
         await writer.stop()
-        await self._outcomes.succeed(generation, workspace.files, _summary(report), writer)
+        await self._outcomes.succeed(generation, workspace.files, _summary(report), writer, workspace.title)
         return None
 
     def _picked(self, generation: Generation, files: dict[str, str]) -> tuple[Picked, ...]:

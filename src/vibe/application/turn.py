@@ -263,6 +263,8 @@ class Turn:
             return f"Deleted {ws.delete(args.get('path'))}.", []
         if call.name == "list_files":
             return ws.listing(), []
+        if call.name == "set_title":
+            return f"The site is titled {ws.set_title(args.get('title'))!r}.", []
         raise ToolRefused(f"There is no tool '{call.name}'.")
 
     # --- retries ----------------------------------------------------------------------------------

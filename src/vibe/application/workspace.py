@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from vibe.domain.errors import InvalidInputError
 from vibe.domain.projects import MAX_FILE_BYTES, MAX_FILES, MAX_VERSION_BYTES, ProjectPath
+from vibe.domain.titles import MAX_TITLE_CHARS, clean_text
 
 __all__ = ["ToolRefused", "Workspace"]
 
@@ -25,6 +26,17 @@ class Workspace:
     def __init__(self, files: Mapping[str, str] | None = None) -> None:
         self._files: dict[str, str] = dict(files or {})
         self._drafts: set[str] = set()
+        self.title: str | None = None  # what the model named the site (``set_title``)
+
+    def set_title(self, raw: object) -> str:
+        """Keep the site's title, cleaned and cut to a title's length."""
+        if not isinstance(raw, str):
+            raise ToolRefused("'title' must be a string.")
+        title = clean_text(raw)[:MAX_TITLE_CHARS].strip()
+        if not title:
+            raise ToolRefused("'title' must not be empty.")
+        self.title = title
+        return title
 
     @property
     def files(self) -> dict[str, str]:
