@@ -327,43 +327,44 @@ async def test_closing_cancels_work_that_outlives_the_grace(monkeypatch: pytest.
     assert slow.outcome == "cancelled"
 
 
+async def _named(
+    app: Vibe,
+    ada: User,
+    model: ScriptedModel,
+    titles: list[object],
+    prompt: str,
+    project_id: str | None = None,
+) -> str:
+    """The project's name after a generation whose model calls set_title with each of ``titles``."""
+    calls = [("set_title", {"title": title}) for title in titles]
+    model.add(turn("", [*calls, ("write_file", SITE_FILE)]), turn("Done."))
+    done = [e async for e in app.generate(ada, prompt, project_id)][-1]
+    assert isinstance(done, Done)
+    return (await app.projects.get(ada, done.project_id))[0].name
+
+
 async def test_the_model_names_a_new_site_in_the_same_call(
     app: Vibe, ada: User, model: ScriptedModel
 ) -> None:
-    model.add(
-        turn("", [("set_title", {"title": "  Lavender\nDistillery  "}), ("write_file", SITE_FILE)]),
-        turn("Done."),
-    )
-    done = [e async for e in app.generate(ada, "A landing page for my lavender farm in Provence")][-1]
-    assert isinstance(done, Done)
-    assert (await app.projects.get(ada, done.project_id))[0].name == "Lavender Distillery"
+    prompt = "A landing page for my lavender farm in Provence"
+    assert await _named(app, ada, model, ["  Lavender\nDistillery  "], prompt) == "Lavender Distillery"
     assert any(tool.name == "set_title" for tool in model.requests[0].tools)
     # A follow-up keeps the name: only a project's first version takes the model's title.
-    model.add(turn("", [("set_title", {"title": "Another"}), ("write_file", SITE_FILE)]), turn("Done."))
-    again = [e async for e in app.generate(ada, "make it purple", done.project_id)][-1]
-    assert isinstance(again, Done)
-    assert (await app.projects.get(ada, done.project_id))[0].name == "Lavender Distillery"
+    project = (await app.projects.list_projects(ada, 1, 0)).items[0]
+    assert await _named(app, ada, model, ["Another"], "make it purple", project.id) == "Lavender Distillery"
 
 
 async def test_a_name_the_user_chose_is_not_replaced_by_the_models(
     app: Vibe, ada: User, model: ScriptedModel
 ) -> None:
     project = await app.projects.create(ada, "My own name")
-    model.add(turn("", [("set_title", {"title": "Lavender"}), ("write_file", SITE_FILE)]), turn("Done."))
-    done = [e async for e in app.generate(ada, "A lavender farm", project.id)][-1]
-    assert isinstance(done, Done)
-    assert (await app.projects.get(ada, project.id))[0].name == "My own name"
+    assert await _named(app, ada, model, ["Lavender"], "A lavender farm", project.id) == "My own name"
 
 
 async def test_a_title_that_is_not_text_is_refused_to_the_model(
     app: Vibe, ada: User, model: ScriptedModel
 ) -> None:
-    model.add(
-        turn("", [("set_title", {"title": 7}), ("set_title", {"title": "   "}), ("write_file", SITE_FILE)]),
-        turn("Done."),
-    )
-    done = [e async for e in app.generate(ada, "A landing page for my lavender farm")][-1]
-    assert isinstance(done, Done)
+    name = await _named(app, ada, model, [7, "   "], "A landing page for my lavender farm")
+    assert name == "Lavender Farm"  # from its prompt
     results = [b for b in model.requests[1].messages[-1].content if isinstance(b, ToolResultBlock)]
     assert [r.is_error for r in results] == [True, True, False]
-    assert (await app.projects.get(ada, done.project_id))[0].name == "Lavender Farm"  # from its prompt
