@@ -30,7 +30,14 @@ from vibe.entrypoints.http.access_log import AccessLog
 from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
 from vibe.entrypoints.http.request_metrics import RequestMetrics
 
-__all__ = ["NO_GZIP", "RequestContextMiddleware", "current_request_id", "new_request_id"]
+__all__ = [
+    "NO_GZIP",
+    "RequestContextMiddleware",
+    "current_request_id",
+    "new_request_id",
+    "record",
+    "request_id_of",
+]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
@@ -83,7 +90,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming, origin, preflight, gzip = _read_headers(scope["headers"])
-        request_id, raw_id = _request_id_of(incoming)
+        request_id, raw_id = request_id_of(incoming)
         added = [(b"x-request-id", raw_id)]
         if origin is not None and self._grants(origin, scope["path"]):
             added += [(b"access-control-allow-origin", origin), _CORS_CREDENTIALS, _CORS_EXPOSE]
@@ -122,18 +129,33 @@ class RequestContextMiddleware:
         return origin in self.cors_origins and not self.untrusted_paths.match(path)
 
     def _finish(self, scope: Message, status: int, seconds: float, request_id: str) -> None:
-        method = scope["method"]
-        if self.access_log.enabled():
-            client: Any = scope.get("client")
-            peer = client[0] if client else "-"
-            path, query = scope["path"], scope.get("query_string", b"")
-            trace = (self.trace_id() or "") if self.trace_id is not None else ""
-            self.access_log.add((time.time(), peer, method, path, query, status, seconds, request_id, trace))
-        if self.metrics is not None:
-            self.metrics.observe(method, scope.get("path_template") or "unmatched", status, seconds)
+        trace = (self.trace_id() or "") if self.trace_id is not None else ""
+        route = scope.get("path_template") or "unmatched"
+        record(scope, status, seconds, request_id, route, self.access_log, self.metrics, trace)
 
 
-def _request_id_of(incoming: bytes | None) -> tuple[str, bytes]:
+def record(
+    scope: Message,
+    status: int,
+    seconds: float,
+    request_id: str,
+    route: str,
+    access_log: AccessLog | None,
+    metrics: RequestMetrics | None,
+    trace: str = "",
+) -> None:
+    """Count a finished request in the metrics (under ``route``) and note its access-log line."""
+    method = scope["method"]
+    if access_log is not None and access_log.enabled():
+        client: Any = scope.get("client")
+        peer = client[0] if client else "-"
+        path, query = scope["path"], scope.get("query_string", b"")
+        access_log.add((time.time(), peer, method, path, query, status, seconds, request_id, trace))
+    if metrics is not None:
+        metrics.observe(method, route, status, seconds)
+
+
+def request_id_of(incoming: bytes | None) -> tuple[str, bytes]:
     """The request's id (a well-formed incoming one, else a new one), as text and as bytes."""
     if incoming is not None and _VALID_ID.fullmatch(incoming):
         return incoming.decode("ascii"), incoming

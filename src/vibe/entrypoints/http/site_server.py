@@ -30,7 +30,7 @@ from vibe.domain.errors import InvalidInputError, UnavailableError
 from vibe.domain.projects import FileEntry, ProjectPath
 from vibe.domain.sites import SiteTable, slug_of_host
 from vibe.entrypoints.http.access_log import AccessLog
-from vibe.entrypoints.http.middleware import new_request_id
+from vibe.entrypoints.http.middleware import record, request_id_of
 from vibe.entrypoints.http.request_metrics import RequestMetrics
 
 __all__ = ["CSP", "SiteServer", "cache_control_for"]
@@ -57,7 +57,6 @@ SHORT = b"public, max-age=60, must-revalidate"
 NOT_FOUND_CACHE = b"public, max-age=10"
 # A name with a content hash in it (app.3f9a1c2b.js, index-BqfY3zkp.css): the digest changes with it.
 _HASHED = re.compile(r"[.-](?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{8,64}\.[A-Za-z0-9]+$")
-_VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
 _ZIPPED_TYPES = (b"text/", b"application/json", b"application/xml", b"image/svg", b"application/manifest")
 MIN_GZIP_BYTES = 1024
 KEPT_BYTES = 64 * 1024 * 1024  # file bytes kept per process, their gzip included
@@ -135,10 +134,10 @@ class SiteServer:
             await send({"type": "websocket.close", "code": 1008})
             return
         started = time.perf_counter()
-        if request_id is None or not _VALID_ID.fullmatch(request_id):
-            request_id = new_request_id().encode("ascii")
-        status = await self._serve(scope, send, slug, if_none_match, gzip, request_id)
-        self._observe(scope, status, time.perf_counter() - started, request_id)
+        text_id, raw_id = request_id_of(request_id)
+        status = await self._serve(scope, send, slug, if_none_match, gzip, raw_id)
+        seconds = time.perf_counter() - started
+        record(scope, status, seconds, text_id, "site", self.access_log, self.metrics)
 
     async def _serve(
         self, scope: Any, send: Send, slug: str, if_none_match: bytes | None, gzip: bool, request_id: bytes
@@ -228,24 +227,6 @@ class SiteServer:
                 _, dropped = self._bodies.popitem(last=False)
                 self._kept -= len(dropped.raw) + len(dropped.gzipped or b"")
         return body
-
-    def _observe(self, scope: Any, status: int, seconds: float, request_id: bytes) -> None:
-        if self.access_log is not None and self.access_log.enabled():
-            client = scope.get("client")
-            line = (
-                time.time(),
-                client[0] if client else "-",
-                scope["method"],
-                scope["path"],
-                scope.get("query_string", b""),
-                status,
-                seconds,
-                request_id.decode("ascii"),
-                "",
-            )
-            self.access_log.add(line)
-        if self.metrics is not None:
-            self.metrics.observe(scope["method"], "site", status, seconds)
 
 
 def _lookup(table: SiteTable, raw_path: str) -> FileEntry | str | None:
