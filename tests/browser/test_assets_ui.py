@@ -69,19 +69,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from start_server(tmp_path_factory.mktemp("assets-web"), "0.002")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.test_preview_browser import CHROMIUM_ARGS, chromium_path
-
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 def test_upload_a_logo_generate_with_it_and_download_it(server: str, browser: Any) -> None:
     context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
     register(page, f"ada{os.urandom(4).hex()}@example.com")

@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_web_ui import PASSWORD, assert_fits, browser, new_page, register, screenshot, sign_in
+from tests.browser.test_web_ui import PASSWORD, assert_fits, new_page, register, screenshot, sign_in
 from tests.cli import clean_env, run_vibe, serving, wait_until_ready
 from tests.conftest import JWT_SECRET
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared
 
 BUDGET = 200_000
 

@@ -13,22 +13,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser.test_preview_browser import CHROMIUM_ARGS, chromium_path
 from tests.browser.test_web_ui import new_page, project_id, register, screenshot, send, start_server
 
 pytestmark = pytest.mark.browser
 
 RULE = "h1 { color: rgb(1, 2, 3); }"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -123,17 +123,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         app.http.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def signed_in(server: Server, browser: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
     """A browser context signed in as a fresh user through the cookie session, and that user."""

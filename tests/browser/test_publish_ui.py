@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from tests.browser.test_web_ui import (
     PASSWORD,
     assert_fits,
-    browser,
     new_page,
     register,
     screenshot,
@@ -28,7 +27,6 @@ from tests.cli import clean_env, free_port, run_vibe, serve_process, wait_until_
 from tests.conftest import JWT_SECRET
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_web_ui import (
-    browser,  # noqa: F401 (a fixture)
     new_page,
     project_id,
     register,
@@ -58,7 +57,7 @@ def two_versions(page: Any) -> str:
     return project
 
 
-def test_each_reply_shows_its_changes_and_opens_a_diff(server: str, browser: Any) -> None:  # noqa: F811
+def test_each_reply_shows_its_changes_and_opens_a_diff(server: str, browser: Any) -> None:
     context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
     register(page, f"dee{os.urandom(4).hex()}@example.com")
     project = two_versions(page)
@@ -112,7 +111,7 @@ def test_each_reply_shows_its_changes_and_opens_a_diff(server: str, browser: Any
     context.close()
 
 
-def test_two_tabs_see_the_same_new_version(server: str, browser: Any) -> None:  # noqa: F811
+def test_two_tabs_see_the_same_new_version(server: str, browser: Any) -> None:
     context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
     register(page, f"tab{os.urandom(4).hex()}@example.com")
     send(page, "A portfolio for a ceramicist")
@@ -142,7 +141,7 @@ def test_two_tabs_see_the_same_new_version(server: str, browser: Any) -> None:  
     context.close()
 
 
-def test_the_page_never_scrolls_after_follow_ups(server: str, browser: Any) -> None:  # noqa: F811
+def test_the_page_never_scrolls_after_follow_ups(server: str, browser: Any) -> None:
     context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 800})
     register(page, f"scr{os.urandom(4).hex()}@example.com")
     send(page, "A landing page for my bakery in Paris")
@@ -175,7 +174,7 @@ def test_the_page_never_scrolls_after_follow_ups(server: str, browser: Any) -> N
     context.close()
 
 
-def test_queue_stop_retry_restore_note_and_a_long_prompt(server: str, browser: Any) -> None:  # noqa: F811
+def test_queue_stop_retry_restore_note_and_a_long_prompt(server: str, browser: Any) -> None:
     context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
     register(page, f"que{os.urandom(4).hex()}@example.com")
 
@@ -226,7 +225,7 @@ def test_queue_stop_retry_restore_note_and_a_long_prompt(server: str, browser: A
     context.close()
 
 
-def test_remix_from_the_share_page_signs_in_first(server: str, browser: Any) -> None:  # noqa: F811
+def test_remix_from_the_share_page_signs_in_first(server: str, browser: Any) -> None:
     owner, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
     register(page, f"own{os.urandom(4).hex()}@example.com")
     send(page, "A portfolio for a ceramicist")
@@ -268,7 +267,7 @@ def test_remix_from_the_share_page_signs_in_first(server: str, browser: Any) -> 
     owner.close()
 
 
-def test_errors_a_browser_sees_and_chinese_messages(server: str, browser: Any) -> None:  # noqa: F811
+def test_errors_a_browser_sees_and_chinese_messages(server: str, browser: Any) -> None:
     context, page, _ = new_page(browser, server, viewport={"width": 1280, "height": 860})
     # A revoked share link or an unknown URL: a page in the UI's style, not raw JSON.
     shown = page.goto("/s/revoked-link/")
@@ -295,7 +294,7 @@ def test_errors_a_browser_sees_and_chinese_messages(server: str, browser: Any) -
 
 def test_the_first_prompt_typed_on_the_landing_page_runs_after_sign_up(
     server: str,
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
     page.goto("/")

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser.test_preview_browser import CHROMIUM_ARGS, chromium_path
 from tests.cli import clean_env, serving, wait_until_ready
 from tests.conftest import JWT_SECRET
 
@@ -52,15 +51,6 @@ def start_server(home: Path, pace: str) -> Iterator[str]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fast offline model: a whole site streams in a few seconds."""
     yield from start_server(tmp_path_factory.mktemp("web"), "0.003")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Console:
