@@ -44,6 +44,21 @@ REFUSED: list[tuple[str, dict[str, Any], str]] = [
         body(tools=[{**WRITE_FILE, "colour": "red"}]),
         "tools.0.colour: Extra inputs are not permitted",
     ),
+    (
+        "a tool name with a space",
+        body(tools=[{**WRITE_FILE, "name": "write file"}]),
+        "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'",
+    ),
+    (
+        "a tool name of 65 characters",
+        body(tools=[{**WRITE_FILE, "name": "w" * 65}]),
+        "tools.0.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'",
+    ),
+    (
+        "a tool input schema that is not an object",
+        body(tools=[{**WRITE_FILE, "input_schema": {"type": "string"}}]),
+        "tools.0.input_schema.type: Input should be 'object'",
+    ),
     ("missing max_tokens", {"model": CURRENT, "messages": USER}, "max_tokens: Field required"),
     (
         "max_tokens above the current model's 128K",

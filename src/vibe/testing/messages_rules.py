@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ TOOL_FIELDS = frozenset(
     {"name", "description", "input_schema", "cache_control", "eager_input_streaming", "strict", "type"}
     | {"allowed_callers", "defer_loading", "input_examples"}
 )
+TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 UPDATES_BETA = "thinking-display-updates-2026-08-18"
 LEGACY_EAGER_BETA = "fine-grained-tool-streaming-2025-05-14"
@@ -136,6 +138,13 @@ def _check_tools(tools: Any, betas: set[str]) -> frozenset[str]:
         for field in ("name", "input_schema"):
             if field not in tool:
                 raise invalid(f"tools.{i}.{field}: Field required")
+        # https://platform.claude.com/docs/en/api/messages (tools: a custom tool's `name` matches
+        # ^[a-zA-Z0-9_-]{1,64}$ and its `input_schema` is a JSON Schema whose `type` is "object").
+        if not isinstance(tool["name"], str) or not TOOL_NAME.fullmatch(tool["name"]):
+            raise invalid(f"tools.{i}.name: String should match pattern '{TOOL_NAME.pattern}'")
+        schema = tool["input_schema"]
+        if not isinstance(schema, dict) or schema.get("type") != "object":
+            raise invalid(f"tools.{i}.input_schema.type: Input should be 'object'")
         if tool.get("eager_input_streaming", LEGACY_EAGER_BETA in betas) is True:
             eager.add(str(tool["name"]))
     return frozenset(eager)
