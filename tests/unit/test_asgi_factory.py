@@ -13,11 +13,14 @@ import pytest
 from litestar import Litestar
 
 from vibe.entrypoints.http import asgi
+from vibe.entrypoints.http.access_log import ACCESS_LOG
 
 
 @pytest.fixture
-def unfrozen() -> Iterator[None]:
-    """No frozen objects before; after, none again, and the logging the factory set up undone."""
+def unfrozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No frozen objects before; after, none again, and the logging the factory set up undone (the
+    root handlers, and the access log's sink, which a later test may expect to be logging's)."""
+    monkeypatch.setattr(ACCESS_LOG, "sink", ACCESS_LOG.sink)
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     gc.unfreeze()
