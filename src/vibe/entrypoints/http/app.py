@@ -27,6 +27,7 @@ from vibe.entrypoints.http import (
     web,
 )
 from vibe.entrypoints.http.access_log import ACCESS_LOG
+from vibe.entrypoints.http.dependency_order import resolve_dependencies_in_turn
 from vibe.entrypoints.http.deps import services
 from vibe.entrypoints.http.host_check import HostCheck
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
@@ -85,6 +86,7 @@ def create_app(vibe: Vibe) -> Litestar:
             plugins=tracing_plugins,
             before_send=before_send,
         )
+    resolve_dependencies_in_turn(app)
     app.asgi_handler = RequestContextMiddleware(
         HostCheck(app.asgi_handler),
         cors_origins=vibe.settings.cors_origins,
