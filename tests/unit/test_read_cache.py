@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from vibe.adapters.memory import InMemoryCache
+from vibe.application import read_cache
 from vibe.application.read_cache import ReadCache
 
 
@@ -98,3 +99,62 @@ async def test_ttls_carry_jitter(draw: float) -> None:
     assert await store.get("t:k") == b"v"
     now[0] = lifetime + 0.01
     assert await store.get("t:k") is None
+
+
+async def test_a_hot_entry_is_refreshed_by_one_read_while_the_others_get_it_at_once() -> None:
+    """Past REFRESH_AT of its TTL, the next read loads the entry again; reads meanwhile are answered
+    from the cache without waiting for that load, and the TTL still bounds what is served."""
+    now = [0.0]
+    store = InMemoryCache(now=lambda: now[0])
+    source = Source("v1")
+    cache = ReadCache(store, "t", str.encode, bytes.decode, ttl_seconds=100, jitter=0, now=lambda: now[0])
+    assert await cache.get("k", source.load) == "v1"
+    now[0] = 100 * read_cache.REFRESH_AT - 1  # not yet: no load
+    source.value = "v2"
+    assert await cache.get("k", source.load) == "v1"
+    assert source.loads == 1
+    now[0] = 100 * read_cache.REFRESH_AT + 1  # due: one read refreshes it...
+    source.gate.clear()
+    refreshing = asyncio.create_task(cache.get("k", source.load))
+    await asyncio.sleep(0)
+    others = await asyncio.wait_for(asyncio.gather(*(cache.get("k", source.load) for _ in range(50))), 1)
+    assert others == ["v1"] * 50  # ...and the others do not wait for it
+    source.gate.set()
+    assert await refreshing == "v2"
+    assert source.loads == 2
+    assert await cache.get("k", source.load) == "v2"
+    now[0] += 100 * read_cache.REFRESH_AT - 2  # the refreshed entry lives its own TTL
+    assert await cache.get("k", source.load) == "v2"
+    assert source.loads == 2
+
+
+async def test_an_entry_nobody_read_in_time_expires_as_before() -> None:
+    now = [0.0]
+    store = InMemoryCache(now=lambda: now[0])
+    source = Source("v1")
+    cache = ReadCache(store, "t", str.encode, bytes.decode, ttl_seconds=100, jitter=0, now=lambda: now[0])
+    assert await cache.get("k", source.load) == "v1"
+    source.value, now[0] = "v2", 101  # past the TTL: a miss, loaded before anyone is answered
+    source.gate.clear()
+    readers = [asyncio.create_task(cache.get("k", source.load)) for _ in range(5)]
+    await asyncio.sleep(0.01)
+    assert not any(reader.done() for reader in readers)
+    source.gate.set()
+    assert await asyncio.gather(*readers) == ["v2"] * 5
+    assert source.loads == 2
+
+
+async def test_a_read_after_a_write_does_not_join_a_load_begun_before_it() -> None:
+    source = Source("old")
+    source.gate.clear()
+    cache = cache_over(InMemoryCache())
+    before = asyncio.create_task(cache.get("k", source.load))  # reads "old", then waits
+    await asyncio.sleep(0)
+    source.value = "new"
+    await cache.invalidate("k")  # the write lands while that load is under way
+    after = asyncio.create_task(cache.get("k", source.load))
+    await asyncio.sleep(0)
+    source.gate.set()
+    assert await after == "new"
+    assert await before == "old"  # it read before the write: its own answer, not stored
+    assert await cache.get("k", source.load) == "new"

@@ -31,11 +31,16 @@ async def test_a_value_is_decoded_once_while_its_bytes_are_cached() -> None:
     async def load() -> list[str]:
         return value
 
-    first = await cache.get("k", load)  # loaded, stored as bytes
+    first = await cache.get("k", load)  # loaded, stored as bytes, and kept as loaded
     again = [await cache.get("k", load) for _ in range(5)]
+    assert decode.calls == 0
+    assert all(other is first for other in again)
+    assert first == ["a", "b"]
+    other_process = ReadCache(cache._cache, "t", encode, decode)  # reads the bytes this one stored
+    seen = [await other_process.get("k", load) for _ in range(5)]
     assert decode.calls == 1
-    assert all(other is again[0] for other in again)
-    assert first == again[0] == ["a", "b"]
+    assert all(other is seen[0] for other in seen)
+    assert seen[0] == ["a", "b"]
 
 
 async def test_a_write_brings_a_freshly_decoded_value() -> None:
