@@ -233,3 +233,14 @@ async def test_dependencies_are_resolved_in_line_without_a_task_group(
     assert listed.status_code == 200, listed.text
     login = {"email": "ada@example.com", "password": "not it"}
     assert (await client.post("/api/v1/auth/login", json=login)).status_code == 401
+
+
+async def test_a_host_no_url_can_have_is_a_problem_with_a_request_id(client: Client) -> None:
+    """Checked in the request middleware, before the app: a 400 problem with the baseline headers."""
+    assert (await client.get("/ping", headers={"Host": "testserver.local:8000"})).status_code == 200
+    refused = await client.get("/ping", headers={"Host": "testserver.local:99999"})
+    assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"] == "The Host header is not a valid host and port."
+    assert HEX_ID.fullmatch(refused.headers["x-request-id"])
+    assert refused.headers["x-content-type-options"] == "nosniff"

@@ -29,7 +29,6 @@ from vibe.entrypoints.http import (
 from vibe.entrypoints.http.access_log import ACCESS_LOG
 from vibe.entrypoints.http.dependency_order import resolve_dependencies_in_turn
 from vibe.entrypoints.http.deps import services
-from vibe.entrypoints.http.host_check import HostCheck
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -88,7 +87,7 @@ def create_app(vibe: Vibe) -> Litestar:
         )
     resolve_dependencies_in_turn(app)
     app.asgi_handler = RequestContextMiddleware(
-        HostCheck(app.asgi_handler),
+        app.asgi_handler,
         cors_origins=vibe.settings.cors_origins,
         untrusted_paths=UNTRUSTED_PATHS,
         metrics=REQUEST_METRICS,

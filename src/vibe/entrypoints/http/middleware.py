@@ -1,5 +1,5 @@
 """The outermost layer of every HTTP exchange, in one pure-ASGI pass: the request id, the baseline
-headers, CORS, gzip, the access log and the request metrics.
+headers, the Host check, CORS, gzip, the access log and the request metrics.
 
 It wraps the whole Litestar handler (``app.asgi_handler``) rather than sitting in Litestar's middleware
 list, because Litestar runs that list only for matched routes: a 404 or 405 would miss it.
@@ -28,6 +28,7 @@ from litestar.types import ASGIApp
 
 from vibe.entrypoints.http.access_log import AccessLog
 from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
+from vibe.entrypoints.http.host_check import Hosts
 from vibe.entrypoints.http.request_metrics import RequestMetrics
 
 __all__ = [
@@ -84,12 +85,13 @@ class RequestContextMiddleware:
         self.trace_id = trace_id  # with tracing on: the trace the request just served
         self.cors_origins = frozenset(origin.encode("latin-1") for origin in cors_origins)
         self.untrusted_paths = untrusted_paths
+        self.hosts = Hosts()  # a Host no URL can be built from is refused before the app (host_check)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming, origin, preflight, gzip = _read_headers(scope["headers"])
+        incoming, origin, preflight, gzip, host = _read_headers(scope["headers"])
         request_id, raw_id = request_id_of(incoming)
         added = [(b"x-request-id", raw_id)]
         if origin is not None and self._grants(origin, scope["path"]):
@@ -116,7 +118,9 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            if preflight and scope["method"] == "OPTIONS":
+            if host is not None and not self.hosts.valid(host):
+                await self.hosts.refuse(send_with_headers)  # type: ignore[arg-type]
+            elif preflight and scope["method"] == "OPTIONS":
                 await send_with_headers(_PREFLIGHT_START | {"headers": _PREFLIGHT_HEADERS})
                 await send_with_headers({"type": "http.response.body", "body": b"", "more_body": False})
             else:
@@ -165,13 +169,15 @@ def request_id_of(incoming: bytes | None) -> tuple[str, bytes]:
 
 def _read_headers(
     headers: Iterable[tuple[bytes, bytes]],
-) -> tuple[bytes | None, bytes | None, bool, bool]:
-    """(X-Request-ID, Origin, is a CORS preflight, accepts gzip) from the raw header list (ASGI gives
-    the names in lower case)."""
-    request_id = origin = None
+) -> tuple[bytes | None, bytes | None, bool, bool, bytes | None]:
+    """(X-Request-ID, Origin, is a CORS preflight, accepts gzip, Host) from the raw header list (ASGI
+    gives the names in lower case)."""
+    request_id = origin = host = None
     preflight = gzip = False
     for name, value in headers:
-        if name == b"x-request-id":
+        if name == b"host":
+            host = value
+        elif name == b"x-request-id":
             request_id = value
         elif name == b"origin":
             origin = value
@@ -179,7 +185,7 @@ def _read_headers(
             gzip = b"gzip" in value
         elif name == b"access-control-request-method":
             preflight = True
-    return request_id, origin, preflight, gzip
+    return request_id, origin, preflight, gzip, host
 
 
 def _with_headers(
