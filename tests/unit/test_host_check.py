@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from vibe.entrypoints.http.host_check import REMEMBERED, Hosts
+from vibe.entrypoints.http.host_check import REMEMBERED, SEVERAL, Hosts
+from vibe.entrypoints.http.middleware import _read_headers
 
 
 @pytest.mark.parametrize("bad", [b"example.com:65536", b"example.com:" + b"9" * 5000, b"example.com:x1"])
@@ -23,3 +24,15 @@ def test_it_remembers_a_bounded_number_of_hosts() -> None:
         assert hosts.valid(b"example.com:%d" % port)
     assert len(hosts._valid) == REMEMBERED
     assert not hosts.valid(b"example.com:70000")
+
+
+@pytest.mark.parametrize(
+    "order", [(b"example.com", b"example.com:99999"), (b"example.com:99999", b"example.com")]
+)
+def test_a_request_with_several_hosts_is_refused_if_any_is_bad(order: tuple[bytes, bytes]) -> None:
+    headers = [(b"host", order[0]), (b"accept", b"*/*"), (b"host", order[1])]
+    host = _read_headers(headers)[4]
+    assert host == SEVERAL
+    assert not Hosts().valid_in(host, headers)
+    good = [(b"host", b"example.com"), (b"host", b"example.com:8000")]
+    assert Hosts().valid_in(_read_headers(good)[4], good)  # type: ignore[arg-type]

@@ -18,9 +18,10 @@ from litestar.types import Send
 
 from vibe.entrypoints.http.problems import PROBLEM_JSON, Problem
 
-__all__ = ["REMEMBERED", "Hosts"]
+__all__ = ["REMEMBERED", "SEVERAL", "Hosts"]
 
 REMEMBERED = 64  # valid Host values kept; past that, new ones are parsed each time
+SEVERAL = b"\x00"  # what the middleware's header pass notes for a request with more than one Host
 _REFUSAL = msgspec.json.encode(
     Problem(title="Bad Request", status=400, detail="The Host header is not a valid host and port.")
 )
@@ -32,6 +33,12 @@ class Hosts:
 
     def __init__(self) -> None:
         self._valid: set[bytes] = set()
+
+    def valid_in(self, host: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
+        """``host``, the request's one Host header, is valid (for ``SEVERAL``: each of ``headers``)."""
+        if host != SEVERAL:
+            return self.valid(host)
+        return all(self.valid(value) for name, value in headers if name == b"host")
 
     def valid(self, host: bytes) -> bool:
         if host in self._valid:

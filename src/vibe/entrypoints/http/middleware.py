@@ -28,7 +28,7 @@ from litestar.types import ASGIApp
 
 from vibe.entrypoints.http.access_log import AccessLog
 from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
-from vibe.entrypoints.http.host_check import Hosts
+from vibe.entrypoints.http.host_check import SEVERAL, Hosts
 from vibe.entrypoints.http.request_metrics import RequestMetrics
 
 __all__ = [
@@ -118,7 +118,7 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            if host is not None and not self.hosts.valid(host):
+            if host is not None and not self.hosts.valid_in(host, scope["headers"]):
                 await self.hosts.refuse(send_with_headers)  # type: ignore[arg-type]
             elif preflight and scope["method"] == "OPTIONS":
                 await send_with_headers(_PREFLIGHT_START | {"headers": _PREFLIGHT_HEADERS})
@@ -176,7 +176,7 @@ def _read_headers(
     preflight = gzip = False
     for name, value in headers:
         if name == b"host":
-            host = value
+            host = value if host is None else SEVERAL  # more than one: each is checked
         elif name == b"x-request-id":
             request_id = value
         elif name == b"origin":
