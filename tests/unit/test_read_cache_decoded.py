@@ -25,7 +25,8 @@ def encode(value: list[str]) -> bytes:
 
 async def test_a_value_is_decoded_once_while_its_bytes_are_cached() -> None:
     decode = Decoder()
-    cache = ReadCache(InMemoryCache(), "t", encode, decode)
+    store = InMemoryCache()
+    cache = ReadCache(store, "t", encode, decode)
     value = ["a", "b"]
 
     async def load() -> list[str]:
@@ -36,7 +37,7 @@ async def test_a_value_is_decoded_once_while_its_bytes_are_cached() -> None:
     assert decode.calls == 0
     assert all(other is first for other in again)
     assert first == ["a", "b"]
-    other_process = ReadCache(cache._cache, "t", encode, decode)  # reads the bytes this one stored
+    other_process = ReadCache(store, "t", encode, decode)  # reads the bytes this one stored
     seen = [await other_process.get("k", load) for _ in range(5)]
     assert decode.calls == 1
     assert all(other is seen[0] for other in seen)

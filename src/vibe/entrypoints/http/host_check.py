@@ -11,17 +11,17 @@ dozen at most): parsing the header was a tenth of what vibe adds to a request (B
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
-from litestar.types import Send
 
 from vibe.entrypoints.http.problems import PROBLEM_JSON, Problem
 
-__all__ = ["REMEMBERED", "SEVERAL", "Hosts"]
+__all__ = ["REMEMBERED", "Hosts", "refuse_host"]
 
 REMEMBERED = 64  # valid Host values kept; past that, new ones are parsed each time
-SEVERAL = b"\x00"  # what the middleware's header pass notes for a request with more than one Host
 _REFUSAL = msgspec.json.encode(
     Problem(title="Bad Request", status=400, detail="The Host header is not a valid host and port.")
 )
@@ -34,12 +34,6 @@ class Hosts:
     def __init__(self) -> None:
         self._valid: set[bytes] = set()
 
-    def valid_in(self, host: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
-        """``host``, the request's one Host header, is valid (for ``SEVERAL``: each of ``headers``)."""
-        if host != SEVERAL:
-            return self.valid(host)
-        return all(self.valid(value) for name, value in headers if name == b"host")
-
     def valid(self, host: bytes) -> bool:
         if host in self._valid:
             return True
@@ -51,8 +45,8 @@ class Hosts:
             self._valid.add(host)
         return True
 
-    @staticmethod
-    async def refuse(send: Send) -> None:
-        """The 400 problem for a Host that is not valid."""
-        await send({"type": "http.response.start", "status": 400, "headers": list(_REFUSAL_HEADERS)})
-        await send({"type": "http.response.body", "body": _REFUSAL, "more_body": False})
+
+async def refuse_host(send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+    """The 400 problem for a request with a Host that is not valid."""
+    await send({"type": "http.response.start", "status": 400, "headers": list(_REFUSAL_HEADERS)})
+    await send({"type": "http.response.body", "body": _REFUSAL, "more_body": False})

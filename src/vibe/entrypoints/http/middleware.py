@@ -28,7 +28,7 @@ from litestar.types import ASGIApp
 
 from vibe.entrypoints.http.access_log import AccessLog
 from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
-from vibe.entrypoints.http.host_check import SEVERAL, Hosts
+from vibe.entrypoints.http.host_check import Hosts, refuse_host
 from vibe.entrypoints.http.request_metrics import RequestMetrics
 
 __all__ = [
@@ -91,7 +91,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming, origin, preflight, gzip, host = _read_headers(scope["headers"])
+        incoming, origin, preflight, gzip, host_ok = _read_headers(scope["headers"], self.hosts.valid)
         request_id, raw_id = request_id_of(incoming)
         added = [(b"x-request-id", raw_id)]
         if origin is not None and self._grants(origin, scope["path"]):
@@ -118,8 +118,8 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            if host is not None and not self.hosts.valid_in(host, scope["headers"]):
-                await self.hosts.refuse(send_with_headers)  # type: ignore[arg-type]
+            if not host_ok:
+                await refuse_host(send_with_headers)
             elif preflight and scope["method"] == "OPTIONS":
                 await send_with_headers(_PREFLIGHT_START | {"headers": _PREFLIGHT_HEADERS})
                 await send_with_headers({"type": "http.response.body", "body": b"", "more_body": False})
@@ -168,15 +168,16 @@ def request_id_of(incoming: bytes | None) -> tuple[str, bytes]:
 
 
 def _read_headers(
-    headers: Iterable[tuple[bytes, bytes]],
-) -> tuple[bytes | None, bytes | None, bool, bool, bytes | None]:
-    """(X-Request-ID, Origin, is a CORS preflight, accepts gzip, Host) from the raw header list (ASGI
-    gives the names in lower case)."""
-    request_id = origin = host = None
+    headers: Iterable[tuple[bytes, bytes]], valid_host: Callable[[bytes], bool]
+) -> tuple[bytes | None, bytes | None, bool, bool, bool]:
+    """(X-Request-ID, Origin, is a CORS preflight, accepts gzip, every Host is valid) from the raw
+    header list (ASGI gives the names in lower case)."""
+    request_id = origin = None
     preflight = gzip = False
+    host_ok = True
     for name, value in headers:
         if name == b"host":
-            host = value if host is None else SEVERAL  # more than one: each is checked
+            host_ok = host_ok and valid_host(value)
         elif name == b"x-request-id":
             request_id = value
         elif name == b"origin":
@@ -185,7 +186,7 @@ def _read_headers(
             gzip = b"gzip" in value
         elif name == b"access-control-request-method":
             preflight = True
-    return request_id, origin, preflight, gzip, host
+    return request_id, origin, preflight, gzip, host_ok
 
 
 def _with_headers(
