@@ -23,7 +23,12 @@ from vibe.config import Settings
 from vibe.testing.mysql import fresh_mysql_database
 
 CLUSTER_JWT_SECRET = "cluster-secret-that-is-long-enough-for-hs256-0123456789"
-REDIS_DB = 14
+# Each cluster has a Redis database of its own: the job stream and its consumer group are shared by
+# every worker on one database, so a cluster a test starts for itself while the session's cluster
+# (``conftest.cluster``) is up would have its jobs taken by the session's workers (which find no such
+# generation in their own MariaDB database), and flushing the database breaks the other's streams.
+SHARED_REDIS_DB = 14  # the session's cluster
+OWN_REDIS_DB = 13  # a cluster one test starts and stops (tests run one at a time)
 
 
 @dataclass
@@ -92,10 +97,11 @@ def running_cluster(
     serve_workers: int = 2,
     workers: int = 2,
     worker_concurrency: int = 2,
+    redis_db: int = OWN_REDIS_DB,
     **env: str,
 ) -> Iterator[Cluster]:
     with fresh_mysql_database(mysql_admin_url) as database_url:
-        redis = redis_url.rsplit("/", 1)[0] + f"/{REDIS_DB}"
+        redis = redis_url.rsplit("/", 1)[0] + f"/{redis_db}"
         with Redis.from_url(redis) as client:
             client.flushdb()
         defaults = {

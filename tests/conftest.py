@@ -133,9 +133,10 @@ def redis_test_url(redis_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory: pytest.TempPathFactory, mysql_admin_url: str, redis_url: str) -> Iterator[Any]:
-    from tests.cluster import running_cluster
+    from tests.cluster import SHARED_REDIS_DB, running_cluster
 
-    with running_cluster(tmp_path_factory.mktemp("cluster"), mysql_admin_url, redis_url) as running:
+    folder = tmp_path_factory.mktemp("cluster")
+    with running_cluster(folder, mysql_admin_url, redis_url, redis_db=SHARED_REDIS_DB) as running:
         yield running
 
 
