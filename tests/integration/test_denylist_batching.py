@@ -1,5 +1,6 @@
-"""The Redis denylist answers the checks asked in one turn of the event loop with one MGET, and each
-check exactly as if it had been asked alone: a revocation Redis holds when a check is asked counts."""
+"""The Redis denylist answers the checks asked together with one MGET (those of one turn of the event
+loop, and those asked while an MGET is out), and each check exactly as if it had been asked alone: a
+revocation Redis holds when a check is asked counts."""
 
 from __future__ import annotations
 
@@ -130,18 +131,58 @@ async def test_a_request_that_went_away_does_not_disturb_the_others(redis: Redis
         assert await denylist.is_denied("jti:2")
 
 
-async def test_a_flush_cancelled_before_it_ran_leaves_nothing_waiting(redis: Redis) -> None:
+def senders() -> set[asyncio.Task[Any]]:
+    return {task for task in asyncio.all_tasks() if task.get_coro().__qualname__ == "RedisDenylist._send"}  # type: ignore[union-attr]
+
+
+async def test_a_sender_cancelled_before_it_ran_leaves_nothing_waiting(redis: Redis) -> None:
     async with asyncio.timeout(DEADLINE):
         denylist, spy = await restored(redis)
         check = asyncio.create_task(denylist.is_denied("jti:1"))
-        await asyncio.sleep(0)  # the check has joined a batch; its flush has not run yet
-        for flush in list(denylist._flushes):
-            flush.cancel()  # what a loop shutting down does
+        await asyncio.sleep(0)  # the check waits; its sender has not run yet
+        (sender,) = senders()
+        sender.cancel()  # what a loop shutting down does
         await asyncio.wait({check}, timeout=1)
         assert check.cancelled()  # not left waiting for an answer that will never come
         assert spy.mgets == []
         assert not await denylist.is_denied("jti:1")  # later checks are sent, not stuck
         assert spy.mgets == [2]
+
+
+async def test_a_sender_cancelled_while_redis_answers_leaves_nothing_waiting(redis: Redis) -> None:
+    async with asyncio.timeout(DEADLINE):
+        denylist, spy = await restored(redis)
+        spy.hold = asyncio.Event()
+        sent = asyncio.create_task(denylist.is_denied("jti:1"))
+        await spy.answered.wait()
+        waiting = asyncio.create_task(denylist.is_denied("jti:2"))  # waits for the next MGET
+        await asyncio.sleep(0)
+        (sender,) = senders()
+        sender.cancel()
+        await asyncio.wait({sent, waiting}, timeout=1)
+        assert sent.cancelled()
+        assert waiting.cancelled()
+        spy.hold = None
+        assert not await denylist.is_denied("jti:1")  # later checks are sent, not stuck
+        assert spy.mgets == [2, 2]
+
+
+async def test_checks_asked_while_an_mget_is_out_go_together_in_the_next(redis: Redis) -> None:
+    async with asyncio.timeout(DEADLINE):
+        denylist, spy = await restored(redis)
+        await denylist.deny("jti:3", 900)
+        spy.hold = asyncio.Event()
+        first = asyncio.create_task(denylist.is_denied("jti:0"))
+        await spy.answered.wait()  # one MGET out
+        later = []
+        for i in range(1, 6):  # asked on five different turns of the loop
+            later.append(asyncio.create_task(denylist.is_denied(f"jti:{i}")))
+            await asyncio.sleep(0)
+        spy.hold.set()
+        assert await first is False
+        assert await asyncio.gather(*later) == [i == 3 for i in range(1, 6)]
+        assert spy.mgets == [2, 6]  # one round trip for the five, not one each
+        assert senders() == set()  # the sender ends when nobody waits
 
 
 keys = st.sampled_from([f"{kind}:{n}" for kind in ("jti", "fam") for n in range(6)])

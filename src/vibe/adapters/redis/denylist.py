@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 
 from redis.asyncio import Redis
 
@@ -19,10 +18,13 @@ class RedisDenylist(Denylist):
     A marker key says the denylist holds everything: a Redis that restarted without its data has no
     marker, so the first check after it raises DenylistForgotten and the app restores it.
 
-    Every authenticated request asks; the checks asked during one turn of the event loop share one
-    MGET (marker and every key), sent on the next turn. Each check is still answered by a Redis read
-    made after it was asked, so a revocation that Redis holds when a request is checked always counts;
-    under load this turns many round trips into one, and alone a check costs one task more.
+    Every authenticated request asks, so the checks share MGETs (marker and every key), one at a time
+    per process, like a database's group commit: the first check starts a sender, whose first MGET
+    goes on the next turn of the event loop with every check asked until then; the checks asked while
+    an MGET is out wait for it to come back and go together in the next one. Each check is still
+    answered by a Redis read sent after it was asked, so a revocation that Redis holds when a request
+    is checked always counts. A check alone costs one task more; under load, one round trip answers
+    every check asked during the last one (an MGET a turn made some batches of one or two, BENCHMARKS.md).
     """
 
     MAX_BATCH = 256  # checks per MGET
@@ -31,8 +33,8 @@ class RedisDenylist(Denylist):
         self._redis = redis
         self._prefix = prefix
         self._marker = prefix + "@restored"
-        self._batch: list[tuple[tuple[str, ...], asyncio.Future[bool]]] = []
-        self._flushes: set[asyncio.Task[None]] = set()
+        self._waiting: list[tuple[tuple[str, ...], asyncio.Future[bool]]] = []
+        self._sender: asyncio.Task[None] | None = None
 
     @fail_closed
     async def deny(self, key: str, ttl_seconds: int) -> None:
@@ -41,23 +43,41 @@ class RedisDenylist(Denylist):
     @fail_closed
     async def is_denied(self, *keys: str) -> bool:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        batch = self._batch
-        if not batch:
-            # The task's first step runs on the next turn: every check asked before then joins it.
-            flush = asyncio.create_task(self._flush(batch))
-            self._flushes.add(flush)
-            flush.add_done_callback(functools.partial(self._flushed, batch))
-        batch.append((keys, future))
-        if len(batch) >= self.MAX_BATCH:
-            self._batch = []
+        self._waiting.append((keys, future))
+        if self._sender is None:
+            self._sender = asyncio.create_task(self._send())
+            self._sender.add_done_callback(self._ended)
         return await future
 
-    async def _flush(self, batch: list[tuple[tuple[str, ...], asyncio.Future[bool]]]) -> None:
-        if self._batch is batch:
-            self._batch = []  # checks asked from now on wait for the next MGET
+    async def _send(self) -> None:
+        """Send the waiting checks, MAX_BATCH at a time, until none wait; then end (the next check
+        starts a new sender). Cancelled (a loop shutting down), it leaves no check waiting."""
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[: self.MAX_BATCH], self._waiting[self.MAX_BATCH :]
+                await self._answer(batch)
+        finally:
+            self._stop()
+
+    def _ended(self, sender: asyncio.Task[None]) -> None:
+        """A sender cancelled before its first step never ran its ``finally``."""
+        if self._sender is sender:
+            self._stop()
+
+    def _stop(self) -> None:
+        self._sender = None
+        waiting, self._waiting = self._waiting, []
+        for _, future in waiting:
+            future.cancel()
+
+    async def _answer(self, batch: list[tuple[tuple[str, ...], asyncio.Future[bool]]]) -> None:
         names = list(dict.fromkeys(self._prefix + key for keys, _ in batch for key in keys))
         try:
             marker, *values = await self._redis.mget(self._marker, *names)
+        except asyncio.CancelledError:
+            for _, future in batch:
+                future.cancel()
+            raise
         except Exception as error:
             for _, future in batch:
                 if not future.done():
@@ -71,18 +91,6 @@ class RedisDenylist(Denylist):
                 future.set_exception(DenylistForgotten())
             else:
                 future.set_result(any(self._prefix + key in denied for key in keys))
-
-    def _flushed(
-        self, batch: list[tuple[tuple[str, ...], asyncio.Future[bool]]], flush: asyncio.Task[None]
-    ) -> None:
-        """A flush cancelled (even before its first step, at shutdown) must leave no check waiting
-        and no batch that later checks would join without a flush to send it."""
-        self._flushes.discard(flush)
-        if self._batch is batch:
-            self._batch = []
-        for _, future in batch:
-            if not future.done():
-                future.cancel()
 
     @fail_closed
     async def mark_restored(self) -> None:
