@@ -1,16 +1,18 @@
 """CPU of one request through the ASGI app, in-process, no server (a micro-benchmark, not in the plan).
 
-    python -m bench.micro_request_path [--rounds 5] [--requests 4000]
+    python -m bench.micro_request_path [--rounds 5] [--requests 4000] [--setup mariadb-redis]
 
-Drives ``create_app(vibe)`` on the embedded default (a throwaway SQLite file) and the bare Litestar app
-of benchmark 1 with synthetic ASGI messages on uvloop, and prints the process CPU (``process_time``,
-every thread)
-per request of ``GET /ping``, ``GET /api/v1/users/me`` and ``GET /api/v1/projects`` (20 items), the
-median of the rounds, which run interleaved. Logging is set up as ``vibe serve`` sets it (the access
-log on, at ``INFO``), writing to ``/dev/null``. There is no socket, no HTTP parsing and no load generator
-in it, so it shows what the app itself costs and stays meaningful on a busy machine where wrk's
-figures do not; the real server adds uvicorn's parsing and the socket writes (about 20-30 µs here).
-Run it with ``PYTHONPATH`` pointing at another checkout's ``src`` to compare two versions of vibe.
+Drives ``create_app(vibe)`` on the embedded default (a throwaway SQLite file; with ``--setup
+mariadb-redis``, a fresh MariaDB database and Redis database 12, as benchmark 1 uses) and the bare
+Litestar app of benchmark 1 with synthetic ASGI messages on uvloop, and prints the process CPU
+(``process_time``, every thread) per request of ``GET /ping``, ``GET /api/v1/users/me`` and
+``GET /api/v1/projects`` (20 items), the median of the rounds, which run interleaved. Logging is set
+up as ``vibe serve`` sets it (the access log on, at ``INFO``), writing to ``/dev/null``. There is no
+socket, no HTTP parsing and no load generator in it, so it shows what the app itself costs and stays
+meaningful on a busy machine where wrk's figures do not; the real server adds uvicorn's parsing and
+the socket writes (about 20-30 µs here). Requests come one at a time, so on Redis each token check is
+an MGET of its own (under load, checks asked together share one). Run it with ``PYTHONPATH`` pointing
+at another checkout's ``src`` to compare two versions of vibe.
 """
 
 from __future__ import annotations
@@ -21,21 +23,23 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import uvloop
+from redis import Redis
 
 from bench.bare_litestar import app as bare_litestar
 from bench.seed import PASSWORD
 from bench.servers import BENCH_JWT_SECRET
-from vibe.bootstrap import connect
+from vibe.bootstrap import connect, migrate_database
 from vibe.config import Settings
 from vibe.entrypoints.http.app import create_app
 from vibe.entrypoints.http.asgi import freeze_startup_objects
 from vibe.entrypoints.logs import configure_logging
+from vibe.testing.mysql import fresh_mysql_database
 
 __all__ = ["main"]
 
@@ -93,31 +97,51 @@ async def seed(app: App) -> list[tuple[bytes, bytes]]:
     return auth
 
 
-async def run(rounds: int, count: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'vibe.db'}", jwt_secret=BENCH_JWT_SECRET
-        )
-        vibe = connect(settings)
-        await vibe.start()
+@contextlib.contextmanager
+def stores(setup: str) -> Iterator[Settings]:
+    """The settings of a throwaway ``setup``: a SQLite file, or a MariaDB database and Redis database
+    (migrated, flushed; dropped after)."""
+    if setup == "embedded":
+        with tempfile.TemporaryDirectory() as folder:
+            yield Settings(
+                database_url=f"sqlite+aiosqlite:///{Path(folder) / 'vibe.db'}", jwt_secret=BENCH_JWT_SECRET
+            )
+        return
+    admin = os.environ.get("BENCH_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+    with fresh_mysql_database(admin, prefix="vibe_bench") as database_url:
+        settings = Settings(database_url=database_url, redis_url=redis_url, jwt_secret=BENCH_JWT_SECRET)
+        migrate_database(settings)
+        redis = Redis.from_url(redis_url)
+        redis.flushdb()
         try:
-            app = create_app(vibe)
-            auth = await seed(app)
-            freeze_startup_objects()  # as each `vibe serve` worker does
-            cases = {
-                "bare Litestar /ping": (bare_litestar, "/ping", []),
-                "vibe /ping": (app, "/ping", []),
-                "vibe /api/v1/users/me": (app, "/api/v1/users/me", auth),
-                "vibe /api/v1/projects": (app, "/api/v1/projects", auth),
-            }
-            for target, path, headers in cases.values():  # warm up
-                await cpu_per_request(target, path, headers, count // 4)
-            figures: dict[str, list[float]] = {name: [] for name in cases}
-            for _ in range(rounds):
-                for name, (target, path, headers) in cases.items():
-                    figures[name].append(await cpu_per_request(target, path, headers, count))
+            yield settings
         finally:
-            await vibe.aclose()
+            redis.flushdb()
+            redis.close()
+
+
+async def run(rounds: int, count: int, settings: Settings) -> None:
+    vibe = connect(settings)
+    await vibe.start()
+    try:
+        app = create_app(vibe)
+        auth = await seed(app)
+        freeze_startup_objects()  # as each `vibe serve` worker does
+        cases = {
+            "bare Litestar /ping": (bare_litestar, "/ping", []),
+            "vibe /ping": (app, "/ping", []),
+            "vibe /api/v1/users/me": (app, "/api/v1/users/me", auth),
+            "vibe /api/v1/projects": (app, "/api/v1/projects", auth),
+        }
+        for target, path, headers in cases.values():  # warm up
+            await cpu_per_request(target, path, headers, count // 4)
+        figures: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(rounds):
+            for name, (target, path, headers) in cases.items():
+                figures[name].append(await cpu_per_request(target, path, headers, count))
+    finally:
+        await vibe.aclose()
     medians = {name: statistics.median(values) for name, values in figures.items()}
     for name, value in medians.items():
         spread = f"{min(figures[name]):.1f}-{max(figures[name]):.1f}"
@@ -132,10 +156,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--setup", choices=("embedded", "mariadb-redis"), default="embedded")
     args = parser.parse_args()
-    with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+    with (
+        stores(args.setup) as settings,
+        open(os.devnull, "w") as devnull,
+        contextlib.redirect_stderr(devnull),
+    ):
         configure_logging("INFO")  # as `vibe serve` does: the access log on, written to /dev/null
-        uvloop.run(run(args.rounds, args.requests))
+        uvloop.run(run(args.rounds, args.requests, settings))
 
 
 if __name__ == "__main__":
