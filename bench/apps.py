@@ -20,7 +20,7 @@ from vibe.bootstrap import connect
 from vibe.config import Settings
 from vibe.domain.ports import ModelClient
 from vibe.entrypoints.http.app import create_app
-from vibe.entrypoints.http.asgi import freeze_startup_objects
+from vibe.entrypoints.http.asgi import serving
 from vibe.entrypoints.logs import configure_logging
 from vibe.entrypoints.worker import run_worker
 
@@ -44,9 +44,7 @@ def app() -> Litestar:
     """What ``vibe serve`` builds in each worker process, with the bench model."""
     settings = Settings.from_env(os.environ)
     configure_logging(settings.log_level, tracing=settings.tracing)
-    application = create_app(connect(settings, migrate=False, model=bench_model()))
-    freeze_startup_objects()
-    return application
+    return serving(create_app(connect(settings, migrate=False, model=bench_model())))
 
 
 async def _worker(concurrency: int) -> None:
