@@ -268,7 +268,7 @@ class Container(containers.DeclarativeContainer):
     denylist = providers.Selector(
         backend,
         memory=providers.Singleton(InMemoryDenylist, clock),
-        redis=providers.Singleton(redis_wiring.redis_denylist, redis),
+        redis=providers.Singleton(redis_wiring.redis_denylist, redis, resources),
     )
     cache = providers.Selector(
         backend,

@@ -22,24 +22,51 @@ DEADLINE = 10.0
 
 
 class MgetSpy:
-    """The client, with every MGET counted and, when ``hold`` is set, held after Redis answered."""
+    """The client, with every MGET the denylist sends counted and, when ``hold`` is set, held after
+    Redis answered. The denylist sends them on a connection of its own, made by the client's pool."""
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self.mgets: list[int] = []  # keys per MGET
         self.hold: asyncio.Event | None = None
         self.answered = asyncio.Event()
+        self.connections: list[SpyConnection] = []
+        self.connection_pool = self
 
-    async def mget(self, *names: str) -> list[Any]:
-        self.mgets.append(len(names))
-        values = await self._redis.mget(*names)
-        self.answered.set()
-        if self.hold is not None:
-            await self.hold.wait()
-        return values
+    def make_connection(self) -> SpyConnection:
+        connection = SpyConnection(self, self._redis.connection_pool.make_connection())  # type: ignore[no-untyped-call]
+        self.connections.append(connection)
+        return connection
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._redis, name)
+
+
+class SpyConnection:
+    def __init__(self, spy: MgetSpy, connection: Any) -> None:
+        self._spy = spy
+        self._connection = connection
+        self.disconnected = False
+
+    async def send_command(self, *args: Any) -> None:
+        assert args[0] == "MGET"
+        self._spy.mgets.append(len(args) - 1)
+        await self._connection.send_command(*args)
+
+    async def read_response(self) -> Any:
+        values = await self._connection.read_response()
+        self._spy.answered.set()
+        if self._spy.hold is not None:
+            await self._spy.hold.wait()
+        return values
+
+    async def client_id(self) -> int:
+        await self._connection.send_command("CLIENT", "ID")
+        return int(await self._connection.read_response())
+
+    async def disconnect(self, nowait: bool = False) -> None:
+        self.disconnected = True
+        await self._connection.disconnect(nowait=nowait)
 
 
 @pytest.fixture
@@ -131,6 +158,28 @@ async def test_a_request_that_went_away_does_not_disturb_the_others(redis: Redis
         assert await denylist.is_denied("jti:2")
 
 
+async def test_checks_go_on_one_connection_of_the_denylist_and_it_closes(redis: Redis) -> None:
+    async with asyncio.timeout(DEADLINE):
+        denylist, spy = await restored(redis)
+        for i in range(3):
+            assert not await denylist.is_denied(f"jti:{i}")
+        assert len(spy.connections) == 1
+        await denylist.aclose()
+        assert spy.connections[0].disconnected
+
+
+async def test_a_connection_redis_dropped_is_replaced_and_the_check_answered(redis: Redis) -> None:
+    async with asyncio.timeout(DEADLINE):
+        denylist, spy = await restored(redis)
+        assert not await denylist.is_denied("jti:1")
+        killed = await spy.connections[0].client_id()
+        assert await redis.client_kill_filter(_id=str(killed)) == 1  # as a Redis restart would
+        await denylist.deny("jti:1", 900)
+        assert await denylist.is_denied("jti:1")
+        assert len(spy.connections) == 2
+        await denylist.aclose()
+
+
 def senders() -> set[asyncio.Task[Any]]:
     return {task for task in asyncio.all_tasks() if task.get_coro().__qualname__ == "RedisDenylist._send"}  # type: ignore[union-attr]
 
@@ -162,9 +211,11 @@ async def test_a_sender_cancelled_while_redis_answers_leaves_nothing_waiting(red
         await asyncio.wait({sent, waiting}, timeout=1)
         assert sent.cancelled()
         assert waiting.cancelled()
+        assert spy.connections[0].disconnected  # its reply must never be read as the next one's
         spy.hold = None
         assert not await denylist.is_denied("jti:1")  # later checks are sent, not stuck
         assert spy.mgets == [2, 2]
+        assert len(spy.connections) == 2
 
 
 async def test_checks_asked_while_an_mget_is_out_go_together_in_the_next(redis: Redis) -> None:

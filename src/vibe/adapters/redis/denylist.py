@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from vibe.adapters.redis.errors import fail_closed
 from vibe.domain.ports import Denylist, DenylistForgotten
@@ -35,6 +38,7 @@ class RedisDenylist(Denylist):
         self._marker = prefix + "@restored"
         self._waiting: list[tuple[tuple[str, ...], asyncio.Future[bool]]] = []
         self._sender: asyncio.Task[None] | None = None
+        self._connection: AbstractConnection | None = None  # the sender's own
 
     @fail_closed
     async def deny(self, key: str, ttl_seconds: int) -> None:
@@ -73,7 +77,7 @@ class RedisDenylist(Denylist):
     async def _answer(self, batch: list[tuple[tuple[str, ...], asyncio.Future[bool]]]) -> None:
         names = list(dict.fromkeys(self._prefix + key for keys, _ in batch for key in keys))
         try:
-            marker, *values = await self._redis.mget(self._marker, *names)
+            marker, *values = await self._mget(self._marker, *names)
         except asyncio.CancelledError:
             for _, future in batch:
                 future.cancel()
@@ -91,6 +95,36 @@ class RedisDenylist(Denylist):
                 future.set_exception(DenylistForgotten())
             else:
                 future.set_result(any(self._prefix + key in denied for key in keys))
+
+    async def _mget(self, *names: str) -> list[Any]:
+        """MGET on the sender's own connection. The sender sends one at a time, so it takes no
+        connection from the pool for each: that checkout (with its check that the socket holds no
+        stray data) and the client's wrappers cost ~40 of the ~100 µs of CPU an MGET took here.
+        A connection found broken (Redis restarted) is replaced and the MGET sent once more, as the
+        client's retry would."""
+        try:
+            return await self._mget_once(*names)
+        except RedisConnectionError:
+            return await self._mget_once(*names)
+
+    async def _mget_once(self, *names: str) -> list[Any]:
+        if self._connection is None:
+            self._connection = self._redis.connection_pool.make_connection()  # type: ignore[no-untyped-call]
+        connection = self._connection
+        try:
+            await connection.send_command("MGET", *names)
+            values: list[Any] = await connection.read_response()
+        except BaseException:  # failed or cancelled midway: never read its reply as the next one's
+            self._connection = None
+            await connection.disconnect(nowait=True)
+            raise
+        return values
+
+    async def aclose(self) -> None:
+        """Close the sender's connection (at shutdown)."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.disconnect()
 
     @fail_closed
     async def mark_restored(self) -> None:

@@ -67,10 +67,12 @@ def redis_limiter(redis: Redis) -> RateLimiter:
     return RedisRateLimiter(redis)
 
 
-def redis_denylist(redis: Redis) -> Denylist:
+def redis_denylist(redis: Redis, resources: AsyncExitStack) -> Denylist:
     from vibe.adapters.redis.denylist import RedisDenylist
 
-    return RedisDenylist(redis)
+    denylist = RedisDenylist(redis)
+    close_quietly(resources, denylist.aclose)
+    return denylist
 
 
 def redis_cache(redis: Redis, resources: AsyncExitStack) -> Cache:
