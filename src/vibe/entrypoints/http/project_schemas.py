@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from vibe.domain.ports import Page
 from vibe.domain.projects import FileEntry, Project, Version
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "VersionOut",
     "project_detail_out",
     "project_out",
+    "project_page_out",
     "version_out",
 ]
 
@@ -103,6 +105,28 @@ def project_out(project: Project) -> ProjectOut:
         created_at=project.created_at,
         updated_at=project.updated_at,
     )
+
+
+# The projects converted lately, by the identity of the domain value: the read cache hands out the same
+# Project objects while its entry for the owner's list lives, so a busy list's projects are converted
+# once, not on every request (20 projects: about a tenth of the request's CPU in-process). The project
+# is held beside its conversion, so its id cannot be reused while it is here; both are frozen in
+# practice (nothing mutates either).
+_PROJECTS_KEPT = 4096
+_converted: dict[int, tuple[Project, ProjectOut]] = {}
+
+
+def project_page_out(page: Page[Project]) -> ProjectPage:
+    items = []
+    for project in page.items:
+        kept = _converted.get(id(project))
+        if kept is None or kept[0] is not project:
+            kept = project, project_out(project)
+            if len(_converted) >= _PROJECTS_KEPT:
+                del _converted[next(iter(_converted))]  # the oldest
+            _converted[id(project)] = kept
+        items.append(kept[1])
+    return ProjectPage(items=items, total=page.total)
 
 
 def project_detail_out(project: Project, files: list[FileEntry]) -> ProjectDetailOut:

@@ -47,6 +47,7 @@ from vibe.entrypoints.http.project_schemas import (
     VersionOut,
     project_detail_out,
     project_out,
+    project_page_out,
     version_out,
 )
 from vibe.entrypoints.http.untrusted import VersionQuery, refuse_service_workers
@@ -97,7 +98,7 @@ async def list_projects(
     projects: ProjectsDep, principal: Me, limit: Limit = 20, offset: Offset = 0
 ) -> ProjectPage:
     page = await projects.list_projects(principal.user, limit, offset)
-    return ProjectPage(items=[project_out(p) for p in page.items], total=page.total)
+    return project_page_out(page)
 
 
 @get(
