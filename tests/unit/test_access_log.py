@@ -9,8 +9,18 @@ import threading
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from vibe.entrypoints.http.access_log import FLUSH_SECONDS, AccessLog, Line, StreamSink, message, redact
+from vibe.entrypoints.http.access_log import (
+    FLUSH_SECONDS,
+    AccessLog,
+    Line,
+    StreamSink,
+    asctime,
+    message,
+    redact,
+)
 
 RID = "0123456789abcdef0123456789abcdef"
 
@@ -62,6 +72,13 @@ def test_the_stream_sink_writes_lines_as_the_root_handler_formats_them() -> None
     assert first[19] == ","
     assert "secret" not in out.getvalue()
     assert second.endswith(f'"GET /ping" 200 1.2ms rid={RID}')
+
+
+@given(st.lists(st.floats(min_value=0, max_value=4e9, allow_nan=False), min_size=1, max_size=20))
+def test_the_sinks_timestamps_are_loggings_for_any_times_in_any_order(times: list[float]) -> None:
+    sink = StreamSink(io.StringIO())
+    for created in sorted(times) + times:  # in order (as batches are), then any order
+        assert sink._asctime(created) == asctime(created)
 
 
 class _Stuck(io.StringIO):

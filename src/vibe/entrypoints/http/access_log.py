@@ -126,6 +126,7 @@ class StreamSink:
         self._lock = threading.Lock()
         self._pending = self._dropped = 0
         self._second, self._stamp = -1, ""
+        self._millisecond, self._asctime_text = -1, ""
         threading.Thread(target=self._write, name="vibe-access-log", daemon=True).start()
 
     def __call__(self, lines: list[Line]) -> None:
@@ -139,11 +140,17 @@ class StreamSink:
         self._queue.put((len(lines), text))
 
     def _asctime(self, created: float) -> str:
-        """``asctime`` with one strftime a second (called on the event loop's thread only)."""
+        """``asctime`` with one strftime a second and one format a millisecond (a busy worker logs
+        a dozen lines in one; called on the event loop's thread only)."""
         second = int(created)
+        millisecond = int((created - second) * 1000)
+        if second == self._second and millisecond == self._millisecond:
+            return self._asctime_text
         if second != self._second:
             self._second, self._stamp = second, asctime(second)[:-4]
-        return f"{self._stamp},{int((created - second) * 1000):03d}"
+        self._millisecond = millisecond
+        self._asctime_text = f"{self._stamp},{millisecond:03d}"
+        return self._asctime_text
 
     def drain(self, timeout: float) -> bool:
         """Wait until everything handed over so far is written."""
