@@ -33,7 +33,7 @@ from redis import Redis
 
 from bench.bare_litestar import app as bare_litestar
 from bench.seed import PASSWORD
-from bench.servers import BENCH_JWT_SECRET
+from bench.servers import BENCH_JWT_SECRET, service_urls
 from vibe.bootstrap import connect, migrate_database
 from vibe.config import Settings
 from vibe.entrypoints.http.app import create_app
@@ -107,8 +107,7 @@ def stores(setup: str) -> Iterator[Settings]:
                 database_url=f"sqlite+aiosqlite:///{Path(folder) / 'vibe.db'}", jwt_secret=BENCH_JWT_SECRET
             )
         return
-    admin = os.environ.get("BENCH_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/")
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+    admin, redis_url = service_urls()
     with fresh_mysql_database(admin, prefix="vibe_bench") as database_url:
         settings = Settings(database_url=database_url, redis_url=redis_url, jwt_secret=BENCH_JWT_SECRET)
         migrate_database(settings)

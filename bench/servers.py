@@ -33,6 +33,7 @@ __all__ = [
     "free_port",
     "ready",
     "rss_bytes",
+    "service_urls",
 ]
 
 BENCH_JWT_SECRET = "bench-secret-that-is-long-enough-for-hs256-0123456789"
@@ -212,6 +213,15 @@ def _migrate(folder: Path, env: Mapping[str, str]) -> None:
         raise RuntimeError(f"vibe db upgrade failed:\n{done.stderr}")
 
 
+def service_urls() -> tuple[str, str]:
+    """The MariaDB server (an admin URL: each setup makes a database of its own) and the Redis
+    database the ``mariadb-redis`` setup uses: ``BENCH_MYSQL_URL``, ``BENCH_REDIS_URL``."""
+    return (
+        os.environ.get("BENCH_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/"),
+        os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+    )
+
+
 @contextlib.contextmanager
 def deployment(setup: Setup, folder: Path) -> Iterator[Deployment]:
     """The stores of ``setup`` (migrated) and the environment of its processes; torn down after."""
@@ -227,8 +237,7 @@ def deployment(setup: Setup, folder: Path) -> Iterator[Deployment]:
             for process in embedded.processes:
                 process.stop()
         return
-    admin = os.environ.get("BENCH_MYSQL_URL", "mysql+aiomysql://root@127.0.0.1:3306/")
-    redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+    admin, redis = service_urls()
     with fresh_mysql_database(admin, prefix="vibe_bench") as database_url:
         env |= {"VIBE_DATABASE_URL": database_url, "VIBE_REDIS_URL": redis, "VIBE_QUEUE": "redis"}
         _migrate(folder, env)

@@ -26,7 +26,7 @@ def app() -> Litestar:
 # is 700). Under load each request's objects live across turns of the event loop, so at the default
 # a worker ran a young collection every few requests, each walking the requests in flight, and moved
 # them to the older generations, which set off a full collection (10-20 ms of stopped loop) every
-# half second: 6 % of a worker's time on `GET /api/v1/users/me` with two workers on MariaDB and Redis
+# half second: 7 % of a worker's time on `GET /api/v1/users/me` with two workers on MariaDB and Redis
 # (BENCHMARKS.md, issue 22). Garbage cycles still go within 10,000 allocations.
 YOUNG_GENERATION = 10_000
 
