@@ -386,6 +386,30 @@ def test_a_cut_stream_resumes_from_its_last_event_with_nothing_lost_or_repeated(
         context.close()
 
 
+def test_a_preview_whose_load_fails_is_loaded_again(server: str, browser: Any) -> None:
+    """A dropped connection under the preview's first load (a network blip, a proxy restarting) must
+    not leave an error page in the frame until the person presses Refresh."""
+    context, page, console = new_page(browser, server)
+    refused: list[str] = []
+
+    def refuse_the_first_load(route: Any) -> None:
+        if not refused and route.request.is_navigation_request():
+            refused.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/w/"), refuse_the_first_load)
+    register(page, f"blip{os.urandom(4).hex()}@example.com")
+    send(page, "A blog about hiking in the Alps")
+    expect_text(page, "#live-status", "Version 1 is ready")
+    expect_text(page.frame_locator("#preview-frame"), "h1", "Hiking in the Alps")
+    assert len(refused) == 1, refused
+    network = [e for e in console.errors if "net::ERR_" in e]
+    assert [e for e in console.errors if e not in network] == [], console.errors
+    context.close()
+
+
 # --- helpers ----------------------------------------------------------------------------------------
 
 

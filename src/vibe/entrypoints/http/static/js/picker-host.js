@@ -12,7 +12,8 @@
  *  - picks and edits count only while the person has pick mode on (they turned it on in the app);
  *  - no message ever makes the app send a request or change the project by itself: a pick becomes a
  *    chip the person sees (and sends with their own prompt, or removes); a text edit becomes a card
- *    that saves only when the person presses Save in the app; "ready" and "exit" only redraw;
+ *    that saves only when the person presses Save in the app; "ready" and "exit" only redraw ("ready"
+ *    also tells the preview its load worked, so it is not tried again: a page can only spare a reload);
  *  - the server checks every selector again (it must match exactly one element of the file), and an
  *    edit is written only where the selector locates a text that is in the file as written.
  * The page gains nothing it could not do by asking the person to click: it cannot read the app, its
@@ -98,11 +99,11 @@ export function readMessage(data) {
 
 /**
  * @param {{onEdit: (edit: TextEdit) => Promise<boolean>, onImage: (swap: ImageSwap, file: File) => Promise<boolean>,
- *          onChange?: () => void}} handlers
+ *          onChange?: () => void, onReady?: () => void}} handlers
  *   `onEdit` saves a confirmed text edit, `onImage` an image replaced by a picture the person chose;
- *   true when it was saved
+ *   true when it was saved; `onReady`: a page in the frame said it is there
  */
-export function createPicker({ onEdit, onImage, onChange }) {
+export function createPicker({ onEdit, onImage, onChange, onReady }) {
   const frame = /** @type {HTMLIFrameElement} */ (byId("preview-frame"));
   const toggle = /** @type {HTMLButtonElement} */ (byId("pick-toggle"));
   const chips = byId("picks");
@@ -280,6 +281,7 @@ export function createPicker({ onEdit, onImage, onChange }) {
     if (!message) return;
     if (message.type === "ready") {
       tellFrame();
+      onReady?.();
       return;
     }
     if (!on) return;

@@ -5,6 +5,12 @@
  * sandboxed page has an opaque origin, so its own requests for its CSS and scripts carry no cookie,
  * and only the token in the path lets them through. The link is renewed before it runs out, and on
  * Refresh when it is close to.
+ *
+ * A load can fail (a dropped connection, a proxy restarting): the frame then holds the browser's error
+ * page, and nothing in it can be read from here (an opaque origin). But every page the frame loads
+ * says so: vibe's picker, the first script of each workspace page, posts "ready" at once
+ * (picker-host.js tells this module). A load that ends without it is tried again, a few times,
+ * further apart each time; after that the Refresh button is there.
  */
 
 import { api } from "./api.js";
@@ -13,6 +19,8 @@ import { onLanguageChange, setText, t } from "./i18n.js";
 import { toastError } from "./toast.js";
 
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
+/** How long after a load without "ready" each new attempt comes (its length is how many there are). */
+const RETRY_AFTER_MS = [1000, 2000, 4000];
 
 /**
  * The frame loads the link's workspace twin (`/w/` for `/s/`): the same files, with vibe's element
@@ -43,6 +51,10 @@ export function createPreview() {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let renewTimer;
   let seq = 0;
+  /** The frame's latest load we asked for: whether its page said "ready", and which attempt it is. */
+  let loading = /** @type {{ready: boolean, retries: number} | null} */ (null);
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let retryTimer;
   /** @type {"empty" | "building" | "failed"} */
   let emptyKind = "empty";
 
@@ -98,14 +110,38 @@ export function createPreview() {
     drawEmpty();
   });
 
-  /** Reload the frame, renewing the link first when it is about to run out. */
-  async function refresh() {
+  /**
+   * Point the frame at `url`.
+   * @param {string} url
+   * @param {number} retries how many loads of this target failed before
+   */
+  function load(url, retries = 0) {
+    clearTimeout(retryTimer);
+    loading = { ready: false, retries };
+    frame.src = url;
+  }
+
+  // The load event comes for the browser's error page too; "ready" comes only from a page of ours.
+  frame.addEventListener("load", () => {
+    const current = loading;
+    if (!current || current.ready || current.retries >= RETRY_AFTER_MS.length) return;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      if (loading === current && !current.ready) void refresh(current.retries + 1);
+    }, RETRY_AFTER_MS[current.retries]);
+  });
+
+  /**
+   * Reload the frame, renewing the link first when it is about to run out.
+   * @param {number} [retries] how many loads of this target failed before (0: the person asked)
+   */
+  async function refresh(retries = 0) {
     if (!target) return;
     try {
       if (!link || link.expiresAt - Date.now() < 60_000) await issue();
-      if (link) frame.src = workspaceUrl(link.url);
+      if (link) load(workspaceUrl(link.url), retries);
     } catch (error) {
-      toastError(error);
+      if (!retries) toastError(error);
     }
   }
   refreshButton.addEventListener("click", () => void refresh());
@@ -141,7 +177,7 @@ export function createPreview() {
       drawLabel();
       try {
         const issued = await issue();
-        if (issued && mine === seq) frame.src = workspaceUrl(issued.url);
+        if (issued && mine === seq) load(workspaceUrl(issued.url));
       } catch (error) {
         toastError(error);
       }
@@ -156,6 +192,8 @@ export function createPreview() {
       target = null;
       link = null;
       clearTimeout(renewTimer);
+      clearTimeout(retryTimer);
+      loading = null;
       emptyKind = kind;
       frame.removeAttribute("src");
       wrap.hidden = true;
@@ -171,7 +209,13 @@ export function createPreview() {
       drawEmpty();
     },
 
-    refresh,
+    /** Reload the frame, as the Refresh button does. */
+    refresh: () => refresh(),
+
+    /** The page in the frame said it is there (vibe's picker in it posted "ready"). */
+    ready() {
+      if (loading) loading.ready = true;
+    },
 
     /** The version the frame shows, if any. */
     get shown() {

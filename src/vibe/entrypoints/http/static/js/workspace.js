@@ -84,7 +84,7 @@ export function createWorkspace() {
     },
   });
   const composer = createComposer({ onSubmit: submit, onStop: stop });
-  const picker = createPicker({ onEdit: saveEdit, onImage: swapImage });
+  const picker = createPicker({ onEdit: saveEdit, onImage: swapImage, onReady: () => preview.ready() });
   const estimate = watchEstimate(/** @type {HTMLTextAreaElement} */ (byId("prompt")), () => state.projectId);
   const references = createReferenceImages();
   const assets = createAssets({
