@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 from litestar import Litestar, Response, get
 from litestar._kwargs import kwargs_model
+from litestar._signature import model as signature_model
 from litestar.response import Stream
 
 from tests.accounts_http import signed_up
@@ -233,6 +235,33 @@ async def test_dependencies_are_resolved_in_line_without_a_task_group(
     assert listed.status_code == 200, listed.text
     login = {"email": "ada@example.com", "password": "not it"}
     assert (await client.post("/api/v1/auth/login", json=login)).status_code == 401
+
+
+async def test_values_exempt_from_validation_skip_msgspec_and_others_are_still_validated(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller (request + accounts service) and users/me (the caller) take only values Litestar
+    never validates: they are handed over as they are, not converted through msgspec. The project
+    list also takes ``limit``, which is still checked."""
+    ada = await signed_up(client, "ada@example.com")
+    converted: list[str] = []
+    real = msgspec.convert  # what litestar._signature.model calls
+
+    def watched(*args: Any, **options: Any) -> Any:
+        converted.append(str(args[1:] or options.get("type")))
+        return real(*args, **options)
+
+    monkeypatch.setattr(signature_model, "convert", watched)
+    me = await client.get("/api/v1/users/me", headers=ada["headers"])
+    assert me.status_code == 200, me.text
+    assert me.json()["email"] == "ada@example.com"
+    assert converted == []
+    assert (await client.get("/api/v1/projects?limit=2", headers=ada["headers"])).status_code == 200
+    assert converted != []  # the list's own parameters
+    refused = await client.get("/api/v1/projects?limit=0", headers=ada["headers"])
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "limit"
+    assert (await client.get("/api/v1/users/me")).status_code == 401  # no caller: still refused
 
 
 async def test_a_host_no_url_can_have_is_a_problem_with_a_request_id(client: Client) -> None:

@@ -27,7 +27,10 @@ from vibe.entrypoints.http import (
     web,
 )
 from vibe.entrypoints.http.access_log import ACCESS_LOG
-from vibe.entrypoints.http.dependency_order import resolve_dependencies_in_turn
+from vibe.entrypoints.http.dependency_order import (
+    pass_unvalidated_values_through,
+    resolve_dependencies_in_turn,
+)
 from vibe.entrypoints.http.deps import services
 from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
 from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
@@ -86,6 +89,7 @@ def create_app(vibe: Vibe) -> Litestar:
             before_send=before_send,
         )
     resolve_dependencies_in_turn(app)
+    pass_unvalidated_values_through(app)
     app.asgi_handler = RequestContextMiddleware(
         app.asgi_handler,
         cors_origins=vibe.settings.cors_origins,
