@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import threading
 import time
 
@@ -23,6 +24,13 @@ from vibe.entrypoints.http.access_log import (
 )
 
 RID = "0123456789abcdef0123456789abcdef"
+
+
+def on() -> AccessLog:
+    """An access log whose logger is enabled for INFO (as ``vibe serve`` sets it)."""
+    logger = logging.getLogger("tests.access.on")
+    logger.setLevel(logging.INFO)
+    return AccessLog(logger)
 
 
 def line(path: str, query: bytes = b"", status: int = 200) -> Line:
@@ -98,7 +106,7 @@ def test_a_stuck_reader_never_blocks_the_request_path_and_the_loss_is_reported(
 ) -> None:
     monkeypatch.setattr(StreamSink, "MAX_PENDING", 100)
     stuck = _Stuck()
-    log = AccessLog()
+    log = on()
     log.sink = StreamSink(stuck)
     started = time.monotonic()
     for _ in range(50):  # no running loop here: each add is written through at once
@@ -119,7 +127,7 @@ def test_a_stuck_reader_never_blocks_the_request_path_and_the_loss_is_reported(
 
 def test_lines_outlive_a_loop_that_ended_before_their_flush() -> None:
     written: list[Line] = []
-    log = AccessLog()
+    log = on()
     log.sink = written.extend
 
     async def request(path: str, wait: float) -> None:
@@ -130,3 +138,41 @@ def test_lines_outlive_a_loop_that_ended_before_their_flush() -> None:
     assert written == []
     asyncio.run(request("/b", FLUSH_SECONDS * 4))  # the next loop's flush writes both
     assert [seen[3] for seen in written] == ["/a", "/b"]
+
+
+paths = st.one_of(
+    st.sampled_from(["/ping", "/s/tok/x.css", "//s/tok", "/s", "/api/v1/users/me", "/é"]),
+    st.text(max_size=30),
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=4e9, allow_nan=False),
+            st.sampled_from(["127.0.0.1", "-"]),
+            st.sampled_from(["GET", "-"]),
+            paths,
+            st.one_of(st.just(b""), st.binary(max_size=20), st.sampled_from([b"token=x", b"a=1"])),
+            st.integers(100, 599),
+            st.floats(min_value=0, max_value=100, allow_nan=False),
+            st.just(RID),
+            st.sampled_from(["", "4bf92f3577b34da6a3ce929d0e0e4736"]),
+        ),
+        max_size=10,
+    )
+)
+def test_the_sinks_text_is_the_root_handlers_format_of_each_message(lines: list[Line]) -> None:
+    expected = "".join(f"{asctime(line[0])} INFO vibe.access [{line[7]}] {message(line)}\n" for line in lines)
+    assert StreamSink(io.StringIO()).text(lines) == expected
+
+
+def test_lines_are_dropped_unwritten_while_the_logger_is_off_for_info() -> None:
+    written: list[Line] = []
+    log = on()
+    log.sink = written.extend
+    log.logger.setLevel(logging.WARNING)
+    log.add(line("/off"))  # no running loop: flushed at once
+    log.logger.setLevel(logging.INFO)
+    log.add(line("/on"))
+    assert [seen[3] for seen in written] == ["/on"]

@@ -20,7 +20,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -53,6 +53,16 @@ _PREFLIGHT_HEADERS = [
     (b"access-control-allow-headers", b"Authorization, Content-Type, Last-Event-ID, X-Request-ID"),
     (b"access-control-max-age", b"600"),
 ]
+
+
+class _Sent:
+    """An awaitable that is done at once (a message held back, to be sent later)."""
+
+    def __await__(self) -> Generator[None, None, None]:
+        return iter(())  # type: ignore[return-value]
+
+
+_SENT = _Sent()
 
 
 def current_request_id() -> str | None:
@@ -104,18 +114,18 @@ class RequestContextMiddleware:
         status = 0
         zipped: GzipResponse | None = None
 
-        async def send_with_headers(message: Message) -> None:
+        def send_with_headers(message: Message) -> Awaitable[None]:
+            # A plain function handing back the awaitable to await: no coroutine of its own per message.
             nonlocal status, zipped
             if zipped is not None:
-                await zipped(message)
-                return
+                return zipped(message)
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = _with_headers(message.get("headers", ()), added, origin is not None)
                 if gzip and compressible(scope, message):
                     zipped = GzipResponse(send, message)
-                    return
-            await send(message)
+                    return _SENT
+            return send(message)  # type: ignore[no-any-return]
 
         try:
             if not host_ok:
@@ -126,16 +136,14 @@ class RequestContextMiddleware:
             else:
                 await self.app(scope, receive, send_with_headers)  # type: ignore[arg-type]
         finally:
-            self._finish(scope, status or 500, time.perf_counter() - started, request_id)
+            trace = (self.trace_id() or "") if self.trace_id is not None else ""
+            route = scope.get("path_template") or "unmatched"
+            seconds = time.perf_counter() - started
+            record(scope, status or 500, seconds, request_id, route, self.access_log, self.metrics, trace)
             _request_id.reset(token)
 
     def _grants(self, origin: bytes, path: str) -> bool:
         return origin in self.cors_origins and not self.untrusted_paths.match(path)
-
-    def _finish(self, scope: Message, status: int, seconds: float, request_id: str) -> None:
-        trace = (self.trace_id() or "") if self.trace_id is not None else ""
-        route = scope.get("path_template") or "unmatched"
-        record(scope, status, seconds, request_id, route, self.access_log, self.metrics, trace)
 
 
 def record(
@@ -150,7 +158,7 @@ def record(
 ) -> None:
     """Count a finished request in the metrics (under ``route``) and note its access-log line."""
     method = scope["method"]
-    if access_log is not None and access_log.enabled():
+    if access_log is not None:  # whether the log is on is asked once a flush, not once a request
         client: Any = scope.get("client")
         peer = client[0] if client else "-"
         path, query = scope["path"], scope.get("query_string", b"")
