@@ -210,7 +210,13 @@ class Accounts:
 
     async def authenticate(self, access_token: str) -> Principal:
         claims = self._tokens.decode_access(access_token, self._clock.now())
-        if await self._denied(jti_key(claims.jti), family_key(claims.fam)):
+        keys = (jti_key(claims.jti), family_key(claims.fam))
+        try:  # (in line, not a helper coroutine: every signed-in request comes here)
+            denied = await self._denylist.is_denied(*keys)
+        except DenylistForgotten:  # the store lost its entries (Redis restarted empty): put them back
+            await self.restore_denylist()
+            denied = await self._denylist.is_denied(*keys)
+        if denied:
             raise AuthenticationError("This session has ended; sign in again.")
         user = await self._users.get(claims.sub, lambda: self._load_user(claims.sub))
         if user is None:
@@ -250,13 +256,6 @@ class Accounts:
             await uow.commit()
         for family_id in family_ids:
             await self._denylist.deny(family_key(family_id), ACCESS_TTL_SECONDS)
-
-    async def _denied(self, *keys: str) -> bool:
-        try:
-            return await self._denylist.is_denied(*keys)
-        except DenylistForgotten:
-            await self.restore_denylist()
-            return await self._denylist.is_denied(*keys)
 
     async def restore_denylist(self) -> int:
         """Deny again the families revoked within one access-token lifetime, after the denylist lost

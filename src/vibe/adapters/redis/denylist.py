@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from vibe.adapters.redis.errors import fail_closed
+from vibe.adapters.redis.errors import REDIS_DOWN, fail_closed, unavailable
 from vibe.domain.ports import Denylist, DenylistForgotten
 
 __all__ = ["RedisDenylist"]
@@ -44,8 +44,9 @@ class RedisDenylist(Denylist):
     async def deny(self, key: str, ttl_seconds: int) -> None:
         await self._redis.set(self._prefix + key, b"1", ex=max(1, ttl_seconds))
 
-    @fail_closed
     async def is_denied(self, *keys: str) -> bool:
+        # Not @fail_closed: Redis is only read by the sender, which maps its failures (a coroutine
+        # less on every signed-in request).
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((keys, future))
         if self._sender is None:
@@ -83,9 +84,10 @@ class RedisDenylist(Denylist):
                 future.cancel()
             raise
         except Exception as error:
-            for _, future in batch:
+            down = isinstance(error, REDIS_DOWN)
+            for _, future in batch:  # (an error each: each waiter raises its own)
                 if not future.done():
-                    future.set_exception(error)
+                    future.set_exception(unavailable(error) if down else error)
             return
         denied = {name for name, value in zip(names, values, strict=True) if value is not None}
         for keys, future in batch:

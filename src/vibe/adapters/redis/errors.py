@@ -10,11 +10,18 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from vibe.domain.errors import UnavailableError
 
-__all__ = ["REDIS_DOWN", "fail_closed"]
+__all__ = ["REDIS_DOWN", "fail_closed", "unavailable"]
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+def unavailable(error: BaseException) -> UnavailableError:
+    """What a caller sees of ``error``, one of ``REDIS_DOWN``."""
+    unavailable = UnavailableError("A backing service (Redis) is unavailable; try again shortly.")
+    unavailable.__cause__ = error
+    return unavailable
 
 
 def fail_closed(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, T]]:
@@ -24,7 +31,7 @@ def fail_closed(method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coro
         try:
             return await method(*args, **kwargs)
         except REDIS_DOWN as error:
-            raise UnavailableError("A backing service (Redis) is unavailable; try again shortly.") from error
+            raise unavailable(error) from error
 
     wrapper.__doc__ = method.__doc__
     wrapper.__name__ = method.__name__
