@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,26 @@ def files(*items: tuple[str, str, bytes]) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from start_server(tmp_path_factory.mktemp("assets-web"), "0.002")
+
+
+def test_a_tab_picked_while_the_workspace_loads_stays(server: str, browser: Any) -> None:
+    """The workspace opens on the Preview tab once its projects have loaded; a tab the person picked
+    meanwhile is theirs (it was switched back to Preview under them on a slow load)."""
+    context, page, console = new_page(browser, server, viewport={"width": 1280, "height": 860})
+    held: list[Any] = []
+    page.route(re.compile(r"/api/v1/projects\?limit=100"), lambda route: held.append(route), times=1)
+    register(page, f"slow{os.urandom(4).hex()}@example.com")
+    while not held:
+        page.wait_for_timeout(50)
+    page.get_by_role("tab", name="Assets").click()
+    with page.expect_response(re.compile(r"/api/v1/projects\?limit=100")):
+        for route in held:
+            route.continue_()
+    page.wait_for_timeout(500)  # the workspace draws what it loaded
+    expect(page.locator("#asset-drop")).to_be_visible()
+    assert page.get_by_role("tab", name="Assets").get_attribute("aria-selected") == "true"
+    assert console.errors == [], console.errors
+    context.close()
 
 
 def test_upload_a_logo_generate_with_it_and_download_it(server: str, browser: Any) -> None:

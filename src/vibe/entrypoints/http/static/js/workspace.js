@@ -185,9 +185,11 @@ export function createWorkspace() {
   /** @param {string | null} projectId */
   async function open(projectId) {
     const seq = ++loadSeq;
+    // Another project: its own stage again. The same one (the first load): a tab the person picked
+    // while it loaded stays.
+    if (projectId !== state.projectId) panes.resumeAuto();
     Object.assign(state, { projectId, project: null, sessions: [], versions: [], selected: null, site: null });
     estimate.refresh();
-    panes.resumeAuto();
     drawSidebar();
     if (!projectId) {
       drawProject();
@@ -599,7 +601,7 @@ export function createWorkspace() {
     } else {
       code.clear();
     }
-    if (!keepStage) panes.showStage(live ? "code" : "preview");
+    if (!keepStage) panes.showStage(live ? "code" : "preview", { auto: true });
   }
 
   return {
