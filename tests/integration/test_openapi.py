@@ -222,6 +222,14 @@ def api_schema(api: Litestar) -> Any:
         return _with_real_ids(query, {"project_id": PROJECT})
 
     @schema.hook
+    def filter_query(context: Any, query: dict[str, Any] | None) -> bool:
+        # A negative case may turn an integer into a float with no fractional part (`to=0.0`) and
+        # expect a refusal; but JSON Schema counts that number as an integer ("integer matches any
+        # number with a zero fractional part", JSON Schema Validation 2020-12, section 6.1.1), so
+        # the request is valid and the API accepts it. Schemathesis 4.32 still reports it.
+        return not any(isinstance(v, float) and v.is_integer() for v in (query or {}).values())
+
+    @schema.hook
     def flatmap_body(context: Any, body: Any) -> Any:
         return _with_real_ids(body, {"project_id": PROJECT}) if isinstance(body, dict) else st.just(body)
 
