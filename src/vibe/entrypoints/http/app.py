@@ -32,7 +32,7 @@ from vibe.entrypoints.http.dependency_order import (
     resolve_dependencies_in_turn,
 )
 from vibe.entrypoints.http.deps import services
-from vibe.entrypoints.http.middleware import NO_GZIP, RequestContextMiddleware
+from vibe.entrypoints.http.middleware import NO_GZIP, VibeLitestar
 from vibe.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, schema_router
 from vibe.entrypoints.http.problems import EXCEPTION_HANDLERS
 from vibe.entrypoints.http.request import VibeRequest
@@ -49,7 +49,7 @@ UNTRUSTED_PATHS = re.compile(r"^/(?:preview/|s/|w/|api/v1/projects/[^/]+/files/)
 def create_app(vibe: Vibe) -> Litestar:
     tracing_plugins, before_send = http_tracing(vibe)
     with litestar_untraced(vibe):
-        app = Litestar(
+        app = VibeLitestar(
             route_handlers=[
                 health.ping,
                 health.healthz,
@@ -90,20 +90,16 @@ def create_app(vibe: Vibe) -> Litestar:
         )
     resolve_dependencies_in_turn(app)
     pass_unvalidated_values_through(app)
-    app.asgi_handler = RequestContextMiddleware(
-        app.asgi_handler,
+    site_server = None
+    if vibe.settings.sites_domain is not None:  # published sites answer before the app sees a thing
+        domain = vibe.settings.sites_domain
+        site_server = SiteServer(vibe.sites, domain, access_log=ACCESS_LOG, metrics=REQUEST_METRICS)
+    app.serve_requests(
         cors_origins=vibe.settings.cors_origins,
         untrusted_paths=UNTRUSTED_PATHS,
         metrics=REQUEST_METRICS,
         access_log=ACCESS_LOG,
         trace_id=served_trace_id(vibe),
+        sites=site_server,
     )
-    if vibe.settings.sites_domain is not None:  # published sites answer before the app sees a thing
-        app.asgi_handler = SiteServer(
-            app.asgi_handler,
-            vibe.sites,
-            vibe.settings.sites_domain,
-            access_log=ACCESS_LOG,
-            metrics=REQUEST_METRICS,
-        )
     return app

@@ -1,8 +1,9 @@
 """The outermost layer of every HTTP exchange, in one pure-ASGI pass: the request id, the baseline
 headers, the Host check, CORS, gzip, the access log and the request metrics.
 
-It wraps the whole Litestar handler (``app.asgi_handler``) rather than sitting in Litestar's middleware
-list, because Litestar runs that list only for matched routes: a 404 or 405 would miss it.
+It is the app's own entry point (``VibeLitestar.__call__``, around Litestar's handler) rather than an
+entry in Litestar's middleware list, because Litestar runs that list only for matched routes: a 404 or
+405 would miss it; and not a layer of its own in front of the app, which cost a coroutine frame.
 
 It is on the path of every request, so it does the least it can: the incoming headers are read once
 from the raw ASGI list, the outgoing ones are appended as precomputed byte pairs, a new request id is
@@ -22,9 +23,9 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
-from litestar.types import ASGIApp
+from litestar import Litestar
 
 from vibe.entrypoints.http.access_log import AccessLog
 from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
@@ -33,7 +34,8 @@ from vibe.entrypoints.http.request_metrics import RequestMetrics
 
 __all__ = [
     "NO_GZIP",
-    "RequestContextMiddleware",
+    "SiteLayer",
+    "VibeLitestar",
     "current_request_id",
     "new_request_id",
     "record",
@@ -78,37 +80,64 @@ def new_request_id() -> str:
     return _ids.getrandbits(128).to_bytes(16, "big").hex()  # half the time of f"{...:032x}"
 
 
-class RequestContextMiddleware:
-    def __init__(
+class SiteLayer(Protocol):
+    """What answers the requests for published sites before the app (``site_server.SiteServer``)."""
+
+    async def answer(self, scope: Any, receive: Any, send: Any) -> bool: ...
+
+
+class VibeLitestar(Litestar):
+    """Litestar whose own entry point is vibe's request layer: one coroutine frame a request, not two.
+
+    ``__call__`` does what ``Litestar.__call__`` does for an HTTP request (the app in the scope, the
+    ``before_send`` hooks) around the request layer's work, then calls Litestar's handler (the
+    exception handling and the router); a separate middleware in front of it cost ~1.5 % of ``GET
+    /ping`` in instructions (BENCHMARKS.md). Lifespan and websocket scopes go to Litestar as they come.
+    ``serve_requests`` sets what the layer needs; until it is called, CORS grants nothing and nothing is
+    logged or counted.
+    """
+
+    __slots__ = ("_access_log", "_cors_origins", "_hosts", "_metrics", "_sites", "_trace_id", "_untrusted")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.serve_requests(cors_origins=(), untrusted_paths=re.compile(""))
+
+    def serve_requests(
         self,
-        app: ASGIApp,
         *,
         cors_origins: Iterable[str],
         untrusted_paths: re.Pattern[str],
         metrics: RequestMetrics | None = None,
         access_log: AccessLog | None = None,
         trace_id: Callable[[], str | None] | None = None,
+        sites: SiteLayer | None = None,
     ) -> None:
-        self.app = app
-        self.metrics = metrics
-        self.access_log = access_log or AccessLog()
-        self.trace_id = trace_id  # with tracing on: the trace the request just served
-        self.cors_origins = frozenset(origin.encode("latin-1") for origin in cors_origins)
-        self.untrusted_paths = untrusted_paths
-        self.hosts = Hosts()  # a Host no URL can be built from is refused before the app (host_check)
+        self._metrics = metrics
+        self._access_log = access_log
+        self._trace_id = trace_id  # with tracing on: the trace the request just served
+        self._cors_origins = frozenset(origin.encode("latin-1") for origin in cors_origins)
+        self._untrusted = untrusted_paths
+        self._hosts = Hosts()  # a Host no URL can be built from is refused before the app (host_check)
+        self._sites = sites  # published sites, answered before anything else
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if self._sites is not None and await self._sites.answer(scope, receive, send):
             return
-        incoming, origin, preflight, gzip, host_ok = _read_headers(scope["headers"], self.hosts.valid)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        incoming, origin, preflight, gzip, host_ok = _read_headers(scope["headers"], self._hosts.valid)
         request_id, raw_id = request_id_of(incoming)
         added = [(b"x-request-id", raw_id)]
-        if origin is not None and self._grants(origin, scope["path"]):
+        if origin is not None and origin in self._cors_origins and not self._untrusted.match(scope["path"]):
             added += [(b"access-control-allow-origin", origin), _CORS_CREDENTIALS, _CORS_EXPOSE]
         else:
             origin, preflight = None, False
+        scope["app"] = scope["litestar_app"] = self  # as Litestar.__call__ does
         scope.setdefault("state", {})["request_id"] = request_id
+        if self.before_send:
+            send = self._wrap_send(send=send, scope=scope)
         token = _request_id.set(request_id)
         started = time.perf_counter()
         status = 0
@@ -134,16 +163,13 @@ class RequestContextMiddleware:
                 await send_with_headers(_PREFLIGHT_START | {"headers": _PREFLIGHT_HEADERS})
                 await send_with_headers({"type": "http.response.body", "body": b"", "more_body": False})
             else:
-                await self.app(scope, receive, send_with_headers)  # type: ignore[arg-type]
+                await self.asgi_handler(scope, receive, send_with_headers)  # type: ignore[arg-type]
         finally:
-            trace = (self.trace_id() or "") if self.trace_id is not None else ""
+            trace = (self._trace_id() or "") if self._trace_id is not None else ""
             route = scope.get("path_template") or "unmatched"
             seconds = time.perf_counter() - started
-            record(scope, status or 500, seconds, request_id, route, self.access_log, self.metrics, trace)
+            record(scope, status or 500, seconds, request_id, route, self._access_log, self._metrics, trace)
             _request_id.reset(token)
-
-    def _grants(self, origin: bytes, path: str) -> bool:
-        return origin in self.cors_origins and not self.untrusted_paths.match(path)
 
 
 def record(

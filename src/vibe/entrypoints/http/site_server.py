@@ -1,5 +1,6 @@
-"""Published sites, served before anything else sees the request: one pure-ASGI layer in front of the
-app that answers every request whose ``Host`` lies in the sites domain, and never lets one through.
+"""Published sites, served before anything else sees the request: the app's entry point
+(``middleware.VibeLitestar``) first asks ``SiteServer.answer``, which answers every request whose
+``Host`` lies in the sites domain, and never lets one through.
 
 A site host gets its files and nothing else: no app route, no API, no cookie, no CORS grant. Its
 origin is its own (``<slug>.<sites domain>``), and its CSP keeps it there: nothing it loads, fetches,
@@ -93,7 +94,6 @@ def _gzip(data: bytes) -> bytes | None:
 class SiteServer:
     def __init__(
         self,
-        app: Any,
         sites: Sites,
         domain: str,
         *,
@@ -101,7 +101,6 @@ class SiteServer:
         metrics: RequestMetrics | None = None,
         kept_bytes: int = KEPT_BYTES,
     ) -> None:
-        self.app = app
         self.sites = sites
         self.domain = (domain.rpartition(":")[0] if ":" in domain else domain).encode("ascii")
         self.access_log = access_log
@@ -110,11 +109,11 @@ class SiteServer:
         self._kept = 0
         self._kept_max = kept_bytes
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def answer(self, scope: Any, receive: Any, send: Any) -> bool:
+        """Answer the request if its ``Host`` lies in the sites domain (True); else leave it (False)."""
         kind = scope["type"]
         if kind not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
+            return False
         host = if_none_match = request_id = None
         gzip = False
         for name, value in scope["headers"]:
@@ -128,16 +127,16 @@ class SiteServer:
                 request_id = value
         slug = slug_of_host(host, self.domain) if host is not None else None
         if slug is None:
-            await self.app(scope, receive, send)
-            return
+            return False
         if kind == "websocket":
             await send({"type": "websocket.close", "code": 1008})
-            return
+            return True
         started = time.perf_counter()
         text_id, raw_id = request_id_of(request_id)
         status = await self._serve(scope, send, slug, if_none_match, gzip, raw_id)
         seconds = time.perf_counter() - started
         record(scope, status, seconds, text_id, "site", self.access_log, self.metrics)
+        return True
 
     async def _serve(
         self, scope: Any, send: Send, slug: str, if_none_match: bytes | None, gzip: bool, request_id: bytes
