@@ -384,7 +384,7 @@ def _call(case: Case[Any], world: World) -> None:
         _resolve(case.body, caller, world)
     # No token when Schemathesis left it out on purpose (a negative case about authentication).
     negated = case.operation.schema.is_security_param_negated(case)
-    cut = {"timeout": STREAM_SECONDS} if case.operation.label in NEVER_ENDING else {}
+    cut: dict[str, Any] = {"timeout": STREAM_SECONDS} if case.operation.label in NEVER_ENDING else {}
     response: StResponse = case.call_and_validate(headers={} if negated else caller.headers, **cut)
     assert response.status_code < 500, response.text
     assert response.headers.get("x-request-id")
