@@ -26,11 +26,14 @@ from litestar.response import Stream
 
 from tests.accounts_http import signed_up
 from tests.cli import VIBE, clean_env, free_port, serving, wait_until_ready
-from tests.conftest import http_client
+from tests.conftest import JWT_SECRET, http_client
 from tests.projects_http import SITE, create
 from vibe.bootstrap import Vibe
+from vibe.config import Settings
 from vibe.entrypoints.http.access_log import ACCESS_LOG, Line, message
+from vibe.entrypoints.http.app import create_app
 from vibe.entrypoints.http.middleware import NO_GZIP
+from vibe.testing import connect_fake
 
 Client = httpx.AsyncClient
 HEX_ID = re.compile(r"[0-9a-f]{32}")
@@ -274,3 +277,42 @@ async def test_a_host_no_url_can_have_is_a_problem_with_a_request_id(client: Cli
     assert refused.json()["detail"] == "The Host header is not a valid host and port."
     assert HEX_ID.fullmatch(refused.headers["x-request-id"])
     assert refused.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_the_entry_point_hands_sites_and_non_http_scopes_to_their_owners() -> None:
+    """``VibeLitestar.__call__`` asks the site server first (a websocket to a site host is closed with
+    1008, as a site has no websocket), sends any other websocket to Litestar (which has no such route),
+    and the app's own HTTP requests through the request layer."""
+    settings = Settings(database_url="sqlite+aiosqlite://", jwt_secret=JWT_SECRET, sites_domain="sites.test")
+    vibe = connect_fake(settings=settings)
+    app = create_app(vibe)
+
+    async def websocket(host: bytes) -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        messages = iter([{"type": "websocket.connect"}])
+
+        async def receive() -> dict[str, Any]:
+            return next(messages, {"type": "websocket.disconnect", "code": 1000})
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope: dict[str, Any] = {
+            "type": "websocket",
+            "path": "/",
+            "raw_path": b"/",
+            "query_string": b"",
+            "root_path": "",
+        }
+        scope |= {"headers": [(b"host", host)], "scheme": "ws", "client": ("1.2.3.4", 1), "server": None}
+        await app(scope, receive, send)  # type: ignore[arg-type]
+        return sent
+
+    assert await websocket(b"bakery.sites.test") == [{"type": "websocket.close", "code": 1008}]
+    refused = await websocket(b"app.example.com")
+    assert [message["type"] for message in refused] == ["websocket.close"]
+    assert refused[0]["code"] >= 4000  # Litestar's refusal (4000 + a status), not the site's 1008
+    async with http_client(app) as client:  # lifespan and HTTP through the same entry point
+        response = await client.get("/ping")
+    assert response.status_code == 200
+    assert HEX_ID.fullmatch(response.headers["x-request-id"])
