@@ -1,6 +1,6 @@
 """Instructions per request through the ASGI app, counted by valgrind (a micro-benchmark, not in the plan).
 
-    python -m bench.micro_instructions [--route /ping ...] [--src OTHER/src] [--bare]
+    python -m bench.micro_instructions [--route /ping ...] [--src OTHER/src] [--bare] [--repeat K]
 
 Seconds on a shared virtual machine move with its neighbours (this host has served the same code at
 half the speed from one hour to the next); instructions do not. For each route this runs the app of
@@ -9,7 +9,7 @@ and written to ``/dev/null``, the heap frozen as a serving worker freezes it) un
 --tool=cachegrind`` twice, with 200 and with 1,200 requests after the same warm-up, and prints the
 difference over 1,000: what one more request costs, the start-up cancelled out (nearly: it does not
 cost exactly the same twice, so runs of the same code differ by up to ~6k instructions a request,
-~2.5 %; repeat an A/B closer than that). ``--src`` counts
+~2.5 %; ``--repeat K`` gives the median and range of K estimates). ``--src`` counts
 another checkout's ``src`` instead (an A/B: run it once for each); ``--bare`` counts benchmark 1's bare
 Litestar app (``/ping`` only). Each route takes 2-3 minutes.
 """
@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import os
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -31,9 +32,18 @@ __all__ = ["main"]
 
 
 def count(route: str, src: Path, bare: bool) -> int:
-    """Instructions one request of ``route`` costs."""
+    """Instructions one request of ``route`` costs (one estimate)."""
     totals = [_instructions(route, src, bare, requests) for requests in (FEW, MANY)]
     return (totals[1] - totals[0]) // (MANY - FEW)
+
+
+def summary(figures: list[int]) -> str:
+    """One estimate as it is; several as their median and range."""
+    if len(figures) == 1:
+        return f"{figures[0]:>9,}"
+    ordered = sorted(figures)
+    median = int(statistics.median(ordered))
+    return f"{median:>9,} (median of {len(ordered)}: {ordered[0]:,} to {ordered[-1]:,})"
 
 
 def _instructions(route: str, src: Path, bare: bool, requests: int) -> int:
@@ -96,6 +106,7 @@ def main() -> None:
     parser.add_argument("--route", action="append", help="default: /ping, /api/v1/users/me, /api/v1/projects")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the vibe to count (its src folder)")
     parser.add_argument("--bare", action="store_true", help="bare Litestar instead of vibe")
+    parser.add_argument("--repeat", type=int, default=1, help="estimates per route (median and range)")
     parser.add_argument("--child", nargs=2, metavar=("ROUTE", "REQUESTS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -103,8 +114,8 @@ def main() -> None:
         return
     routes = args.route or (["/ping"] if args.bare else ["/ping", "/api/v1/users/me", "/api/v1/projects"])
     for route in routes:
-        figure = count(route, args.src.resolve(), args.bare)
-        print(f"{route:24} {figure:>9,} instructions/request", flush=True)
+        figures = [count(route, args.src.resolve(), args.bare) for _ in range(max(1, args.repeat))]
+        print(f"{route:24} {summary(figures)} instructions/request", flush=True)
 
 
 if __name__ == "__main__":
