@@ -91,7 +91,7 @@ class VibeLitestar(Litestar):
 
     ``__call__`` does what ``Litestar.__call__`` does for an HTTP request (the app in the scope, the
     ``before_send`` hooks) around the request layer's work, then calls Litestar's handler (the
-    exception handling and the router); a separate middleware in front of it cost ~2 % of ``GET
+    exception handling and the router); a separate middleware in front of it cost ~1.8 % of ``GET
     /ping`` in instructions (BENCHMARKS.md). Lifespan and websocket scopes go to Litestar as they come.
     ``serve_requests`` sets what the layer needs; until it is called, CORS grants nothing and nothing is
     logged or counted.
