@@ -190,10 +190,18 @@ def test_queue_stop_retry_restore_note_and_a_long_prompt(server: str, browser: A
         "A pricing page for my yoga studio"
     )
 
-    # Enter while a generation runs queues the follow-up, visibly; it goes when the first ends.
+    # Enter while a generation is under way queues the follow-up, visibly; it goes when the first ends.
+    # The first one's request is held until the second is typed: at the offline model's pace, a short
+    # follow-up could otherwise end before the test pressed Enter again (CI saw it once).
     page.evaluate(QUEUE_WATCH)
+    held: list[Any] = []
+    page.route(re.compile(r"/api/generate$"), lambda route: held.append(route), times=1)
     send(page, "Make it dark")
+    while not held:
+        page.wait_for_timeout(50)
     send(page, "Add a FAQ")
+    expect(page.locator("#composer-queued")).to_contain_text("Add a FAQ")
+    held[0].continue_()
     wait_for_version(page, 3)
     expect(page.locator("#composer-queued")).to_be_hidden()
     shown = page.evaluate("window.__queued")
