@@ -8,7 +8,7 @@ half the speed from one hour to the next); instructions do not. For each route t
 and written to ``/dev/null``, the heap frozen as a serving worker freezes it) under ``valgrind
 --tool=cachegrind`` twice, with 200 and with 1,200 requests after the same warm-up, and prints the
 difference over 1,000: what one more request costs, the start-up cancelled out (nearly: run alone,
-estimates of the same code agree within 0.1 %; with another valgrind beside it the shared start-up
+estimates of the same code agree within 0.3 %; with another valgrind beside it the shared start-up
 costs differently and they moved by up to 2.5 %; ``--repeat K`` gives the median and range of K).
 ``--src`` counts another checkout's ``src`` instead (an A/B: run it once for each, alone);
 ``--bare`` counts benchmark 1's bare Litestar app (``/ping`` only). Each estimate takes 2-3 minutes.
