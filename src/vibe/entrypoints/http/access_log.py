@@ -22,7 +22,16 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-__all__ = ["ACCESS_LOG", "FLUSH_SECONDS", "AccessLog", "Line", "StreamSink", "message", "redact"]
+__all__ = [
+    "ACCESS_LOG",
+    "FLUSH_SECONDS",
+    "AccessLog",
+    "Line",
+    "StreamSink",
+    "message",
+    "milliseconds",
+    "redact",
+]
 
 ACCESS_LOGGER = "vibe.access"
 # Lines are handed to the sink in batches this far apart: waking the writer thread (and taking the
@@ -51,11 +60,36 @@ def redact(path: str, query: str) -> str:
     return target if target.isprintable() else target.encode("unicode_escape").decode("ascii")
 
 
+# The texts a line's figures take most often, made once: formatting a float (".1f") and an int in each
+# line were a fifth of its cost (BENCHMARKS.md, issue 22).
+_TENTHS = [f"{tenths // 10}.{tenths % 10}" for tenths in range(1000)]  # 0.0 to 99.9 (ms)
+
+
+class _Texts(dict[int, str]):
+    """``str`` of an int, remembered: looked up in the table, or made once."""
+
+    def __missing__(self, key: int) -> str:
+        return str(key)
+
+
+_STATUS = _Texts({status: str(status) for status in range(100, 600)})
+# ",mmm INFO vibe.access [": a timestamp's milliseconds and what follows them in every line.
+_AFTER_SECOND = [f",{millisecond:03d} INFO {ACCESS_LOGGER} [" for millisecond in range(1000)]
+_MARGIN = 1e-5  # s: a thousand times the rounding error of a time near 2**32 s (4.8e-7 s an ulp)
+PLAIN_PATHS = 1000  # paths remembered as needing no redaction or escaping; past that, checked each time
+
+
+def milliseconds(seconds: float) -> str:
+    """A duration as the log writes it: milliseconds to the nearest tenth (a half rounds up)."""
+    tenths = int(seconds * 10_000 + 0.5)
+    return _TENTHS[tenths] if tenths < 1000 else f"{tenths // 10}.{tenths % 10}"
+
+
 def message(line: Line) -> str:
     _, peer, method, path, query, status, seconds, request_id, trace = line
     target = redact(path, query.decode("latin-1"))
     traced = f" trace={trace}" if trace else ""
-    return f'{peer} "{method} {target}" {status} {seconds * 1000:.1f}ms rid={request_id}{traced}'
+    return f'{peer} "{method} {target}" {status} {milliseconds(seconds)}ms rid={request_id}{traced}'
 
 
 class AccessLog:
@@ -129,8 +163,9 @@ class StreamSink:
         self._queue: queue.SimpleQueue[tuple[int, str] | threading.Event] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._pending = self._dropped = 0
-        self._second, self._stamp = -1, ""
-        self._millisecond, self._asctime_text = -1, ""
+        self._second, self._stamp = -1, ""  # the last second formatted, as "YYYY-MM-DD HH:MM:SS"
+        self._window = (0.0, 0.0, "")  # see _millisecond
+        self._plain: set[str] = set()  # paths written as they are
         threading.Thread(target=self._write, name="vibe-access-log", daemon=True).start()
 
     def __call__(self, lines: list[Line]) -> None:
@@ -142,32 +177,44 @@ class StreamSink:
         self._queue.put((len(lines), self.text(lines)))
 
     def text(self, lines: list[Line]) -> str:
-        """The lines as the root handler would write them: ``FORMAT`` with ``message(line)``, which
-        is inlined here for the usual line (a printable path, no query, not a share link): a third of
-        the time."""
-        out = []
+        """The lines as the root handler would write them: ``FORMAT`` with ``message(line)``, inlined
+        here (called on the event loop's thread only). A line costs a few thousand instructions
+        (BENCHMARKS.md, issue 22), so what repeats is made once: the timestamp (logging's ``asctime``)
+        once a millisecond, a target known to need no redaction or escaping once, the figures from
+        tables."""
+        out: list[str] = []
+        append = out.append
+        plain = self._plain
+        low, high, head = self._window
         for created, peer, method, path, query, status, seconds, request_id, trace in lines:
-            if query or not path.isprintable() or path.startswith(_SECRET_PREFIXES):
-                path = redact(path, query.decode("latin-1"))
-            out.append(
-                f"{self._asctime(created)} INFO {ACCESS_LOGGER} [{request_id}] {peer} "
-                f'"{method} {path}" {status} {seconds * 1000:.1f}ms rid={request_id}'
+            if query or path not in plain:
+                if query or not path.isprintable() or path.startswith(_SECRET_PREFIXES):
+                    path = redact(path, query.decode("latin-1"))
+                elif len(plain) < PLAIN_PATHS:
+                    plain.add(path)
+            if not low <= created < high:
+                low, high, head = self._millisecond(created)
+            tenths = int(seconds * 10_000 + 0.5)
+            append(
+                f"{head}{request_id}] {peer} "
+                f'"{method} {path}" {_STATUS[status]} '
+                f"{_TENTHS[tenths] if tenths < 1000 else milliseconds(seconds)}ms rid={request_id}"
                 f"{f' trace={trace}' if trace else ''}\n"
             )
+        self._window = low, high, head
         return "".join(out)
 
-    def _asctime(self, created: float) -> str:
-        """``asctime`` with one strftime a second and one format a millisecond (a busy worker logs
-        a dozen lines in one; called on the event loop's thread only)."""
+    def _millisecond(self, created: float) -> tuple[float, float, str]:
+        """The text before the request id of a line made at ``created`` ("YYYY-MM-DD HH:MM:SS,mmm INFO
+        vibe.access ["), and the times between which every line starts with it: logging's millisecond
+        (``int((created - int(created)) * 1000)``), shrunk by ``_MARGIN`` at both ends so that no
+        rounding can put a time inside it that logging writes differently."""
         second = int(created)
-        millisecond = int((created - second) * 1000)
-        if second == self._second and millisecond == self._millisecond:
-            return self._asctime_text
         if second != self._second:
-            self._second, self._stamp = second, asctime(second)[:-4]
-        self._millisecond = millisecond
-        self._asctime_text = f"{self._stamp},{millisecond:03d}"
-        return self._asctime_text
+            self._second, self._stamp = second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        millisecond = int((created - second) * 1000)
+        low = second + millisecond / 1000
+        return low + _MARGIN, low + 0.001 - _MARGIN, self._stamp + _AFTER_SECOND[millisecond]
 
     def drain(self, timeout: float) -> bool:
         """Wait until everything handed over so far is written."""

@@ -32,17 +32,17 @@ class Hosts:
     """The Host values a URL can be built from, with the valid ones seen remembered."""
 
     def __init__(self) -> None:
-        self._valid: set[bytes] = set()
+        self.known: set[bytes] = set()  # valid values seen (a caller may look here first)
 
     def valid(self, host: bytes) -> bool:
-        if host in self._valid:
+        if host in self.known:
             return True
         try:
             urlsplit("//" + host.decode("latin-1")).port  # noqa: B018 - parsing is the check
         except ValueError:
             return False
-        if len(self._valid) < REMEMBERED:
-            self._valid.add(host)
+        if len(self.known) < REMEMBERED:
+            self.known.add(host)
         return True
 
 
