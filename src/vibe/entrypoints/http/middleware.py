@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from typing import Any, Protocol
 
 from litestar import Litestar
+from litestar.plugins import PluginProtocol
 
 from vibe.entrypoints.http.access_log import AccessLog
 from vibe.entrypoints.http.compression import NO_GZIP, GzipResponse, Message, compressible
@@ -47,6 +48,7 @@ _VALID_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
 _request_id: ContextVar[str | None] = ContextVar("vibe_request_id", default=None)
 
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
+_NOSNIFF_OR_VARY = frozenset((b"x-content-type-options", b"vary"))
 _CORS_EXPOSE = (b"access-control-expose-headers", b"X-Request-ID, Retry-After, Content-Disposition")
 _CORS_CREDENTIALS = (b"access-control-allow-credentials", b"true")
 _PREFLIGHT_START = {"type": "http.response.start", "status": 204}
@@ -73,11 +75,28 @@ def current_request_id() -> str | None:
 
 
 _ids = random.Random()  # noqa: S311 - seeded from os.urandom; an id must be unique, not secret
-os.register_at_fork(after_in_child=_ids.seed)  # a forked child must not repeat its parent's ids
+_IDS_AT_ONCE = 64
+_spare_ids: list[str] = []  # ids made and not handed out yet
+
+
+def _after_fork_in_child() -> None:  # a forked child must not repeat its parent's ids
+    _ids.seed()
+    _spare_ids.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _more_ids() -> str:
+    """``_IDS_AT_ONCE`` new ids from one ``getrandbits`` (128 random bits each, in hex): one returned,
+    the rest kept. Made one at a time, an id cost a request ~1 % of ``GET /ping`` (BENCHMARKS.md)."""
+    text = _ids.getrandbits(128 * _IDS_AT_ONCE).to_bytes(16 * _IDS_AT_ONCE, "big").hex()
+    _spare_ids[:] = [text[start : start + 32] for start in range(32, 32 * _IDS_AT_ONCE, 32)]
+    return text[:32]
 
 
 def new_request_id() -> str:
-    return _ids.getrandbits(128).to_bytes(16, "big").hex()  # half the time of f"{...:032x}"
+    return _spare_ids.pop() if _spare_ids else _more_ids()
 
 
 class SiteLayer(Protocol):
@@ -111,6 +130,16 @@ class VibeLitestar(Litestar):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.serve_requests(cors_origins=(), untrusted_paths=re.compile(""))
+
+    @staticmethod
+    def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
+        """Litestar's default plugins but pydantic's. pydantic is installed (the ``anthropic`` package
+        needs it), so Litestar adds its plugins, and their 17 type encoders were copied into every
+        response (``Response.__init__``) for vibe, which has no pydantic model: ~1 % of ``GET /ping``."""
+        chosen = Litestar._get_default_plugins(plugins)
+        return [
+            plugin for plugin in chosen if not type(plugin).__module__.startswith("litestar.plugins.pydantic")
+        ]
 
     def serve_requests(
         self,
@@ -157,7 +186,7 @@ class VibeLitestar(Litestar):
         if raw_id is not None and _VALID_ID.fullmatch(raw_id):
             request_id = raw_id.decode("ascii")
         else:
-            request_id = _ids.getrandbits(128).to_bytes(16, "big").hex()  # as new_request_id
+            request_id = _spare_ids.pop() if _spare_ids else _more_ids()  # new_request_id, inlined
             raw_id = request_id.encode("ascii")
         added = [(b"x-request-id", raw_id)]
         if origin is not None and origin in self._cors_origins and not self._untrusted.match(scope["path"]):
@@ -235,7 +264,15 @@ def _with_headers(
     headers: Iterable[tuple[bytes, bytes]], added: list[tuple[bytes, bytes]], vary_origin: bool
 ) -> list[tuple[bytes, bytes]]:
     """The response's headers plus ours; ``nosniff`` and ``Vary: Origin`` once even when already set."""
-    out = [*headers]  # a copy: the app may send one list with many responses
+    out = [*headers, *added]  # a copy: the app may send one list with many responses
+    for name, _ in out:
+        if name in _NOSNIFF_OR_VARY:
+            break
+    else:  # the usual answer: the app set neither (one set lookup a header instead of two comparisons)
+        out.append(_NOSNIFF)
+        if vary_origin:
+            out.append((b"vary", b"Origin"))
+        return out
     nosniff = True
     vary = -1
     for index, (name, _) in enumerate(out):
@@ -243,7 +280,6 @@ def _with_headers(
             nosniff = False
         elif name == b"vary":
             vary = index
-    out += added
     if nosniff:
         out.append(_NOSNIFF)
     if vary_origin:
