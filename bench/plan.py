@@ -11,8 +11,8 @@ __all__ = ["Plan"]
 class Plan:
     warmup_seconds: float = 2.0
     seconds: float = 8.0  # the login benchmark's wrk probe
-    rounds: int = 3  # benchmarks 1-2: every target measured once per round, the rounds interleaved
-    round_seconds: float = 5.0  # each wrk measurement of a round
+    rounds: int = 5  # benchmarks 1-2: every target measured once per round, the rounds interleaved
+    round_seconds: float = 4.0  # each wrk measurement of a round
     connections: int = 64
     login_rate: float = 20.0
     login_seconds: float = 12.0
