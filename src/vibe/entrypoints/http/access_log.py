@@ -194,11 +194,10 @@ class StreamSink:
                     plain.add(path)
             if not low <= created < high:
                 low, high, head = self._millisecond(created)
-            tenths = int(seconds * 10_000 + 0.5)
             append(
                 f"{head}{request_id}] {peer} "
                 f'"{method} {path}" {_STATUS[status]} '
-                f"{_TENTHS[tenths] if tenths < 1000 else milliseconds(seconds)}ms rid={request_id}"
+                f"{milliseconds(seconds)}ms rid={request_id}"
                 f"{f' trace={trace}' if trace else ''}\n"
             )
         self._window = low, high, head
@@ -211,7 +210,7 @@ class StreamSink:
         rounding can put a time inside it that logging writes differently."""
         second = int(created)
         if second != self._second:
-            self._second, self._stamp = second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+            self._second, self._stamp = second, asctime(second)[:-4]  # without ",mmm"
         millisecond = int((created - second) * 1000)
         low = second + millisecond / 1000
         return low + _MARGIN, low + 0.001 - _MARGIN, self._stamp + _AFTER_SECOND[millisecond]

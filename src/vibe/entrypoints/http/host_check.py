@@ -32,7 +32,7 @@ class Hosts:
     """The Host values a URL can be built from, with the valid ones seen remembered."""
 
     def __init__(self) -> None:
-        self.known: set[bytes] = set()  # valid values seen (a caller may look here first)
+        self.known: set[bytes] = set()  # the valid values seen
 
     def valid(self, host: bytes) -> bool:
         if host in self.known:

@@ -120,7 +120,6 @@ class VibeLitestar(Litestar):
         "_access_log",
         "_cors_origins",
         "_hosts",
-        "_known_hosts",
         "_metrics",
         "_sites",
         "_trace_id",
@@ -157,7 +156,6 @@ class VibeLitestar(Litestar):
         self._cors_origins = frozenset(origin.encode("latin-1") for origin in cors_origins)
         self._untrusted = untrusted_paths
         self._hosts = Hosts()  # a Host no URL can be built from is refused before the app (host_check)
-        self._known_hosts = self._hosts.known  # the valid ones seen: most requests need no more
         self._sites = sites  # published sites, answered before anything else
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -166,15 +164,13 @@ class VibeLitestar(Litestar):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        # The headers, read once from the raw list (ASGI gives the names in lower case); inlined, as is
-        # the request id below: a call less each (BENCHMARKS.md, issue 22).
+        # The headers, read once from the raw list (ASGI gives the names in lower case).
         raw_id = origin = None
         preflight = gzip = False
         host_ok = True
         for name, value in scope["headers"]:
             if name == b"host":
-                if value not in self._known_hosts:
-                    host_ok = host_ok and self._hosts.valid(value)
+                host_ok = host_ok and self._hosts.valid(value)
             elif name == b"x-request-id":
                 raw_id = value
             elif name == b"origin":
@@ -183,11 +179,7 @@ class VibeLitestar(Litestar):
                 gzip = b"gzip" in value
             elif name == b"access-control-request-method":
                 preflight = True
-        if raw_id is not None and _VALID_ID.fullmatch(raw_id):
-            request_id = raw_id.decode("ascii")
-        else:
-            request_id = _spare_ids.pop() if _spare_ids else _more_ids()  # new_request_id, inlined
-            raw_id = request_id.encode("ascii")
+        request_id, raw_id = request_id_of(raw_id)
         added = [(b"x-request-id", raw_id)]
         if origin is not None and origin in self._cors_origins and not self._untrusted.match(scope["path"]):
             added += [(b"access-control-allow-origin", origin), _CORS_CREDENTIALS, _CORS_EXPOSE]
